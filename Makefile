@@ -1,0 +1,37 @@
+# The two commands a new machine needs: `make run` (the app) and `make test` (the whole suite).
+# Each creates .venv when missing and reinstalls only when pyproject.toml changed.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
+
+.PHONY: run test lint bench screenshots clean
+
+run: $(VENV)/.installed-run
+	$(BIN)/gradlab
+
+test: $(VENV)/.installed-test
+	$(BIN)/ruff check gradlab tests benchmarks
+	$(BIN)/ruff format --check gradlab tests benchmarks
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+	QT_QPA_PLATFORM=offscreen $(BIN)/pytest
+
+bench: $(VENV)/.installed-test
+	$(BIN)/python -m benchmarks
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) --upgrade pip
+
+$(VENV)/.installed-run: pyproject.toml | $(VENV)/bin/python
+	$(PIP) -e '.[gui]'
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
+	$(PIP) -e '.[gui,test,oracle]'
+	touch $@ $(VENV)/.installed-run
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -1,0 +1,34 @@
+"""`gradlab`: the app, and the command-line tools beside it.
+
+`gradlab` alone opens the app; `gradlab trace`, `gradlab check`, ... are subcommands, one module
+each, registered below. Bad input gives a one-line error and exit status 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from gradlab.cli import trace
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="gradlab", description="Watch neural networks learn. Without a command: open the app."
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    trace.register(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    if args.command is None:
+        return trace.demo()
+    status: int = args.run(args)
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,133 @@
+"""Reverse-mode autodiff: one topological sort and ONE backprop loop for scalars and tensors.
+
+The loop never computes a derivative itself. Each node stored its local derivatives when it was
+created (numbers for `Value`, a vector-Jacobian product for `Tensor`); the loop walks the graph in
+reverse topological order, asks each node for upstream × local per parent edge, adds that to the
+parent's grad, and yields a `BackwardStep` saying exactly what happened. `backward()` drains these
+steps; the app replays them. So the teaching view cannot drift from the real algorithm.
+
+Grad semantics: a backward pass first clears the grads of intermediate nodes (they belong to one
+pass), while leaves keep accumulating across passes, as in PyTorch; call `zero_grad()` between
+optimisation steps.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any, Protocol, Self, TypeVar
+
+from gradlab.engine.ops import Op
+from gradlab.engine.trace import BackwardStep, EdgeGrad, Node, Number, Trace
+
+G = TypeVar("G")
+
+
+class GraphNode(Protocol[G]):
+    """What the autodiff loop needs from a node; `Value` and `Tensor` both provide it."""
+
+    @property
+    def parents(self) -> tuple[Self, ...]: ...
+
+    @property
+    def label(self) -> str: ...
+
+    @property
+    def op(self) -> Op: ...
+
+    @property
+    def arg(self) -> float | None: ...
+
+    @property
+    def shape(self) -> tuple[int, ...]: ...
+
+    @property
+    def requires_grad(self) -> bool: ...
+
+    def _recorded_value(self) -> Number:
+        """The node's value, safe to keep: a copy for arrays."""
+        ...
+
+    def _reset_grad(self) -> None: ...
+
+    def _seed_grad(self, seed: Any) -> None: ...
+
+    def _current_grad(self) -> G: ...
+
+    def _edge_grads(self) -> Sequence[tuple[float | None, G | None]]:
+        """Per parent: (local derivative, upstream × local); None for a parent needing no grad."""
+        ...
+
+    def _accumulate(self, contribution: G) -> G:
+        """Add `contribution` to this node's grad and return the new grad."""
+        ...
+
+
+N = TypeVar("N", bound=GraphNode[Any])
+
+
+def topological_order(root: N) -> list[N]:
+    """Every node `root` depends on, each after all of its parents, `root` last.
+
+    Iterative depth-first search visiting parents in tuple order, so the order is deterministic
+    and a 10,000-deep chain needs no recursion.
+    """
+    order: list[N] = []
+    visited: set[N] = set()
+    stack: list[tuple[N, bool]] = [(root, False)]
+    while stack:
+        node, parents_done = stack.pop()
+        if parents_done:
+            order.append(node)
+        elif node not in visited:
+            visited.add(node)
+            stack.append((node, True))
+            stack.extend((parent, False) for parent in reversed(node.parents))
+    return order
+
+
+def backward_steps(
+    root: GraphNode[G], *, order: Sequence[GraphNode[G]] | None = None, seed: Any = None
+) -> Iterator[BackwardStep[G]]:
+    """Backpropagate from `root`, yielding one record per node that carries a grad.
+
+    `order` is `topological_order(root)` (pass it when you already have it; record ids are
+    positions in it). `seed` is dL/droot: 1 by default.
+    """
+    order = topological_order(root) if order is None else order
+    index = {node: i for i, node in enumerate(order)}
+    for node in order:
+        if node.parents:
+            node._reset_grad()
+    root._seed_grad(seed)
+    for node in reversed(order):
+        if not node.requires_grad:
+            continue
+        edges = tuple(
+            EdgeGrad(index[parent], local, contribution, parent._accumulate(contribution))
+            for parent, (local, contribution) in zip(node.parents, node._edge_grads(), strict=True)
+            if contribution is not None
+        )
+        yield BackwardStep(index[node], node._current_grad(), edges)
+
+
+def record(root: GraphNode[Any]) -> Trace:
+    """Run a fresh backward pass from `root` (all grads cleared first) and record both passes."""
+    order = topological_order(root)
+    for node in order:
+        node._reset_grad()
+    index = {node: i for i, node in enumerate(order)}
+    nodes = tuple(
+        Node(
+            id=i,
+            label=node.label,
+            op=node.op,
+            parents=tuple(index[parent] for parent in node.parents),
+            value=node._recorded_value(),
+            shape=node.shape,
+            arg=node.arg,
+            requires_grad=node.requires_grad,
+        )
+        for i, node in enumerate(order)
+    )
+    steps = tuple(backward_steps(root, order=order))
+    return Trace(nodes=nodes, root=len(order) - 1, backward=steps)
