@@ -54,6 +54,9 @@ class Op(Enum):
     RESHAPE = ("reshape", "reshape", "reshape", "reshape({0})")
     TRANSPOSE = ("transpose", "transpose", "ᵀ", "{0}ᵀ")
     INDEX = ("index", "[]", "[ ]", "{0}[…]")
+    ABS = ("abs", "abs", "|x|", "|{0}|")
+    CLAMP = ("clamp", "clamp", "clamp", "clamp({0})")
+    CAST = ("cast", "cast", "cast", "cast({0})")
     # neural-net ops (implemented in gradlab.nn on top of Tensor)
     PAD = ("pad", "pad", "pad", "pad({0})")
     CONV2D = ("conv2d", "conv2d", "conv", "conv2d({0}, {1})")
@@ -62,6 +65,17 @@ class Op(Enum):
     LOG_SOFTMAX = ("log_softmax", "log_softmax", "log σ", "log_softmax({0})")
     SOFTMAX = ("softmax", "softmax", "softmax", "softmax({0})")
     DROPOUT = ("dropout", "dropout", "dropout", "dropout({0})")
+    LINEAR = ("linear", "linear", "linear", "linear({0}, {1})")
+    BATCH_NORM = ("batch_norm", "batch_norm", "BN", "batch_norm({0})")
+    NLL_LOSS = ("nll_loss", "nll_loss", "NLL", "nll_loss({0})")
+    CROSS_ENTROPY = ("cross_entropy", "cross_entropy", "CE", "cross_entropy({0})")
+    BCE = ("bce", "binary_cross_entropy", "BCE", "bce({0}, {1})")
+    BCE_WITH_LOGITS = (
+        "bce_with_logits",
+        "binary_cross_entropy_with_logits",
+        "BCE",
+        "bce_logits({0}, {1})",
+    )
 
     def formula(self, operands: tuple[str, ...], arg: float | None = None, label: str = "") -> str:
         """The op written out with its operands, e.g. ``Op.ADD.formula(("x", "y")) == "x + y"``."""
