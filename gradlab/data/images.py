@@ -61,12 +61,16 @@ def diagonal(size: int = 8) -> Image:
 
 
 def circle(size: int = 8) -> Image:
-    """A ring: pixels whose centre lies within half a pixel of the inscribed circle's outline."""
+    """A closed ring one pixel in from the border.
+
+    A pixel is on the ring when its centre lies within 0.6 pixel of a circle of radius
+    (size − 1)/2 − 0.75; the slack over half a pixel closes the gaps a digital circle would have.
+    """
     centre = (size - 1) / 2.0
     index = np.arange(size, dtype=np.float64) - centre
     distance = np.hypot(index[:, None], index[None, :])
-    radius = size / 2.0 - 1.0
-    return (np.abs(distance - radius) < 0.5).astype(np.float64)
+    radius = centre - 0.75
+    return (np.abs(distance - radius) <= 0.6).astype(np.float64)
 
 
 SHAPES: dict[str, Callable[[int], Image]] = {
