@@ -2,7 +2,16 @@
 
 from gradlab.engine.autodiff import backward_steps, record, topological_order
 from gradlab.engine.ops import Op
-from gradlab.engine.trace import BackwardStep, EdgeGrad, ForwardStep, Node, Phase, Snapshot, Trace
+from gradlab.engine.trace import (
+    BackwardStep,
+    EdgeGrad,
+    ForwardStep,
+    Node,
+    Phase,
+    Snapshot,
+    Trace,
+    node_names,
+)
 from gradlab.engine.value import Value
 
 __all__ = [
@@ -16,6 +25,7 @@ __all__ = [
     "Trace",
     "Value",
     "backward_steps",
+    "node_names",
     "record",
     "topological_order",
 ]

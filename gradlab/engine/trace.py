@@ -155,3 +155,19 @@ class Trace:
             step = self.step(position - 1)
             phase = Phase.FORWARD if isinstance(step, ForwardStep) else Phase.BACKWARD
         return Snapshot(position, phase, step, tuple(values), tuple(grads), tuple(final))
+
+
+def node_names(trace: Trace) -> tuple[str, ...]:
+    """A readable name per node: its label, or for an unnamed node the formula that made it
+    (``(x + y)``), so every node can be talked about."""
+    names: list[str] = []
+    for node in trace.nodes:
+        if node.label:
+            names.append(node.label)
+            continue
+        operands = tuple(
+            names[p] if trace.nodes[p].label or not trace.nodes[p].parents else f"({names[p]})"
+            for p in node.parents
+        )
+        names.append(node.op.formula(operands, node.arg))
+    return tuple(names)

@@ -1,0 +1,115 @@
+"""The graph, walked into SymPy: exact local and total derivatives to hold autograd against.
+
+Each node's op becomes a SymPy expression of its parents. Kinked functions are Piecewise with the
+engine's convention at the kink (relu′(0) = 0), not Heaviside, whose value at 0 is 1/2. Numbers in
+the graph become exact rationals, and nothing from the learner ever reaches `sympify`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+from fractions import Fraction
+
+import sympy as sp
+
+from gradlab.engine import Op, Value
+
+Parents = Sequence[sp.Expr]
+
+
+def exact(x: float) -> sp.Expr:
+    """A float as the exact rational it was typed as (0.1 -> 1/10), so formulas read cleanly."""
+    fraction = Fraction(repr(x))
+    return sp.Rational(fraction.numerator, fraction.denominator)
+
+
+def _positive(p: sp.Expr) -> sp.Expr:
+    return sp.StrictGreaterThan(p, 0)
+
+
+_FUNCTIONS: dict[Op, Callable[[Parents, sp.Expr], sp.Expr]] = {
+    Op.ADD: lambda p, _: p[0] + p[1],
+    Op.SUB: lambda p, _: p[0] - p[1],
+    Op.MUL: lambda p, _: p[0] * p[1],
+    Op.DIV: lambda p, _: p[0] / p[1],
+    Op.POW: lambda p, n: p[0] ** n,
+    Op.NEG: lambda p, _: -p[0],
+    Op.EXP: lambda p, _: sp.exp(p[0]),
+    Op.LOG: lambda p, _: sp.log(p[0]),
+    Op.TANH: lambda p, _: sp.tanh(p[0]),
+    Op.SIGMOID: lambda p, _: 1 / (1 + sp.exp(-p[0])),
+    Op.RELU: lambda p, _: sp.Piecewise((p[0], _positive(p[0])), (0, True)),
+    Op.LEAKY_RELU: lambda p, s: sp.Piecewise((p[0], _positive(p[0])), (s * p[0], True)),
+    Op.ELU: lambda p, a: sp.Piecewise((p[0], _positive(p[0])), (a * (sp.exp(p[0]) - 1), True)),
+    Op.SOFTPLUS: lambda p, _: sp.log(1 + sp.exp(p[0])),
+    Op.ARCTAN: lambda p, _: sp.atan(p[0]),
+    Op.GAUSSIAN: lambda p, _: sp.exp(-(p[0] ** 2)),
+    Op.STEP: lambda p, _: sp.Piecewise((1, _positive(p[0])), (0, True)),
+}
+
+KINKED = frozenset({Op.RELU, Op.LEAKY_RELU, Op.ELU, Op.STEP})
+"""Ops with a point where the derivative jumps; there the engine follows PyTorch's convention."""
+
+
+def function(op: Op, parents: Parents, arg: float | None) -> sp.Expr:
+    """The node's value as a SymPy expression of its parents' expressions."""
+    return _FUNCTIONS[op](parents, sp.Integer(0) if arg is None else exact(arg))
+
+
+def symbol_for(node: Value, inputs: dict[Value, sp.Symbol], full: dict[Value, sp.Expr]) -> sp.Expr:
+    """How a parent appears in a local formula: its symbol, its number, its name, or (unnamed)
+    its whole expression."""
+    if node in inputs:
+        return inputs[node]
+    if not node.parents:
+        return exact(node.data)
+    if node.label:
+        return sp.Symbol(node.label, real=True)
+    return full[node]
+
+
+def local_derivatives(
+    node: Value, inputs: dict[Value, sp.Symbol], full: dict[Value, sp.Expr]
+) -> tuple[tuple[sp.Expr, float], ...]:
+    """(∂node/∂parent_k written with the parents' names, its value here) per parent position k.
+
+    Each parent position gets its own dummy symbol first, so `a + a` gives 1 per edge (not 2).
+    """
+    dummies = [sp.Dummy(f"p{k}", real=True) for k in range(len(node.parents))]
+    formula = function(node.op, dummies, node.arg)
+    names = {d: symbol_for(p, inputs, full) for d, p in zip(dummies, node.parents, strict=True)}
+    here = {d: exact(p.data) for d, p in zip(dummies, node.parents, strict=True)}
+    derivatives = [sp.diff(formula, d) for d in dummies]
+    return tuple((d.subs(names), evaluate(d, here)) for d in derivatives)
+
+
+def evaluate(expr: sp.Expr, point: Mapping[sp.Symbol, sp.Expr]) -> float:
+    """A SymPy expression's value at `point`, as a float (NaN where undefined)."""
+    value = expr.subs(point).evalf()
+    if not value.is_number or value.has(sp.zoo, sp.nan, sp.I):
+        return float("nan")
+    return float(value)
+
+
+def expressions(order: Sequence[Value], inputs: dict[Value, sp.Symbol]) -> dict[Value, sp.Expr]:
+    """Every node as a SymPy expression of the input symbols (constants as exact numbers)."""
+    full: dict[Value, sp.Expr] = {}
+    for node in order:
+        if node.parents:
+            full[node] = function(node.op, [full[p] for p in node.parents], node.arg)
+        else:
+            full[node] = inputs.get(node, exact(node.data))
+    return full
+
+
+def chain_rule(order: Sequence[Value], full: dict[Value, sp.Expr]) -> dict[Value, sp.Expr]:
+    """Backprop done symbolically: d root/d node as a sum over edges of upstream × local."""
+    grads: dict[Value, sp.Expr] = {node: sp.Integer(0) for node in order}
+    grads[order[-1]] = sp.Integer(1)
+    for node in reversed(order):
+        dummies = [sp.Dummy(f"p{k}", real=True) for k in range(len(node.parents))]
+        formula = function(node.op, dummies, node.arg) if node.parents else sp.Integer(0)
+        parents = {d: full[p] for d, p in zip(dummies, node.parents, strict=True)}
+        for dummy, parent in zip(dummies, node.parents, strict=True):
+            grads[parent] += grads[node] * sp.diff(formula, dummy).subs(parents)
+    return grads
