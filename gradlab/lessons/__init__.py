@@ -1,0 +1,46 @@
+"""The lesson format: TOML files validated by pydantic models, every problem a `LessonError`.
+
+``load_lesson(path)`` reads one file; ``discover(folder)`` lists the ``NN-slug.toml`` files of a
+folder in order; ``lessons_folder()`` is GRADLAB_LESSONS or the repository's lessons/.
+"""
+
+from gradlab.lessons.loader import (
+    LessonError,
+    Problem,
+    discover,
+    lessons_folder,
+    load_lesson,
+    parse_lesson,
+    resolve_resource,
+)
+from gradlab.lessons.schema import (
+    ConvScene,
+    GraphScene,
+    Lesson,
+    PlotScene,
+    Quiz,
+    Step,
+    TableScene,
+    TrainScene,
+)
+
+Scene = GraphScene | ConvScene | TrainScene | PlotScene | TableScene
+
+__all__ = [
+    "ConvScene",
+    "GraphScene",
+    "Lesson",
+    "LessonError",
+    "PlotScene",
+    "Problem",
+    "Quiz",
+    "Scene",
+    "Step",
+    "TableScene",
+    "TrainScene",
+    "discover",
+    "lessons_folder",
+    "load_lesson",
+    "parse_lesson",
+    "resolve_resource",
+]

@@ -1,0 +1,282 @@
+"""The lesson format: pydantic models of one TOML lesson file (unknown keys are errors).
+
+A lesson has an id, title, summary, level, goals and steps; each step has Markdown `text` and at
+most one scene (`graph`, `conv`, `train`, `plot` or `table`), plus optional `panels` and a `quiz`.
+Cross-field facts (a quiz node exists in the expression, a kernel fits its padded input) are
+checked here, so every problem carries its field path. Run ``python -m gradlab.lessons.schema``
+to regenerate resources/lesson.schema.json for editors.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Literal, Self
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from gradlab.lessons import presets
+from gradlab.lessons.graphs import check_graph, graph_labels, program_inputs
+
+SCHEMA_PATH = Path(__file__).resolve().parents[2] / "resources" / "lesson.schema.json"
+
+Level = Literal["beginner", "intermediate", "advanced"]
+Panel = Literal["text", "transport", "editor", "explain", "check"]
+"""Panels a step can show: the step text, the transport bar, and the graph lab's own panels."""
+Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)]
+Grid = list[list[float]]
+Cell = str | int | float
+
+
+class Model(BaseModel):
+    """Strict: unknown keys are errors, no string-to-number guessing, no NaN or infinity."""
+
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False)
+
+
+class GraphScene(Model):
+    """A scalar computation graph to step through, e.g. ``f = (x + y) * z``."""
+
+    expression: str = Field(description="The safe expression language: 'q = x + y; f = q * z'.")
+    inputs: dict[str, float] = Field(description="One number per free name of the expression.")
+    cursor: Literal["start", "forward", "backward", "end"] | Annotated[int, Field(ge=0)] = Field(
+        default="start",
+        description="Where the step starts: 'forward' shows every value with the backward pass "
+        "not begun ('backward' is the same), 'end' shows everything; a number is a step count.",
+    )
+
+    @model_validator(mode="after")
+    def _builds(self) -> Self:
+        check_graph(self.expression, self.inputs)
+        return self
+
+
+class ConvScene(Model):
+    """A kernel sliding over an input (a preset name or an inline grid)."""
+
+    input: str | Grid = Field(description=f"A preset ({', '.join(presets.INPUTS)}) or a grid.")
+    kernel: str | Grid = Field(description=f"A preset ({', '.join(presets.KERNELS)}) or a grid.")
+    stride: int = Field(default=1, ge=1, le=16)
+    padding: int = Field(default=0, ge=0, le=16)
+    dilation: int = Field(default=1, ge=1, le=16)
+    in_channels: int = Field(default=1, ge=1, le=64)
+    out_channels: int = Field(default=1, ge=1, le=64)
+    mode: Literal["forward", "pool-max", "pool-avg", "backward"] = "forward"
+    flip: bool = Field(
+        default=False,
+        description="True: true convolution (kernel flipped); false: cross-correlation.",
+    )
+
+    @field_validator("input")
+    @classmethod
+    def _known_input(cls, value: str | Grid) -> str | Grid:
+        return _grid_or_preset(value, presets.INPUTS, "input")
+
+    @field_validator("kernel")
+    @classmethod
+    def _known_kernel(cls, value: str | Grid) -> str | Grid:
+        return _grid_or_preset(value, presets.KERNELS, "kernel")
+
+    @property
+    def input_grid(self) -> Grid:
+        return presets.INPUTS[self.input] if isinstance(self.input, str) else self.input
+
+    @property
+    def kernel_grid(self) -> Grid:
+        return presets.KERNELS[self.kernel] if isinstance(self.kernel, str) else self.kernel
+
+    @model_validator(mode="after")
+    def _kernel_fits(self) -> Self:
+        rows, cols = len(self.input_grid), len(self.input_grid[0])
+        k_rows, k_cols = len(self.kernel_grid), len(self.kernel_grid[0])
+        span_r = self.dilation * (k_rows - 1) + 1
+        span_c = self.dilation * (k_cols - 1) + 1
+        if span_r > rows + 2 * self.padding or span_c > cols + 2 * self.padding:
+            raise ValueError(
+                f"kernel: the kernel ({k_rows}x{k_cols}, dilation {self.dilation}, spanning "
+                f"{span_r}x{span_c}) is larger than the input ({rows}x{cols}) with padding "
+                f"{self.padding}"
+            )
+        return self
+
+
+class Layer(Model):
+    """One layer of a model given as a list, e.g. ``{ type = "linear", in = 2, out = 8 }``."""
+
+    type: Literal[
+        "linear", "conv2d", "max_pool2d", "avg_pool2d", "flatten", "relu", "tanh", "sigmoid"
+    ]
+    in_: int | None = Field(default=None, ge=1, alias="in")
+    out: int | None = Field(default=None, ge=1)
+    kernel_size: int | None = Field(default=None, ge=1)
+    stride: int | None = Field(default=None, ge=1)
+    padding: int | None = Field(default=None, ge=0)
+
+    @model_validator(mode="after")
+    def _sizes(self) -> Self:
+        needs_sizes = self.type in {"linear", "conv2d"}
+        if needs_sizes and (self.in_ is None or self.out is None):
+            raise ValueError(f"a {self.type} layer needs 'in' and 'out'")
+        if self.type in {"conv2d", "max_pool2d", "avg_pool2d"} and self.kernel_size is None:
+            raise ValueError(f"a {self.type} layer needs 'kernel_size'")
+        return self
+
+
+class TrainScene(Model):
+    """A small model trained live on a dataset."""
+
+    dataset: Literal["circle", "xor", "gaussian", "spiral", "moons", "mnist10k"]
+    model: Slug | list[Layer] = Field(description="A preset name or a list of layers.")
+    loss: Literal["mse", "bce", "cross_entropy", "hinge"] = "cross_entropy"
+    optimizer: Literal["sgd", "momentum", "adam"] = "sgd"
+    lr: float = Field(default=0.03, gt=0, le=10)
+    batch_size: int = Field(default=16, ge=1, le=4096)
+    epochs: int | None = Field(default=None, ge=1, le=1000)
+    steps: int | None = Field(default=None, ge=1, le=1_000_000)
+    seed: int = Field(default=0, ge=0)
+
+    @model_validator(mode="after")
+    def _one_length(self) -> Self:
+        if (self.epochs is None) == (self.steps is None):
+            raise ValueError("give exactly one of 'epochs' and 'steps'")
+        return self
+
+
+class PlotScene(Model):
+    """Functions of x and their derivatives, e.g. activation functions."""
+
+    functions: list[str] = Field(
+        min_length=1,
+        max_length=8,
+        description="Names (relu, sigmoid, ...) or expressions in x ('x**2 - 1').",
+    )
+    derivatives: bool = True
+    x_range: list[float] = Field(default=[-4.0, 4.0], min_length=2, max_length=2)
+    samples: int = Field(default=201, ge=11, le=2001)
+
+    @field_validator("functions")
+    @classmethod
+    def _one_variable(cls, functions: list[str]) -> list[str]:
+        for function in functions:
+            others = [name for name in program_inputs(plot_expression(function)) if name != "x"]
+            if others:
+                raise ValueError(f"{function!r} may only use x, not {', '.join(others)}")
+        return functions
+
+    @model_validator(mode="after")
+    def _range(self) -> Self:
+        if self.x_range[0] >= self.x_range[1]:
+            raise ValueError("x_range: must go from a smaller to a larger number")
+        return self
+
+
+def plot_expression(function: str) -> str:
+    """A plot function as an expression in x: a bare function name means name(x)."""
+    name = function.strip()
+    return f"{name}(x)" if name.isidentifier() and name != "x" else name
+
+
+class TableScene(Model):
+    """A plain table of numbers or words."""
+
+    columns: list[str] = Field(min_length=1, max_length=20)
+    rows: list[list[Cell]] = Field(max_length=200)
+    caption: str = ""
+
+    @model_validator(mode="after")
+    def _row_lengths(self) -> Self:
+        for index, row in enumerate(self.rows):
+            if len(row) != len(self.columns):
+                count = len(self.columns)
+                raise ValueError(f"rows: row {index + 1} has {len(row)} cells, not {count}")
+        return self
+
+
+class Quiz(Model):
+    """Predict, then reveal: the answer is computed from the engine, never typed in the lesson."""
+
+    ask: Literal["grad", "value"] = Field(description="What the learner predicts about `node`.")
+    node: str = Field(description="A node label of the step's graph, e.g. 'x' or 'q'.")
+    prompt: str = Field(default="", description="The question; a default is written if empty.")
+    tolerance: float = Field(default=0.01, gt=0, description="Accepted absolute error.")
+
+
+class Step(Model):
+    """One screen of a lesson: text and at most one scene."""
+
+    title: str = ""
+    text: str
+    graph: GraphScene | None = None
+    conv: ConvScene | None = None
+    train: TrainScene | None = None
+    plot: PlotScene | None = None
+    table: TableScene | None = None
+    panels: list[Panel] | None = Field(default=None, description="Visible panels; all if absent.")
+    quiz: Quiz | None = None
+
+    @property
+    def scene(self) -> GraphScene | ConvScene | TrainScene | PlotScene | TableScene | None:
+        return self.graph or self.conv or self.train or self.plot or self.table
+
+    @model_validator(mode="after")
+    def _one_scene(self) -> Self:
+        given = [
+            name for name in ("graph", "conv", "train", "plot", "table") if getattr(self, name)
+        ]
+        if len(given) > 1:
+            raise ValueError(f"a step has at most one scene, this one has {' and '.join(given)}")
+        if self.quiz is not None:
+            if self.graph is None:
+                raise ValueError(f"a quiz about a node's {self.quiz.ask} needs a graph scene")
+            labels = graph_labels(self.graph.expression, self.graph.inputs)
+            if self.quiz.node not in labels:
+                raise ValueError(
+                    f"quiz.node: {self.quiz.node!r} is not a node of the graph "
+                    f"(nodes: {', '.join(sorted(labels))})"
+                )
+        return self
+
+
+class Lesson(Model):
+    """One lesson file."""
+
+    id: Slug
+    title: str = Field(min_length=1, max_length=120)
+    summary: str
+    level: Level
+    goals: list[str] = Field(min_length=1, description="What the learner can do afterwards.")
+    steps: list[Step] = Field(min_length=1, max_length=200)
+
+
+def _grid_or_preset(value: str | Grid, known: dict[str, Grid], what: str) -> str | Grid:
+    if isinstance(value, str):
+        if value not in known:
+            raise ValueError(f"unknown {what} preset {value!r} (presets: {', '.join(known)})")
+        return value
+    if not value or not value[0]:
+        raise ValueError(f"the {what} grid is empty")
+    if any(len(row) != len(value[0]) for row in value):
+        raise ValueError(f"the {what} grid's rows have different lengths")
+    if len(value) > 256 or len(value[0]) > 256:
+        raise ValueError(f"the {what} grid is larger than 256x256")
+    return value
+
+
+def json_schema() -> str:
+    """The JSON Schema of a lesson file, as written to resources/lesson.schema.json."""
+    schema = Lesson.model_json_schema(by_alias=True)
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["title"] = "gradlab lesson"
+    return json.dumps(schema, indent=2, sort_keys=True) + "\n"
+
+
+def main() -> int:
+    """Regenerate resources/lesson.schema.json."""
+    SCHEMA_PATH.write_text(json_schema(), encoding="utf-8")
+    sys.stdout.write(f"wrote {SCHEMA_PATH}\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
