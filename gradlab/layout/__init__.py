@@ -1,0 +1,82 @@
+"""Graph geometry: where every node and edge of a drawn graph goes.
+
+`layout(spec)` tries `dot` on PATH, then the `graphviz-pure` wheel's binary, then the built-in
+layered layout, so it never hard-fails. The result is a plain frozen `Layout` the GUI draws as is.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Literal
+
+from gradlab.layout.dot import DotError, dot_layout, find_dot
+from gradlab.layout.export import to_dot
+from gradlab.layout.layered import layered_layout
+from gradlab.layout.model import Box, EdgePath, EdgeSpec, GraphSpec, Layout, NodeSpec, Point
+from gradlab.layout.placement import gap_for_labels, place_labels, strip_labels
+from gradlab.layout.spec import (
+    EstimateSizer,
+    Sizer,
+    edge_key,
+    edge_records,
+    graph_spec,
+    op_key,
+    result_key,
+    value_key,
+)
+
+Engine = Literal["auto", "graphviz", "builtin"]
+
+_log = logging.getLogger(__name__)
+
+
+def layout(
+    spec: GraphSpec, engine: Engine = "auto", node_gap: float = 18.0, rank_gap: float = 28.0
+) -> Layout:
+    """Place `spec` left to right. "graphviz" raises DotError if Graphviz is missing or fails;
+    "auto" falls back to the built-in layout then."""
+    gap = gap_for_labels(spec, rank_gap)
+    plain = strip_labels(spec)
+    return place_labels(_unlabelled(plain, engine, node_gap, gap), spec, gap)
+
+
+def _unlabelled(spec: GraphSpec, engine: Engine, node_gap: float, rank_gap: float) -> Layout:
+    if engine != "builtin":
+        found = find_dot()
+        if found is not None:
+            name, executable = found
+            try:
+                return dot_layout(spec, executable, name, node_gap, rank_gap)
+            except DotError:
+                if engine == "graphviz":
+                    raise
+                _log.warning("Graphviz failed; using the built-in layout", exc_info=True)
+        elif engine == "graphviz":
+            raise DotError("no Graphviz executable: neither `dot` nor `graphviz-pure` was found")
+    return layered_layout(spec, node_gap, rank_gap)
+
+
+__all__ = [
+    "Box",
+    "DotError",
+    "EdgePath",
+    "EdgeSpec",
+    "Engine",
+    "EstimateSizer",
+    "GraphSpec",
+    "Layout",
+    "NodeSpec",
+    "Point",
+    "Sizer",
+    "dot_layout",
+    "edge_key",
+    "edge_records",
+    "find_dot",
+    "graph_spec",
+    "layered_layout",
+    "layout",
+    "op_key",
+    "result_key",
+    "to_dot",
+    "value_key",
+]

@@ -1,0 +1,118 @@
+"""From a recorded trace to the graph that is drawn, in micrograd's style.
+
+Every node becomes a value box (label, data, grad); every computed node also gets a small op
+node in front of it. Edges run parent value -> op -> value, so the local derivative of an edge
+(node id i, parent position k) has a place to be written: on the edge keyed `edge_key(i, k)`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from gradlab.engine.trace import EdgeGrad, Node, Number, Trace
+from gradlab.layout import labels
+from gradlab.layout.model import EdgeSpec, GraphSpec, NodeSpec
+
+
+def value_key(node_id: int) -> str:
+    return f"v{node_id}"
+
+
+def op_key(node_id: int) -> str:
+    return f"o{node_id}"
+
+
+def edge_key(node_id: int, parent_position: int) -> str:
+    """The edge from parent number `parent_position` of node `node_id` into its op node."""
+    return f"e{node_id}.{parent_position}"
+
+
+def result_key(node_id: int) -> str:
+    """The short edge from a node's op to its value box."""
+    return f"r{node_id}"
+
+
+class Sizer(Protocol):
+    """Measures what the drawing of each part needs; the GUI implements it with font metrics."""
+
+    def value_node(self, node: Node, grad: Number | None) -> tuple[float, float]: ...
+
+    def op_node(self, node: Node) -> tuple[float, float]: ...
+
+    def edge_label(
+        self, local: float | None, contribution: Number | None
+    ) -> tuple[float, float]: ...
+
+
+@dataclass(frozen=True)
+class EstimateSizer:
+    """A Qt-free sizer from character counts: good enough for tests, benchmarks and .dot export."""
+
+    font_px: float = 13.0
+    char_width: float = 0.62
+    """Average glyph advance as a fraction of the font size (generous for proportional fonts)."""
+
+    def _text(self, text: str) -> float:
+        return len(text) * self.char_width * self.font_px
+
+    def value_node(self, node: Node, grad: Number | None) -> tuple[float, float]:
+        numbers = max(
+            self._text(labels.value_text(node.value)),
+            self._text(labels.grad_text(grad)),
+            self._text("data " + labels.NUMBER_ROOM),
+        )
+        width = self._text(labels.title_text(node)) + numbers + 3 * self.font_px
+        return (width, 3.2 * self.font_px)
+
+    def op_node(self, node: Node) -> tuple[float, float]:
+        side = max(2.6 * self.font_px, self._text(labels.op_text(node)) + 1.4 * self.font_px)
+        return (side, 2.6 * self.font_px)
+
+    def edge_label(self, local: float | None, contribution: Number | None) -> tuple[float, float]:
+        width = max(
+            self._text(labels.local_text(local)),
+            self._text(labels.contribution_text(contribution)),
+            self._text("+= " + labels.NUMBER_ROOM),
+        )
+        return (width + 0.6 * self.font_px, 2.6 * self.font_px)
+
+
+def edge_records(trace: Trace) -> dict[tuple[int, int], EdgeGrad[Number]]:
+    """What flowed along each edge, keyed (node id, parent position).
+
+    A backward step lists its edges in parent order, skipping parents that need no grad, so a
+    node that uses the same parent twice (b = a + a) gets one record per position.
+    """
+    records: dict[tuple[int, int], EdgeGrad[Number]] = {}
+    for step in trace.backward:
+        remaining = list(step.edges)
+        for position, parent in enumerate(trace.nodes[step.node].parents):
+            if remaining and remaining[0].parent == parent:
+                records[(step.node, position)] = remaining.pop(0)
+    return records
+
+
+def graph_spec(trace: Trace, sizer: Sizer | None = None) -> GraphSpec:
+    """The drawn graph of `trace`: value boxes, op nodes and labelled edges, sized by `sizer`."""
+    sizer = EstimateSizer() if sizer is None else sizer
+    grads = trace.snapshot(len(trace)).grads
+    records = edge_records(trace)
+    nodes: list[NodeSpec] = []
+    edges: list[EdgeSpec] = []
+    for node in trace.nodes:
+        nodes.append(NodeSpec(value_key(node.id), *sizer.value_node(node, grads[node.id])))
+        if node.is_leaf:
+            continue
+        nodes.append(NodeSpec(op_key(node.id), *sizer.op_node(node), shape="ellipse"))
+        for position, parent in enumerate(node.parents):
+            record = records.get((node.id, position))
+            size = (
+                sizer.edge_label(None, None)
+                if record is None
+                else sizer.edge_label(record.local, record.contribution)
+            )
+            key = edge_key(node.id, position)
+            edges.append(EdgeSpec(key, value_key(parent), op_key(node.id), *size))
+        edges.append(EdgeSpec(result_key(node.id), op_key(node.id), value_key(node.id)))
+    return GraphSpec(tuple(nodes), tuple(edges))
