@@ -16,6 +16,7 @@ from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from gradlab.data import DATASETS
 from gradlab.lessons import presets
 from gradlab.lessons.graphs import check_graph, graph_labels, program_inputs
 
@@ -126,7 +127,7 @@ class Layer(Model):
 class TrainScene(Model):
     """A small model trained live on a dataset."""
 
-    dataset: Literal["circle", "xor", "gaussian", "spiral", "moons", "mnist10k"]
+    dataset: str = Field(description=f"One of {', '.join(DATASETS)}.")
     model: Slug | list[Layer] = Field(description="A preset name or a list of layers.")
     loss: Literal["mse", "bce", "cross_entropy", "hinge"] = "cross_entropy"
     optimizer: Literal["sgd", "momentum", "adam"] = "sgd"
@@ -135,6 +136,13 @@ class TrainScene(Model):
     epochs: int | None = Field(default=None, ge=1, le=1000)
     steps: int | None = Field(default=None, ge=1, le=1_000_000)
     seed: int = Field(default=0, ge=0)
+
+    @field_validator("dataset")
+    @classmethod
+    def _known_dataset(cls, name: str) -> str:
+        if name not in DATASETS:
+            raise ValueError(f"unknown dataset {name!r} (datasets: {', '.join(DATASETS)})")
+        return name
 
     @model_validator(mode="after")
     def _one_length(self) -> Self:
@@ -196,8 +204,11 @@ class TableScene(Model):
 class Quiz(Model):
     """Predict, then reveal: the answer is computed from the engine, never typed in the lesson."""
 
-    ask: Literal["grad", "value"] = Field(description="What the learner predicts about `node`.")
-    node: str = Field(description="A node label of the step's graph, e.g. 'x' or 'q'.")
+    ask: Literal["grad", "value", "output_size"] = Field(
+        description="A node's grad or value (of the step's graph), or the output size (height) "
+        "of the step's conv scene."
+    )
+    node: str = Field(default="", description="For grad and value: a node label, e.g. 'x'.")
     prompt: str = Field(default="", description="The question; a default is written if empty.")
     tolerance: float = Field(default=0.01, gt=0, description="Accepted absolute error.")
 
@@ -227,14 +238,7 @@ class Step(Model):
         if len(given) > 1:
             raise ValueError(f"a step has at most one scene, this one has {' and '.join(given)}")
         if self.quiz is not None:
-            if self.graph is None:
-                raise ValueError(f"a quiz about a node's {self.quiz.ask} needs a graph scene")
-            labels = graph_labels(self.graph.expression, self.graph.inputs)
-            if self.quiz.node not in labels:
-                raise ValueError(
-                    f"quiz.node: {self.quiz.node!r} is not a node of the graph "
-                    f"(nodes: {', '.join(sorted(labels))})"
-                )
+            _check_quiz(self.quiz, self)
         return self
 
 
@@ -247,6 +251,19 @@ class Lesson(Model):
     level: Level
     goals: list[str] = Field(min_length=1, description="What the learner can do afterwards.")
     steps: list[Step] = Field(min_length=1, max_length=200)
+
+
+def _check_quiz(quiz: Quiz, step: Step) -> None:
+    if quiz.ask == "output_size":
+        if step.conv is None:
+            raise ValueError("a quiz about the output size needs a conv scene")
+        return
+    if step.graph is None:
+        raise ValueError(f"a quiz about a node's {quiz.ask} needs a graph scene")
+    labels = graph_labels(step.graph.expression, step.graph.inputs)
+    if quiz.node not in labels:
+        known = ", ".join(sorted(labels))
+        raise ValueError(f"quiz.node: {quiz.node!r} is not a node of the graph (nodes: {known})")
 
 
 def _grid_or_preset(value: str | Grid, known: dict[str, Grid], what: str) -> str | Grid:
