@@ -14,6 +14,7 @@ optimisation steps.
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from functools import partial
 from typing import Any, Protocol, Self, TypeVar
 
 from gradlab.engine.ops import Op
@@ -78,10 +79,12 @@ def topological_order(root: N) -> list[N]:
         node, parents_done = stack.pop()
         if parents_done:
             order.append(node)
-        elif node not in visited:
-            visited.add(node)
-            stack.append((node, True))
-            stack.extend((parent, False) for parent in reversed(node.parents))
+            continue
+        if node in visited:
+            continue
+        visited.add(node)
+        stack.append((node, True))
+        stack.extend((p, False) for p in reversed(node.parents) if p not in visited)
     return order
 
 
@@ -102,12 +105,18 @@ def backward_steps(
     for node in reversed(order):
         if not node.requires_grad:
             continue
-        edges = tuple(
-            EdgeGrad(index[parent], local, contribution, parent._accumulate(contribution))
-            for parent, (local, contribution) in zip(node.parents, node._edge_grads(), strict=True)
-            if contribution is not None
-        )
-        yield BackwardStep(index[node], node._current_grad(), edges)
+        edges = []
+        for parent, (local, contribution) in zip(node.parents, node._edge_grads(), strict=True):
+            if contribution is not None:
+                parent_grad = parent._accumulate(contribution)
+                edges.append(_edge((index[parent], local, contribution, parent_grad)))
+        yield _step((index[node], node._current_grad(), tuple(edges)))
+
+
+# Records are built by tuple.__new__ directly: NamedTuple's generated __new__ is a Python call,
+# and the backward loop makes one record per edge of graphs with 10⁵ nodes.
+_edge = partial(tuple.__new__, EdgeGrad)
+_step = partial(tuple.__new__, BackwardStep)
 
 
 def record(root: GraphNode[Any]) -> Trace:

@@ -72,22 +72,26 @@ class Value:
     # ---- arithmetic -------------------------------------------------------------------------
 
     def __add__(self, other: Value | SupportsFloat) -> Value:
-        other = _lift(other)
+        if not isinstance(other, Value):
+            other = _lift(other)
         # d(a + b)/da = 1, d(a + b)/db = 1
         return Value._node(self.data + other.data, Op.ADD, (self, other), (1.0, 1.0))
 
     def __sub__(self, other: Value | SupportsFloat) -> Value:
-        other = _lift(other)
+        if not isinstance(other, Value):
+            other = _lift(other)
         # d(a − b)/da = 1, d(a − b)/db = −1
         return Value._node(self.data - other.data, Op.SUB, (self, other), (1.0, -1.0))
 
     def __mul__(self, other: Value | SupportsFloat) -> Value:
-        other = _lift(other)
+        if not isinstance(other, Value):
+            other = _lift(other)
         # d(a·b)/da = b, d(a·b)/db = a
         return Value._node(self.data * other.data, Op.MUL, (self, other), (other.data, self.data))
 
     def __truediv__(self, other: Value | SupportsFloat) -> Value:
-        other = _lift(other)
+        if not isinstance(other, Value):
+            other = _lift(other)
         if other.data == 0.0:
             raise ZeroDivisionError(f"division by zero: {self.display} / {other.display}")
         # d(a/b)/da = 1/b, d(a/b)/db = −a/b²
