@@ -1,0 +1,110 @@
+"""`QuizState`: "predict, then reveal", with the answer computed by the engine.
+
+The lesson only names what to ask (a node's grad or value, a conv output size); the number comes
+from recording the step's graph or from `gradlab.nn.windows.output_size`, so a lesson can never
+carry a wrong answer.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+from psygnal import Signal
+
+from gradlab.engine.numbers import format_number
+from gradlab.lessons.graphs import build_trace
+from gradlab.lessons.schema import Quiz, Step
+from gradlab.nn.windows import output_size
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """What the learner is told after checking an answer."""
+
+    correct: bool
+    message: str
+    given: float | None
+
+
+class QuizState:
+    """One quiz: the question, the engine's answer, and whether it has been revealed."""
+
+    revealed = Signal()
+    """Emitted once, when the answer is shown (the view may then run the scene to the end)."""
+    answered = Signal(object)
+    """Emitted with the `Feedback` for every checked answer."""
+
+    def __init__(self, quiz: Quiz, step: Step) -> None:
+        self.quiz = quiz
+        self.answer = compute_answer(quiz, step)
+        self.question = quiz.prompt or default_prompt(quiz)
+        self.is_revealed = False
+        self.attempts = 0
+
+    def check(self, text: str) -> Feedback:
+        """Compare a typed answer with the engine's (within the quiz's tolerance)."""
+        given = read_number(text)
+        if given is None:
+            feedback = Feedback(False, "Type a number, for example -4 or 0.25.", None)
+        else:
+            self.attempts += 1
+            correct = abs(given - self.answer) <= self.quiz.tolerance
+            shown = format_number(self.answer)
+            if correct:
+                feedback = Feedback(True, f"Correct: {shown}.", given)
+            else:
+                direction = "too high" if given > self.answer else "too low"
+                feedback = Feedback(
+                    False, f"Not quite: {format_number(given)} is {direction}.", given
+                )
+        self.answered.emit(feedback)
+        return feedback
+
+    def reveal(self) -> str:
+        """Show the answer; returns it as text."""
+        if not self.is_revealed:
+            self.is_revealed = True
+            self.revealed.emit()
+        return format_number(self.answer)
+
+
+def compute_answer(quiz: Quiz, step: Step) -> float:
+    """The engine's answer to `quiz` about `step`'s scene."""
+    if quiz.ask == "output_size":
+        conv = step.conv
+        if conv is None:
+            raise ValueError("an output-size quiz needs a conv scene")
+        n, k = len(conv.input_grid), len(conv.kernel_grid)
+        return float(output_size(n, k, conv.stride, conv.padding, conv.dilation))
+    graph = step.graph
+    if graph is None:
+        raise ValueError(f"a quiz about a node's {quiz.ask} needs a graph scene")
+    trace = build_trace(graph.expression, graph.inputs)
+    node = trace.node(quiz.node)
+    if quiz.ask == "value":
+        return float(node.value)
+    grad = trace.snapshot(len(trace)).grads[node.id]
+    return 0.0 if grad is None else float(grad)
+
+
+def default_prompt(quiz: Quiz) -> str:
+    if quiz.ask == "output_size":
+        return "How many rows does the output have?"
+    if quiz.ask == "value":
+        return f"What is the value of {quiz.node}?"
+    return f"What is the gradient of the output with respect to {quiz.node}?"
+
+
+def read_number(text: str) -> float | None:
+    """A typed number: "-4", "−4" (a typographic minus), "0,25" or "1/4"; None if not a number."""
+    cleaned = text.strip().replace("−", "-").replace(",", ".").replace(" ", "")
+    try:
+        if cleaned.count("/") == 1:
+            top, bottom = cleaned.split("/")
+            number = float(top) / float(bottom)
+        else:
+            number = float(cleaned)
+    except (ValueError, ZeroDivisionError):
+        return None
+    return number if math.isfinite(number) else None
