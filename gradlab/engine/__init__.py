@@ -12,6 +12,7 @@ from gradlab.engine.trace import (
     Trace,
     node_names,
 )
+from gradlab.engine.tensor import Tensor
 from gradlab.engine.value import Value
 
 __all__ = [
@@ -22,6 +23,7 @@ __all__ = [
     "Op",
     "Phase",
     "Snapshot",
+    "Tensor",
     "Trace",
     "Value",
     "backward_steps",

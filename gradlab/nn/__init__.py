@@ -1,0 +1,1 @@
+"""Neural nets on `gradlab.engine.Tensor`: functional ops (import as F), windows, modules, optim."""

@@ -1,0 +1,168 @@
+"""conv2d and the 2-d pools: single graph nodes on NCHW tensors, windows from `gradlab.nn.windows`.
+
+conv2d is im2col + one (batched) matmul: the windows are a strided view, copied once into a
+(groups, N·oh·ow, C/groups·kh·kw) matrix. Backward: dW is one matmul with the same matrix, dX one
+matmul followed by `fold` (kh·kw strided adds). Pools take max / mean over the same windows.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from gradlab.engine import Op, Tensor
+from gradlab.engine.trace import Array
+from gradlab.nn.windows import IntPair, Window2d, fold, pad, patches, unpad
+
+
+def conv2d(  # noqa: PLR0917 (PyTorch's positional signature)
+    input: Tensor,
+    weight: Tensor,
+    bias: Tensor | None = None,
+    stride: IntPair = 1,
+    padding: IntPair = 0,
+    dilation: IntPair = 1,
+    groups: int = 1,
+) -> Tensor:
+    """Cross-correlation of an (N, C, H, W) input with (O, C/groups, kh, kw) kernels, + bias (O,).
+
+    out[n, o, i, j] = b[o] + Σ_{c,a,b} w[o, c, a, b] · xp[n, gC' + c, i·sh + a·dh, j·sw + b·dw]
+    where g is the group of output channel o, C' = C/groups and xp the zero-padded input.
+    """
+    x, w = input.data, weight.data
+    if x.ndim != 4:
+        raise ValueError(f"conv2d: input must be (N, C, H, W), got shape {x.shape}")
+    if w.ndim != 4:
+        raise ValueError(f"conv2d: weight must be (O, C/groups, kh, kw), got shape {w.shape}")
+    n, c, h, wd = x.shape
+    o, cg, kh, kw = w.shape
+    if groups < 1 or c % groups or o % groups:
+        raise ValueError(
+            f"conv2d: groups={groups} must divide input channels {c} and output channels {o}"
+        )
+    if cg * groups != c:
+        raise ValueError(
+            f"conv2d: weight shape {w.shape} expects {cg * groups} input channels "
+            f"(groups={groups}), input shape {x.shape} has {c}"
+        )
+    if bias is not None and bias.shape != (o,):
+        raise ValueError(f"conv2d: bias must have shape ({o},), got {bias.shape}")
+    geometry = Window2d.of((kh, kw), stride, padding, dilation)
+    try:
+        out_h, out_w = geometry.output_shape(h, wd)
+    except ValueError as err:
+        raise ValueError(f"conv2d: {err} (input {x.shape}, weight {w.shape})") from None
+
+    xp = pad(x, geometry)
+    og, rows = o // groups, n * out_h * out_w
+    # im2col: (N, G, Cg, oh, ow, kh, kw) windows -> (G, N·oh·ow, Cg·kh·kw), one copy
+    windows = patches(xp, geometry).reshape(n, groups, cg, out_h, out_w, kh, kw)
+    cols = windows.transpose(1, 0, 3, 4, 2, 5, 6).reshape(groups, rows, cg * kh * kw)
+    kernels = w.reshape(groups, og, cg * kh * kw)
+    out = cols @ kernels.transpose(0, 2, 1)  # (G, N·oh·ow, Og)
+    result = (
+        out.reshape(groups, n, out_h, out_w, og)
+        .transpose(1, 0, 4, 2, 3)
+        .reshape(n, o, out_h, out_w)
+    )
+    if bias is not None:
+        result += bias.data.reshape(1, o, 1, 1)
+
+    def upstream(g: Array) -> Array:
+        # (N, O, oh, ow) -> (G, N·oh·ow, Og), the layout of `out`
+        return (
+            g.reshape(n, groups, og, out_h, out_w)
+            .transpose(1, 0, 3, 4, 2)
+            .reshape(groups, rows, og)
+        )
+
+    def grad_input(g: Array) -> Array:
+        # d out/d window = kernel: dcols = g @ W, then each window's grad is added back (fold)
+        dcols = upstream(g) @ kernels
+        dwin = dcols.reshape(groups, n, out_h, out_w, cg, kh, kw).transpose(1, 0, 4, 2, 3, 5, 6)
+        padded = (n, groups, cg, *xp.shape[-2:])
+        dxp = fold(dwin, geometry, padded).reshape(xp.shape)
+        return unpad(dxp, geometry)
+
+    def grad_weight(g: Array) -> Array:
+        # d out/d kernel = window: dW = gᵀ @ cols
+        return (upstream(g).transpose(0, 2, 1) @ cols).reshape(w.shape)
+
+    def grad_bias(g: Array) -> Array:
+        # d out/d b[o] = 1 at every position of channel o
+        grad: Array = g.sum(axis=(0, 2, 3))
+        return grad
+
+    parents: tuple[Tensor, ...] = (input, weight) if bias is None else (input, weight, bias)
+    vjps = (grad_input, grad_weight, grad_bias)[: len(parents)]
+    return Tensor.from_op(result, Op.CONV2D, parents, vjps)
+
+
+def max_pool2d(
+    input: Tensor,
+    kernel_size: IntPair,
+    stride: IntPair | None = None,
+    padding: IntPair = 0,
+    dilation: IntPair = 1,
+) -> Tensor:
+    """The largest entry of each window (implicit −∞ padding); grad to the first maximum."""
+    x, geometry = _pool_input(input, kernel_size, stride, padding, dilation, "max_pool2d")
+    xp = pad(x, geometry, -np.inf)
+    win = patches(xp, geometry)
+    kh, kw = geometry.kernel
+    flat = win.reshape(*win.shape[:-2], kh * kw)
+    where = np.argmax(flat, axis=-1)[..., None]
+    out = np.take_along_axis(flat, where, -1)[..., 0]
+
+    def vjp(g: Array) -> Array:
+        # d max/d entry = 1 for the (first) largest entry of the window, else 0
+        dwin = np.zeros(flat.shape, dtype=g.dtype)
+        np.put_along_axis(dwin, where, g[..., None], -1)
+        return unpad(fold(dwin.reshape(win.shape), geometry, xp.shape), geometry)
+
+    return Tensor.from_op(out, Op.MAX_POOL2D, (input,), (vjp,))
+
+
+def avg_pool2d(
+    input: Tensor,
+    kernel_size: IntPair,
+    stride: IntPair | None = None,
+    padding: IntPair = 0,
+) -> Tensor:
+    """The mean of each window; padding zeros count (count_include_pad=True, PyTorch's default)."""
+    x, geometry = _pool_input(input, kernel_size, stride, padding, 1, "avg_pool2d")
+    xp = pad(x, geometry)
+    win = patches(xp, geometry)
+    area = geometry.kernel[0] * geometry.kernel[1]
+    out = win.sum(axis=(-2, -1)) / area
+
+    def vjp(g: Array) -> Array:
+        # d mean/d entry = 1/(kh·kw) for every entry of the window
+        dwin = np.broadcast_to((g / area)[..., None, None], win.shape)
+        return unpad(fold(dwin, geometry, xp.shape), geometry)
+
+    return Tensor.from_op(out, Op.AVG_POOL2D, (input,), (vjp,))
+
+
+def _pool_input(  # noqa: PLR0917 (PyTorch's positional signature)
+    input: Tensor,
+    kernel_size: IntPair,
+    stride: IntPair | None,
+    padding: IntPair,
+    dilation: IntPair,
+    name: str,
+) -> tuple[Array, Window2d]:
+    x = input.data
+    if x.ndim not in (3, 4):
+        raise ValueError(f"{name}: input must be (N, C, H, W) or (C, H, W), got shape {x.shape}")
+    geometry = Window2d.of(kernel_size, stride, padding, dilation)
+    span_h, span_w = geometry.span
+    if 2 * geometry.padding[0] > span_h or 2 * geometry.padding[1] > span_w:
+        raise ValueError(
+            f"{name}: padding {geometry.padding} must be at most half of the kernel span "
+            f"{geometry.span}"
+        )
+    try:
+        geometry.output_shape(*x.shape[-2:])
+    except ValueError as err:
+        raise ValueError(f"{name}: {err} (input {x.shape})") from None
+    return x, geometry
