@@ -19,13 +19,14 @@ def to_dot(trace: Trace, *, with_grads: bool = True) -> str:
     labelled with the local derivative (and, with grads, the contribution that flowed back)."""
     grads = trace.snapshot(len(trace)).grads if with_grads else (None,) * len(trace.nodes)
     records = edge_records(trace)
+    names = labels.node_names(trace)
     lines = [
         "digraph gradlab {",
         "  graph [rankdir=LR];",
         '  node [fontname="Helvetica"];',
     ]
     for node in trace.nodes:
-        fields = [labels.title_text(node), labels.value_text(node.value)]
+        fields = [labels.title_text(node, names[node.id]), labels.value_text(node.value)]
         if with_grads:
             fields.append(labels.grad_text(grads[node.id]))
         record = " | ".join(_quote(f)[1:-1] for f in fields)

@@ -8,9 +8,11 @@ from __future__ import annotations
 import numpy as np
 
 from gradlab.engine.numbers import format_number
-from gradlab.engine.trace import Node, Number
+from gradlab.engine.trace import Node, Number, Trace
 
 PENDING = "?"
+SHORT_NAME = 14
+"""An unnamed intermediate is called by its formula ("x + y") up to this many characters."""
 NUMBER_ROOM = "-0.0000"
 """A node's number fields are at least this wide, so a partial grad never outgrows its box."""
 
@@ -37,9 +39,21 @@ def grad_text(grad: Number | None) -> str:
     return f"grad {number_text(grad)}"
 
 
-def title_text(node: Node) -> str:
+def node_names(trace: Trace) -> list[str]:
+    """What to call each node: its label, else its formula if short ("x + y"), else "n7"."""
+    names: list[str] = []
+    for node in trace.nodes:
+        if node.label:
+            names.append(node.label)
+            continue
+        operands = tuple(f"({names[p]})" if " " in names[p] else names[p] for p in node.parents)
+        formula = node.op.formula(operands, node.arg)
+        names.append(formula if len(formula) <= SHORT_NAME else f"n{node.id}")
+    return names
+
+
+def title_text(node: Node, name: str) -> str:
     """The node's name; tensors add their shape so a tensor graph reads as shapes flowing."""
-    name = node.label or f"#{node.id}"
     return f"{name}  {shape_text(node.shape)}" if node.shape else name
 
 

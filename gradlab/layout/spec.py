@@ -36,7 +36,7 @@ def result_key(node_id: int) -> str:
 class Sizer(Protocol):
     """Measures what the drawing of each part needs; the GUI implements it with font metrics."""
 
-    def value_node(self, node: Node, grad: Number | None) -> tuple[float, float]: ...
+    def value_node(self, node: Node, name: str, grad: Number | None) -> tuple[float, float]: ...
 
     def op_node(self, node: Node) -> tuple[float, float]: ...
 
@@ -56,13 +56,13 @@ class EstimateSizer:
     def _text(self, text: str) -> float:
         return len(text) * self.char_width * self.font_px
 
-    def value_node(self, node: Node, grad: Number | None) -> tuple[float, float]:
+    def value_node(self, node: Node, name: str, grad: Number | None) -> tuple[float, float]:
         numbers = max(
             self._text(labels.value_text(node.value)),
             self._text(labels.grad_text(grad)),
             self._text("data " + labels.NUMBER_ROOM),
         )
-        width = self._text(labels.title_text(node)) + numbers + 3 * self.font_px
+        width = self._text(labels.title_text(node, name)) + numbers + 3 * self.font_px
         return (width, 3.2 * self.font_px)
 
     def op_node(self, node: Node) -> tuple[float, float]:
@@ -98,10 +98,13 @@ def graph_spec(trace: Trace, sizer: Sizer | None = None) -> GraphSpec:
     sizer = EstimateSizer() if sizer is None else sizer
     grads = trace.snapshot(len(trace)).grads
     records = edge_records(trace)
+    names = labels.node_names(trace)
     nodes: list[NodeSpec] = []
     edges: list[EdgeSpec] = []
     for node in trace.nodes:
-        nodes.append(NodeSpec(value_key(node.id), *sizer.value_node(node, grads[node.id])))
+        nodes.append(
+            NodeSpec(value_key(node.id), *sizer.value_node(node, names[node.id], grads[node.id]))
+        )
         if node.is_leaf:
             continue
         nodes.append(NodeSpec(op_key(node.id), *sizer.op_node(node), shape="ellipse"))

@@ -1,0 +1,183 @@
+"""The words and numbers of one step of a trace, for the explanation pane (and any text UI).
+
+A forward step reads "q = x + y = -2 + 5 = 3". A backward step names the node's grad, then one
+line per edge, "df/dx += df/dq · dq/dx = -4 · 1 = -4", with the local derivative as SymPy
+derives it when a `CheckReport` is at hand ("dq/dx = 1"), and, where a node is used more than
+once, every contribution it has received and their sum.
+"""
+
+from __future__ import annotations
+
+import html
+from dataclasses import dataclass
+
+from gradlab.check import CheckReport
+from gradlab.engine.numbers import format_number
+from gradlab.engine.trace import BackwardStep, ForwardStep, Node, Number, Trace
+from gradlab.layout.labels import node_names, number_text, shape_text
+
+
+@dataclass(frozen=True)
+class Explanation:
+    """A title ("Forward: q") and the lines under it."""
+
+    title: str
+    lines: tuple[str, ...]
+
+    @property
+    def text(self) -> str:
+        return "\n".join((self.title, *self.lines))
+
+    @property
+    def html(self) -> str:
+        body = "".join(f"<p style='margin:2px 0'>{html.escape(line)}</p>" for line in self.lines)
+        return f"<h3 style='margin:0 0 4px 0'>{html.escape(self.title)}</h3>{body}"
+
+
+def explain(trace: Trace, position: int, report: CheckReport | None = None) -> Explanation:
+    """What happened in the step that brought the trace to `position` (0: nothing yet)."""
+    if position == 0:
+        return Explanation(
+            "Start",
+            (
+                "Nothing is computed yet.",
+                "Step forward to compute the values in topological order, then backward to "
+                "send the gradient from the output back to every input.",
+            ),
+        )
+    names = node_names(trace)
+    step = trace.step(position - 1)
+    if isinstance(step, ForwardStep):
+        return _forward(trace, trace.nodes[step.node], names)
+    return _backward(trace, position, step, names, report)
+
+
+def _number(x: Number | None, *, first: bool = True) -> str:
+    """A number inside a formula: negatives after the first operand get parentheses."""
+    text = number_text(x)
+    return text if first or not text.startswith("-") else f"({text})"
+
+
+def _forward(trace: Trace, node: Node, names: list[str]) -> Explanation:
+    name = names[node.id]
+    title = f"Forward: {name}"
+    if node.is_leaf:
+        kind = "an input" if node.label and not _is_number(node.label) else "a constant"
+        shape = f" of shape {shape_text(node.shape)}" if node.shape else ""
+        return Explanation(title, (f"{name} = {number_text(node.value)} ({kind}{shape})",))
+    operands = tuple(_wrap(names[p]) for p in node.parents)
+    numbers = tuple(_number(trace.nodes[p].value, first=i == 0) for i, p in enumerate(node.parents))
+    symbolic = node.op.formula(operands, node.arg)
+    substituted = node.op.formula(numbers, node.arg)
+    if node.shape:
+        shapes = ", ".join(shape_text(trace.nodes[p].shape) for p in node.parents)
+        line = f"{name} = {symbolic}: shapes {shapes} -> {shape_text(node.shape)}"
+    else:
+        line = f"{name} = {symbolic} = {substituted} = {number_text(node.value)}"
+    if line.startswith(f"{name} = {name} = "):
+        # an unnamed node is called by its formula: say it once
+        line = line.removeprefix(f"{name} = ")
+    return Explanation(title, (line,))
+
+
+def _backward(
+    trace: Trace,
+    position: int,
+    step: BackwardStep[Number],
+    names: list[str],
+    report: CheckReport | None,
+) -> Explanation:
+    root = names[trace.root]
+    node = trace.nodes[step.node]
+    name = names[node.id]
+
+    def d(of: str, by: str) -> str:
+        return f"d{_wrap(of)}/d{_wrap(by)}"
+
+    lines: list[str] = []
+    if node.id == trace.root:
+        lines.append(
+            f"{d(root, root)} = {number_text(step.grad)} (the start: the output's own grad)"
+        )
+    else:
+        lines.append(f"{d(root, name)} = {number_text(step.grad)} (all its uses have sent theirs)")
+    if not step.edges:
+        kind = "an input" if node.label and not _is_number(node.label) else "a constant"
+        lines.append(f"{name} is {kind}: nothing further to send back.")
+    received = _contributions(trace, position)
+    positions = _edge_positions(trace, step)
+    for edge, k in zip(step.edges, positions, strict=True):
+        parent = names[edge.parent]
+        local_name = d(name, parent)
+        if edge.local is None:
+            lines.append(
+                f"{d(root, parent)} += {d(root, name)} · {local_name} (vector-Jacobian product)"
+                f" = {number_text(edge.contribution)}"
+            )
+        else:
+            lines.append(
+                f"{d(root, parent)} += {d(root, name)} · {local_name} = "
+                f"{_number(step.grad)} · {_number(edge.local, first=False)} = "
+                f"{number_text(edge.contribution)}"
+            )
+            lines.append(f"    {local_name} = {_local(report, node.id, k, edge.local)}")
+    grads = trace.snapshot(position).grads
+    for used in dict.fromkeys(edge.parent for edge in step.edges):
+        parts = received[used]
+        uses = sum(other.parents.count(used) for other in trace.nodes)
+        if len(parts) == 1 and uses > 1:
+            lines.append(
+                f"{names[used]} is used {uses} times: {d(root, names[used])} = "
+                f"{number_text(grads[used])} so far, {uses - 1} more to come"
+            )
+        elif len(parts) > 1:
+            total = " + ".join(_number(c, first=i == 0) for i, c in enumerate(parts))
+            so_far = "" if len(parts) == uses else " so far"
+            lines.append(
+                f"{names[used]} is used {uses} times: its contributions add up{so_far}, "
+                f"{d(root, names[used])} = {total} = {number_text(grads[used])}"
+            )
+    return Explanation(f"Backward: {name}", tuple(lines))
+
+
+def _local(report: CheckReport | None, node: int, parent: int, value: float) -> str:
+    """The local derivative: SymPy's formula and its value, or the stored number alone."""
+    number = format_number(value)
+    if report is None or (node, parent) not in report.edges:
+        return number
+    formula = report.edge(node, parent).formula
+    return number if formula == number else f"{formula} = {number}"
+
+
+def _contributions(trace: Trace, position: int) -> dict[int, list[Number]]:
+    """Every contribution each node has received in the backward steps up to `position`."""
+    received: dict[int, list[Number]] = {}
+    for back in trace.backward[: position - len(trace.nodes)]:
+        for edge in back.edges:
+            received.setdefault(edge.parent, []).append(edge.contribution)
+    return received
+
+
+def _edge_positions(trace: Trace, step: BackwardStep[Number]) -> list[int]:
+    """Each recorded edge's parent position (edges skip parents that need no grad)."""
+    positions: list[int] = []
+    parents = trace.nodes[step.node].parents
+    k = 0
+    for edge in step.edges:
+        while parents[k] != edge.parent:
+            k += 1
+        positions.append(k)
+        k += 1
+    return positions
+
+
+def _wrap(name: str) -> str:
+    return f"({name})" if " " in name else name
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
