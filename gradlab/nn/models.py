@@ -1,0 +1,74 @@
+"""The models the lessons, the CLI and the benchmarks use, each built from a seed."""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Sequence
+
+from gradlab.nn.init import Rng, as_generator
+from gradlab.nn.layers import AvgPool2d, Conv2d, Flatten, Linear, MaxPool2d, ReLU, Sigmoid, Tanh
+from gradlab.nn.modules import Module, Sequential
+
+ACTIVATIONS: dict[str, Callable[[], Module]] = {"tanh": Tanh, "relu": ReLU, "sigmoid": Sigmoid}
+
+
+def mlp(
+    sizes: Sequence[int] = (2, 8, 8, 1), activation: str = "tanh", *, rng: Rng = 0
+) -> Sequential:
+    """Linear layers of the given widths with `activation` between them (none after the last)."""
+    if len(sizes) < 2:
+        raise ValueError(f"an MLP needs at least an input and an output size, got {list(sizes)}")
+    if activation not in ACTIVATIONS:
+        raise ValueError(
+            f"unknown activation {activation!r}; choose one of {', '.join(ACTIVATIONS)}"
+        )
+    generator = as_generator(rng)
+    layers: list[Module] = []
+    for i, (n_in, n_out) in enumerate(itertools.pairwise(sizes)):
+        if i:
+            layers.append(ACTIVATIONS[activation]())
+        layers.append(Linear(n_in, n_out, rng=generator))
+    return Sequential(*layers)
+
+
+def mnist_cnn(*, rng: Rng = 0) -> Sequential:
+    """conv(1→8, 3×3, pad 1) − relu − maxpool 2 − conv(8→16, 3×3, pad 1) − relu − maxpool 2 −
+    linear(784→10): the small CNN of the MNIST lesson (9,098 parameters)."""
+    g = as_generator(rng)
+    return Sequential(
+        Conv2d(1, 8, 3, padding=1, rng=g),
+        ReLU(),
+        MaxPool2d(2),
+        Conv2d(8, 16, 3, padding=1, rng=g),
+        ReLU(),
+        MaxPool2d(2),
+        Flatten(),
+        Linear(16 * 7 * 7, 10, rng=g),
+    )
+
+
+def lenet5(*, padding: int = 0, rng: Rng = 0) -> Sequential:
+    """LeNet-5 as in the lesson: tanh, average pooling, a full C3; 61,706 parameters.
+
+    Built for 1×32×32 input; ``padding=2`` on C1 takes 28×28 MNIST digits to the same shapes.
+    """
+    g = as_generator(rng)
+    return Sequential(
+        Conv2d(1, 6, 5, padding=padding, rng=g),  # C1: 6@28×28
+        Tanh(),
+        AvgPool2d(2),  # S2: 6@14×14
+        Conv2d(6, 16, 5, rng=g),  # C3: 16@10×10
+        Tanh(),
+        AvgPool2d(2),  # S4: 16@5×5
+        Conv2d(16, 120, 5, rng=g),  # C5: 120@1×1
+        Tanh(),
+        Flatten(),
+        Linear(120, 84, rng=g),  # F6
+        Tanh(),
+        Linear(84, 10, rng=g),
+    )
+
+
+def linear_classifier(inputs: int = 784, classes: int = 10, *, rng: Rng = 0) -> Sequential:
+    """Flatten then one Linear layer: the MNIST linear classifier (7,850 parameters)."""
+    return Sequential(Flatten(), Linear(inputs, classes, rng=rng))
