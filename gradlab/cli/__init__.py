@@ -7,7 +7,6 @@ each, registered below. Bad input gives a one-line error and exit status 2, neve
 from __future__ import annotations
 
 import argparse
-import sys
 from collections.abc import Sequence
 
 from gradlab.cli import trace
@@ -28,7 +27,3 @@ def main(argv: Sequence[str] | None = None) -> int:
         return trace.demo()
     status: int = args.run(args)
     return status
-
-
-if __name__ == "__main__":
-    sys.exit(main())
