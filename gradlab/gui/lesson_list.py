@@ -1,0 +1,61 @@
+"""`LessonList`: the lessons on offer, in order; a broken lesson is marked and says why."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor, QFont
+from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
+
+from gradlab.gui.theme import Theme
+from gradlab.state.session import LessonEntry
+
+
+class LessonList(QListWidget):
+    """One row per lesson file; choosing a row emits `lesson_chosen` with its index."""
+
+    lesson_chosen = Signal(int)
+
+    def __init__(self, theme: Theme, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._theme = theme
+        self._broken: list[bool] = []
+        self.setMinimumWidth(220)
+        self.setWordWrap(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setSpacing(2)
+        self.currentRowChanged.connect(self._on_row_changed)
+
+    def set_entries(self, entries: Sequence[LessonEntry], current: int) -> None:
+        self.blockSignals(True)
+        self.clear()
+        self._broken = [entry.error is not None for entry in entries]
+        for entry in entries:
+            item = QListWidgetItem(("⚠ " if entry.error else "") + entry.title)
+            tip = (
+                str(entry.error) if entry.error else (entry.lesson.summary if entry.lesson else "")
+            )
+            item.setToolTip(tip)
+            self.addItem(item)
+        self.setCurrentRow(current)
+        self.blockSignals(False)
+        self.apply_theme(self._theme)
+
+    def set_current(self, index: int) -> None:
+        self.blockSignals(True)
+        self.setCurrentRow(index)
+        self.blockSignals(False)
+
+    def _on_row_changed(self, row: int) -> None:
+        if row >= 0:
+            self.lesson_chosen.emit(row)
+
+    def apply_theme(self, theme: Theme) -> None:
+        self._theme = theme
+        font = QFont(self.font())
+        font.setPointSizeF(11 * theme.font_scale)
+        self.setFont(font)
+        for row, broken in enumerate(self._broken):
+            item = self.item(row)
+            item.setForeground(QColor(theme.bad if broken else theme.text))

@@ -1,0 +1,340 @@
+"""`MainWindow`: the lesson list, the step's text, the step's scene view and the transport bar.
+
+It owns no lesson logic: `Session` (gradlab.state) says which lesson and step are shown and
+builds the step's state; `make_view` turns that state into a scene view. Presentation mode,
+actions, exports and help live in their own modules.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QResizeEvent
+from PySide6.QtWidgets import (
+    QFileDialog,
+    QMainWindow,
+    QSplitter,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gradlab.gui import export
+from gradlab.gui.actions import make_actions
+from gradlab.gui.help import shortcuts_dialog
+from gradlab.gui.lesson_list import LessonList
+from gradlab.gui.presentation import Presentation
+from gradlab.gui.scenes import MessageView, make_view, scene_api
+from gradlab.gui.step_panel import StepPanel
+from gradlab.gui.theme import LIGHT, THEMES, Theme, palette
+from gradlab.gui.transport import TransportBar
+from gradlab.state.cursor import Cursor
+from gradlab.state.session import Session
+
+RELOAD_POLL_MS = 1000
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self, session: Session, settings: QSettings, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.settings = settings
+        self.setWindowTitle("gradlab")
+        self.theme = THEMES.get(str(settings.value("theme", "light")), LIGHT)
+        self.actions_ = make_actions(self)
+        self.lesson_list = LessonList(self.theme)
+        self.step_panel = StepPanel(self.theme)
+        self.scene_box = QWidget()
+        self.scene_layout = QVBoxLayout(self.scene_box)
+        self.scene_layout.setContentsMargins(0, 0, 0, 0)
+        self.view: QWidget | None = None
+        self.transport = TransportBar()
+        right = QSplitter(Qt.Orientation.Vertical)
+        right.addWidget(self.step_panel)
+        right.addWidget(self.scene_box)
+        right.setStretchFactor(1, 1)
+        right.setChildrenCollapsible(False)
+        right.setSizes([200, 600])
+        self.text_splitter = right
+        column = QWidget()
+        column_layout = QVBoxLayout(column)
+        column_layout.setContentsMargins(0, 0, 0, 0)
+        column_layout.addWidget(right, 1)
+        column_layout.addWidget(self.transport)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.addWidget(self.lesson_list)
+        self.splitter.addWidget(column)
+        self.splitter.setStretchFactor(1, 1)
+        self.setCentralWidget(self.splitter)
+        self.toolbar = self._build_toolbar()
+        self._build_menus()
+        self.statusBar()
+        self.presentation = Presentation(
+            self, [self.menuBar(), self.toolbar, self.statusBar(), self.lesson_list]
+        )
+        self._connect()
+        self.reload_timer = QTimer(self)
+        self.reload_timer.timeout.connect(self.session.reload_changed)
+        self.reload_timer.start(RELOAD_POLL_MS)
+        self.lesson_list.set_entries(session.entries, session.lesson_index)
+        self.apply_theme(self.theme)
+        self._restore()
+
+    # ---- building ---------------------------------------------------------------------------
+
+    def _build_toolbar(self) -> QToolBar:
+        a = self.actions_
+        bar = QToolBar("Main")
+        bar.setObjectName("main-toolbar")
+        for action in (a.previous, a.next, None, a.presentation, None, a.open_folder, a.export_png):
+            if action is None:
+                bar.addSeparator()
+            else:
+                bar.addAction(action)
+        self.addToolBar(bar)
+        return bar
+
+    def _build_menus(self) -> None:
+        a = self.actions_
+        go = [a.next, a.previous, a.next_step, a.previous_step, None, a.to_start, a.to_end, a.play]
+        view = [a.presentation, a.blank, None, a.theme_light, a.theme_dark, a.theme_projector]
+        menus: dict[str, list[QAction | None]] = {
+            "&File": [a.open_folder, a.export_png, a.export_svg, a.copy_image, None, a.quit],
+            "&Go": go,
+            "&View": view,
+            "&Help": [a.shortcuts],
+        }
+        for title, entries in menus.items():
+            menu = self.menuBar().addMenu(title)
+            for action in entries:
+                if action is None:
+                    menu.addSeparator()
+                else:
+                    menu.addAction(action)
+        group = QActionGroup(self)
+        for action in (a.theme_light, a.theme_dark, a.theme_projector):
+            group.addAction(action)
+
+    def _connect(self) -> None:
+        a = self.actions_
+        s = self.session
+        a.next.triggered.connect(self.go_next)
+        a.previous.triggered.connect(self.go_previous)
+        a.next_step.triggered.connect(s.next_step)
+        a.previous_step.triggered.connect(s.previous_step)
+        a.to_start.triggered.connect(lambda: self._cursor_do(Cursor.to_start))
+        a.to_end.triggered.connect(lambda: self._cursor_do(Cursor.to_end))
+        a.play.triggered.connect(self.transport.toggle_play)
+        a.presentation.triggered.connect(self.set_presentation)
+        a.blank.triggered.connect(self.presentation_blank)
+        a.leave.triggered.connect(lambda: self.set_presentation(False))
+        a.theme_light.triggered.connect(lambda: self.set_theme("light"))
+        a.theme_dark.triggered.connect(lambda: self.set_theme("dark"))
+        a.theme_projector.triggered.connect(lambda: self.set_theme("projector"))
+        a.open_folder.triggered.connect(self.choose_folder)
+        a.export_png.triggered.connect(lambda: self.export("png"))
+        a.export_svg.triggered.connect(lambda: self.export("svg"))
+        a.copy_image.triggered.connect(self.copy_image)
+        a.quit.triggered.connect(self.close)
+        a.shortcuts.triggered.connect(lambda: shortcuts_dialog(a, self).open())
+        self.lesson_list.lesson_chosen.connect(s.open_lesson)
+        self.step_panel.quiz_revealed.connect(lambda: self._cursor_do(Cursor.to_end))
+        s.lesson_changed.connect(self._on_lesson_changed)
+        s.step_changed.connect(self._on_step_changed)
+        s.lessons_changed.connect(self._on_lessons_changed)
+
+    # ---- navigation -------------------------------------------------------------------------
+
+    def scene_cursor(self) -> Cursor | None:
+        """The current scene's cursor (the transport bar's), if the scene steps."""
+        return None if self.view is None else scene_api(self.view).cursor
+
+    def _cursor_do(self, how: object) -> None:
+        cursor = self.scene_cursor()
+        if cursor is not None and callable(how):
+            how(cursor)
+
+    def go_next(self) -> None:
+        """The clicker's "next": the scene's next step, then the lesson's, then the next lesson."""
+        cursor = self.scene_cursor()
+        if cursor is not None and not cursor.at_end:
+            cursor.step_forward()
+        elif not self.session.next_step():
+            following = self.session.lesson_index + 1
+            if following < len(self.session.entries):
+                self.session.open_lesson(following)
+
+    def go_previous(self) -> None:
+        cursor = self.scene_cursor()
+        if cursor is not None and not cursor.at_start:
+            cursor.step_back()
+        else:
+            self.session.previous_step()
+
+    def _on_lessons_changed(self) -> None:
+        self.lesson_list.set_entries(self.session.entries, self.session.lesson_index)
+
+    def _on_lesson_changed(self, index: int) -> None:
+        self.lesson_list.set_current(index)
+
+    def _on_step_changed(self, _index: int) -> None:
+        self._show_step()
+        entry = self.session.entry
+        if entry is not None:
+            self.settings.setValue("lesson/path", str(entry.path))
+            self.settings.setValue("lesson/step", self.session.step_index)
+
+    def _show_step(self) -> None:
+        entry = self.session.entry
+        if entry is None:
+            return
+        if entry.error is not None:
+            self.step_panel.show_error(entry.title, entry.error)
+            self._set_view(MessageView("Nothing to show until the lesson loads.", self.theme))
+            return
+        try:
+            state = self.session.build_step()
+        except Exception as err:
+            self._set_view(
+                MessageView(f"This step could not be built: {err}", self.theme, error=True)
+            )
+            raise
+        if state is None or entry.lesson is None:
+            return
+        count = entry.step_count
+        title = f": {state.step.title}" if state.step.title else ""
+        header = f"{entry.lesson.title} · step {state.index + 1} of {count}{title}"
+        self.step_panel.show_step(entry.path, header, state.step.text, state.quiz)
+        view = None if state.scene is None else make_view(state.scene, self.theme)
+        self._set_view(view)
+        panels = state.step.panels
+        self.step_panel.setVisible(panels is None or "text" in panels)
+        self.transport.setVisible(
+            not self.presentation.active and (panels is None or "transport" in panels)
+        )
+        self.fit_text()
+
+    def fit_text(self) -> None:
+        """Give the step text the room it needs (at most half the height), the scene the rest."""
+        total = sum(self.text_splitter.sizes())
+        if self.view is None or total <= 0:
+            return
+        wanted = min(self.step_panel.preferred_height(), total // 2)
+        self.text_splitter.setSizes([wanted, total - wanted])
+
+    def _set_view(self, view: QWidget | None) -> None:
+        self.transport.set_cursor(None)
+        if self.view is not None:
+            self.view.hide()  # deleteLater waits for the event loop; hide it now
+            self.scene_layout.removeWidget(self.view)
+            self.view.deleteLater()
+        self.view = view
+        self.scene_box.setVisible(view is not None)
+        if view is None:
+            return
+        self.scene_layout.addWidget(view)
+        api = scene_api(view)
+        api.apply_theme(self.theme)
+        api.set_presentation(self.presentation.active)
+        self.transport.set_cursor(api.cursor)
+
+    # ---- themes and presentation ----------------------------------------------------------
+
+    def set_theme(self, name: str) -> None:
+        self.apply_theme(THEMES[name])
+        if not self.presentation.active:
+            self.settings.setValue("theme", name)
+
+    def apply_theme(self, theme: Theme) -> None:
+        self.theme = theme
+        self.setPalette(palette(theme))
+        self.lesson_list.apply_theme(theme)
+        self.step_panel.apply_theme(theme)
+        self.transport.apply_theme(theme, self.presentation.active)
+        if self.view is not None:
+            scene_api(self.view).apply_theme(theme)
+        checked = {
+            "light": self.actions_.theme_light,
+            "dark": self.actions_.theme_dark,
+            "projector": self.actions_.theme_projector,
+        }
+        checked[theme.name].setChecked(True)
+
+    def set_presentation(self, on: bool) -> None:
+        if on == self.presentation.active:
+            self.actions_.presentation.setChecked(on)
+            return
+        theme = self.presentation.enter(self.theme) if on else self.presentation.leave()
+        self.actions_.presentation.setChecked(on)
+        for action in self.actions_.presentation_only:
+            action.setEnabled(on)
+        self.transport.setVisible(not on)
+        self.step_panel.set_presentation(on)
+        if self.view is not None:
+            scene_api(self.view).set_presentation(on)
+        self.apply_theme(theme or self.theme)
+        self.fit_text()
+
+    def presentation_blank(self) -> None:
+        self.presentation.blank(not self.presentation.blanked)
+        self.actions_.blank.setChecked(self.presentation.blanked)
+
+    # ---- files ------------------------------------------------------------------------------
+
+    def choose_folder(self) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Open a folder of lessons")
+        if folder:
+            self.open_folder(Path(folder))
+
+    def open_folder(self, folder: Path) -> None:
+        self.session.set_folder(folder)
+        self.settings.setValue("lessons/folder", str(folder))
+        if self.session.entries:
+            self.session.open_lesson(0)
+        else:
+            self.statusBar().showMessage(f"No NN-name.toml lesson files in {folder}", 5000)
+
+    def export(self, kind: str) -> None:
+        if self.view is None:
+            return
+        path, _ = QFileDialog.getSaveFileName(
+            self, f"Export as {kind.upper()}", f"gradlab.{kind}", f"{kind.upper()} (*.{kind})"
+        )
+        if path:
+            widget = scene_api(self.view).export_widget()
+            export.save_png(widget, path) if kind == "png" else export.save_svg(widget, path)
+
+    def copy_image(self) -> None:
+        if self.view is not None:
+            export.copy_to_clipboard(scene_api(self.view).export_widget())
+
+    # ---- settings ---------------------------------------------------------------------------
+
+    def _restore(self) -> None:
+        geometry = self.settings.value("window/geometry")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1280, 800)
+        index = self.session.index_of(str(self.settings.value("lesson/path", "")))
+        step = int(str(self.settings.value("lesson/step", 0)))
+        if index >= 0:
+            self.session.open_lesson(index, step)
+        elif self.session.entries:
+            self.session.open_lesson(0)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self.fit_text()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.presentation.active:
+            self.set_presentation(False)
+        self.settings.setValue("window/geometry", self.saveGeometry())
+        self.settings.sync()
+        self.reload_timer.stop()
+        self.transport.set_cursor(None)
+        super().closeEvent(event)

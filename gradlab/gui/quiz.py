@@ -1,0 +1,77 @@
+"""`QuizWidget`: predict, then reveal. Type a number and check it, or reveal the answer."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+
+from gradlab.gui.theme import Theme
+from gradlab.state.quiz import Feedback, QuizState
+
+BASE_POINT_SIZE = 12.0
+
+
+class QuizWidget(QWidget):
+    """Question, an answer box, Check and Reveal; feedback in good/bad colours."""
+
+    revealed = Signal()
+
+    def __init__(self, quiz: QuizState, theme: Theme, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.quiz = quiz
+        self._theme = theme
+        self._presenting = False
+        self._last: Feedback | None = None
+        self.question = QLabel(f"<b>Predict:</b> {quiz.question}")
+        self.question.setWordWrap(True)
+        self.answer = QLineEdit()
+        self.answer.setPlaceholderText("your answer, e.g. -4")
+        self.answer.returnPressed.connect(self.check)
+        self.check_button = QPushButton("Check")
+        self.check_button.clicked.connect(self.check)
+        self.reveal_button = QPushButton("Reveal")
+        self.reveal_button.clicked.connect(self.reveal)
+        self.feedback = QLabel()
+        self.feedback.setWordWrap(True)
+        row = QHBoxLayout()
+        row.addWidget(self.answer, 1)
+        row.addWidget(self.check_button)
+        row.addWidget(self.reveal_button)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 6, 0, 0)
+        layout.addWidget(self.question)
+        layout.addLayout(row)
+        layout.addWidget(self.feedback)
+        self.apply_theme(theme)
+
+    def check(self) -> None:
+        self._last = self.quiz.check(self.answer.text())
+        self.feedback.setText(self._last.message)
+        self._color_feedback()
+
+    def reveal(self) -> None:
+        shown = self.quiz.reveal()
+        self._last = None
+        self.feedback.setText(f"The engine computed <b>{shown}</b>.")
+        self._color_feedback()
+        self.reveal_button.setEnabled(False)
+        self.revealed.emit()
+
+    def _color_feedback(self) -> None:
+        theme = self._theme
+        color = (
+            theme.text if self._last is None else (theme.good if self._last.correct else theme.bad)
+        )
+        self.feedback.setStyleSheet(f"color: {color}; font-weight: bold;")
+
+    def apply_theme(self, theme: Theme, presenting: bool | None = None) -> None:
+        self._theme = theme
+        if presenting is not None:
+            self._presenting = presenting
+        font = QFont(self.font())
+        font.setPointSizeF(BASE_POINT_SIZE * theme.font_scale * (1.2 if self._presenting else 1.0))
+        for widget in (self.question, self.answer, self.check_button, self.reveal_button):
+            widget.setFont(font)
+        self.feedback.setFont(font)
+        self._color_feedback()

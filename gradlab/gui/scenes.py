@@ -1,0 +1,103 @@
+"""Scene views: the widget the main window shows for a step's scene, made from its state object.
+
+Every scene view is a QWidget with `cursor` (a `Cursor` the transport bar drives, or None),
+`apply_theme(theme)`, `set_presentation(on)` and `export_widget()`. `VIEW_FACTORIES` maps a state
+type (see `gradlab.state.session.SCENE_BUILDERS`) to the view; a new lab adds one entry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, Protocol, cast
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from gradlab.gui.graph_lab import GraphLab
+from gradlab.gui.plot_view import PlotView
+from gradlab.gui.table_view import TableView
+from gradlab.gui.theme import Theme
+from gradlab.lessons import ConvScene, TableScene, TrainScene
+from gradlab.state.cursor import Cursor
+from gradlab.state.graph import GraphSession
+from gradlab.state.plot import PlotState
+
+
+class SceneView(Protocol):
+    """What the main window needs from any scene view (besides being a QWidget)."""
+
+    cursor: Cursor | None
+
+    def apply_theme(self, theme: Theme) -> None: ...
+
+    def set_presentation(self, on: bool) -> None: ...
+
+    def export_widget(self) -> QWidget: ...
+
+
+def scene_api(widget: QWidget) -> SceneView:
+    """The scene-view side of a widget made by `make_view`."""
+    return cast(SceneView, widget)
+
+
+class MessageView(QWidget):
+    """A scene that only says something: a lab still to come, or why a scene could not be built."""
+
+    # The scene-view interface names it `cursor` (shadowing QWidget.cursor()); nothing steps here.
+    cursor: Cursor | None = None  # type: ignore[assignment]
+
+    def __init__(
+        self, message: str, theme: Theme, *, error: bool = False, parent: QWidget | None = None
+    ) -> None:
+        super().__init__(parent)
+        self.error = error
+        self.label = QLabel(message)
+        self.label.setWordWrap(True)
+        self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.label)
+        self._presenting = False
+        self.apply_theme(theme)
+
+    def apply_theme(self, theme: Theme) -> None:
+        self._theme = theme
+        font = QFont(self.font())
+        font.setPointSizeF(14 * theme.font_scale * (1.3 if self._presenting else 1.0))
+        self.label.setFont(font)
+        color = theme.bad if self.error else theme.muted
+        self.label.setStyleSheet(f"color: {color};")
+
+    def set_presentation(self, on: bool) -> None:
+        self._presenting = on
+        self.apply_theme(self._theme)
+
+    def export_widget(self) -> QWidget:
+        return self
+
+
+ViewFactory = Callable[[Any, Theme], QWidget]
+
+VIEW_FACTORIES: dict[type[Any], ViewFactory] = {
+    GraphSession: GraphLab,
+    PlotState: PlotView,
+    TableScene: TableView,
+    ConvScene: lambda _state, theme: MessageView(
+        "The convolution lab arrives in a later step.", theme
+    ),
+    TrainScene: lambda _state, theme: MessageView(
+        "The training lab arrives in a later step.", theme
+    ),
+}
+"""State type -> view; the conv and training labs replace their placeholder entries."""
+
+
+def make_view(state: object, theme: Theme) -> QWidget:
+    """The view for a scene's state object."""
+    factory = VIEW_FACTORIES.get(type(state))
+    if factory is None:
+        return MessageView(
+            f"gradlab has no view for {type(state).__name__} yet.", theme, error=True
+        )
+    return factory(state, theme)
