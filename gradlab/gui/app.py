@@ -6,6 +6,7 @@ running: a teacher mid-lecture must never lose the window to a bug.
 
 from __future__ import annotations
 
+import os
 import sys
 import traceback
 from collections.abc import Sequence
@@ -61,25 +62,29 @@ class ErrorReporter(QObject):
         self.reported.emit(message)
 
 
-def make_session(lesson: Path | str | None, folder: Path | None = None) -> Session:
-    """One lesson file, or every lesson of `folder` (default: GRADLAB_LESSONS or lessons/)."""
+def make_session(lesson: Path | str | None, folder: Path | None, settings: QSettings) -> Session:
+    """One lesson file, or the lessons of a folder: `folder`, else GRADLAB_LESSONS, else the
+    folder picked last time in the app, else the repository's lessons/."""
     if lesson is not None:
         return Session([Path(lesson)])
+    if folder is None and not os.environ.get("GRADLAB_LESSONS"):
+        saved = Path(str(settings.value("lessons/folder", "") or ""))
+        folder = saved if str(saved) not in {"", "."} and saved.is_dir() else None
     return Session.from_folder(folder or lessons_folder())
 
 
-def main(argv: Sequence[str] | None = None, lesson: Path | str | None = None) -> int:
+def main(
+    argv: Sequence[str] | None = None,
+    lesson: Path | str | None = None,
+    folder: Path | None = None,
+) -> int:
     """Run the app until its window closes; returns the exit status."""
     existing = QApplication.instance()
     app = existing if isinstance(existing, QApplication) else QApplication(list(argv or sys.argv))
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
     settings = QSettings(ORGANIZATION, APPLICATION)
-    saved_folder = str(settings.value("lessons/folder", "") or "")
-    folder = Path(saved_folder) if saved_folder and lesson is None else None
-    window = MainWindow(
-        make_session(lesson, folder if folder and folder.is_dir() else None), settings
-    )
+    window = MainWindow(make_session(lesson, folder, settings), settings)
     reporter = ErrorReporter(window)
     reporter.install()
     window.show()

@@ -1,0 +1,27 @@
+"""`gradlab lesson PATH`: open the app on one lesson file (for authors writing a lesson)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser(
+        "lesson",
+        help="open the app on one lesson file",
+        description="Open the app on one lesson file; it reloads when the file is saved.",
+    )
+    parser.add_argument("path", type=Path, help="a lesson .toml file")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    path: Path = args.path
+    if not path.is_file():
+        print(f"gradlab lesson: {path} is not a file", file=sys.stderr)
+        return 2
+    from gradlab.gui.app import main  # noqa: PLC0415 - Qt loads only when a window opens
+
+    return main([sys.argv[0]], lesson=path)
