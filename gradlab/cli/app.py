@@ -21,10 +21,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 def run(args: argparse.Namespace) -> int:
     folder: Path | None = getattr(args, "lessons", None)
-    if folder is not None:
-        if not folder.is_dir():
-            print(f"gradlab app: {folder} is not a folder", file=sys.stderr)
-            return 2
+    if folder is not None and not folder.is_dir():
+        print(f"gradlab app: {folder} is not a folder", file=sys.stderr)
+        return 2
     from gradlab.gui.app import main  # noqa: PLC0415 - Qt loads only when a window opens
 
     return main([sys.argv[0]], folder=folder)
