@@ -1,0 +1,117 @@
+"""One window position of the conv lab as a record: the cells it reads, products, sum, readout.
+
+`window_at` is the geometry of `gradlab.nn.windows.windows` for a single output cell, so the lab
+can jump to any position without generating every window first (a 28×28 input with a 5×5 kernel
+has 576 windows of 25 cells: about 40 ms to list, far too slow to redo on every control change).
+Tests check it against `windows()` cell by cell.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from gradlab.engine.numbers import format_number
+from gradlab.nn.windows import Cell, Window, Window2d
+
+
+def window_at(h: int, w: int, geometry: Window2d, row: int, col: int) -> Window:
+    """The window of output cell (row, col) of an h × w input, cells in kernel order."""
+    (kh, kw), (sh, sw) = geometry.kernel, geometry.stride
+    (ph, pw), (dh, dw) = geometry.padding, geometry.dilation
+    cells = []
+    for a in range(kh):
+        for b in range(kw):
+            r, c = row * sh - ph + a * dh, col * sw - pw + b * dw
+            cells.append(Cell(r, c, a, b, not (0 <= r < h and 0 <= c < w)))
+    return Window(row, col, tuple(cells))
+
+
+@dataclass(frozen=True)
+class Term:
+    """One input cell under the window (unpadded coordinates) and the weight it meets."""
+
+    channel: int
+    cell: Cell
+    x: float
+    w: float | None
+    """The kernel weight (None when pooling: a pool has no weights)."""
+
+    @property
+    def product(self) -> float:
+        return self.x * (1.0 if self.w is None else self.w)
+
+
+@dataclass(frozen=True)
+class WindowRecord:
+    """Output cell (channel, row, col) and how its number came about."""
+
+    index: int
+    channel: int
+    """The filter (conv) or the pooled input channel (pool) of the output map."""
+    row: int
+    col: int
+    terms: tuple[Term, ...]
+    value: float
+    """The output cell as the engine computed it (F.conv2d / F.max_pool2d / F.avg_pool2d)."""
+    bias: float = 0.0
+    winner: int | None = None
+    """Max pooling: the index in `terms` of the (first) largest cell, which gets the gradient."""
+    upstream: float | None = None
+    """Backward mode: dL/d(this output cell)."""
+
+    def sums(self) -> dict[int, float]:
+        """Per input channel, the sum of the products under the window."""
+        totals: dict[int, float] = {}
+        for term in self.terms:
+            totals[term.channel] = totals.get(term.channel, 0.0) + term.product
+        return totals
+
+
+def num(x: float) -> str:
+    """A number as it reads inside a sum: negatives in parentheses, ``1·(-1)``."""
+    text = format_number(x)
+    return f"({text})" if text.startswith("-") else text
+
+
+def _products(terms: tuple[Term, ...]) -> str:
+    return " + ".join(f"{num(t.x)}·{num(t.w if t.w is not None else 1.0)}" for t in terms)
+
+
+def forward_readout(record: WindowRecord) -> str:
+    """``1·(-1) + 0·0 + 1·1 + ... = 2``; with several channels one line per channel, then the
+    sum across channels (plus bias)."""
+    value = format_number(record.value)
+    bias = f" + {num(record.bias)}" if record.bias != 0.0 else ""
+    sums = record.sums()
+    if len(sums) == 1:
+        return f"{_products(record.terms)}{bias} = {value}"
+    lines = []
+    for channel, total in sums.items():
+        terms = tuple(t for t in record.terms if t.channel == channel)
+        lines.append(f"channel {channel + 1}: {_products(terms)} = {format_number(total)}")
+    across = " + ".join(num(total) for total in sums.values())
+    lines.append(f"sum across channels: {across}{bias} = {value}")
+    return "\n".join(lines)
+
+
+def pool_readout(record: WindowRecord, kind: str) -> str:
+    """``max(12, 20, 8, 12) = 20`` or ``(12 + 20 + 8 + 12) / 4 = 13``."""
+    values = [format_number(t.x) for t in record.terms]
+    if kind == "pool-max":
+        return f"max({', '.join(values)}) = {format_number(record.value)}"
+    return f"({' + '.join(num(t.x) for t in record.terms)}) / {len(values)} = " + format_number(
+        record.value
+    )
+
+
+def backward_readout(record: WindowRecord) -> str:
+    """What this window adds to dL/dW (its input patch × g) and to dL/dX (the kernel × g)."""
+    g = record.upstream if record.upstream is not None else 0.0
+    where = f"filter {record.channel + 1}, output ({record.row}, {record.col})"
+    patch = ", ".join(f"{num(g)}·{num(t.x)}" for t in record.terms)
+    kernel = ", ".join(f"{num(g)}·{num(t.w if t.w is not None else 0.0)}" for t in record.terms)
+    return (
+        f"g = ∂L/∂y at {where} = {format_number(g)}\n"
+        f"∂L/∂W += g · window: {patch}\n"
+        f"∂L/∂X under the window += g · kernel: {kernel}"
+    )
