@@ -12,8 +12,8 @@ from typing import Literal
 from gradlab.layout.dot import DotError, dot_layout, find_dot
 from gradlab.layout.export import to_dot
 from gradlab.layout.layered import layered_layout
-from gradlab.layout.model import Box, EdgePath, EdgeSpec, GraphSpec, Layout, NodeSpec, Point
-from gradlab.layout.placement import gap_for_labels, place_labels, strip_labels
+from gradlab.layout.model import Box, EdgePath, EdgeSpec, GraphSpec, Layout, Lead, NodeSpec, Point
+from gradlab.layout.placement import engine_spec, gap_for_labels, place_labels, split_leads
 from gradlab.layout.spec import (
     EstimateSizer,
     Sizer,
@@ -36,8 +36,8 @@ def layout(
     """Place `spec` left to right. "graphviz" raises DotError if Graphviz is missing or fails;
     "auto" falls back to the built-in layout then."""
     gap = gap_for_labels(spec, rank_gap)
-    plain = strip_labels(spec)
-    return place_labels(_unlabelled(plain, engine, node_gap, gap), spec, gap)
+    placed = _unlabelled(engine_spec(spec), engine, node_gap, gap)
+    return place_labels(split_leads(placed, spec), spec, gap)
 
 
 def _unlabelled(spec: GraphSpec, engine: Engine, node_gap: float, rank_gap: float) -> Layout:
@@ -65,6 +65,7 @@ __all__ = [
     "EstimateSizer",
     "GraphSpec",
     "Layout",
+    "Lead",
     "NodeSpec",
     "Point",
     "Sizer",

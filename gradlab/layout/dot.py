@@ -1,5 +1,7 @@
 """Layout by Graphviz: `dot -Tjson0` on PATH, else the `graphviz-pure` wheel's static binary.
 
+Nodes come back with their outer box (a node and its lead together; `gradlab.layout.placement`
+splits them).
 Sizes are passed as fixed node sizes and fixed-size HTML tables for edge labels, so Graphviz
 reserves exactly the room the GUI will draw in. Graphviz works in points with y pointing up; one
 point is taken as one pixel and y is flipped into screen coordinates.
@@ -47,13 +49,12 @@ def dot_source(spec: GraphSpec, node_gap: float, rank_gap: float) -> str:
         f"  graph [rankdir=LR, nodesep={node_gap / POINTS_PER_INCH:.3f}, "
         f"ranksep={rank_gap / POINTS_PER_INCH:.3f}, margin=0];",
         '  node [fixedsize=true, label="", margin=0];',
-        "  edge [arrowsize=0.8];",
+        # edges leave on the right and arrive on the left, where an op sits in front of its value
+        "  edge [arrowsize=0.8, tailport=e, headport=w];",
     ]
     for node in spec.nodes:
-        width, height = node.width / POINTS_PER_INCH, node.height / POINTS_PER_INCH
-        lines.append(
-            f'  "{node.key}" [shape={node.shape}, width={width:.4f}, height={height:.4f}];'
-        )
+        width, height = (size / POINTS_PER_INCH for size in node.outer)
+        lines.append(f'  "{node.key}" [shape=box, width={width:.4f}, height={height:.4f}];')
     for edge in spec.edges:
         label = ""
         if edge.label_width > 0 and edge.label_height > 0:
@@ -112,9 +113,8 @@ def _read_json0(data: dict[str, Any], spec: GraphSpec, engine: str) -> Layout:
         if obj["name"] != node.key:
             raise ValueError(f"node order changed: {obj['name']} != {node.key}")
         cx, cy = flip(*_point(obj["pos"]))
-        boxes[node.key] = Box(
-            node.key, cx - node.width / 2, cy - node.height / 2, node.width, node.height
-        )
+        width, height = node.outer
+        boxes[node.key] = Box(node.key, cx - width / 2, cy - height / 2, width, height)
     paths: list[EdgePath] = []
     for edge, record in zip(spec.edges, data.get("edges", []), strict=True):
         points, tip = _spline(record["pos"])

@@ -38,7 +38,7 @@ class _Slot:
 
 def layered_layout(spec: GraphSpec, node_gap: float = 18.0, rank_gap: float = 28.0) -> Layout:
     """Lay out `spec` left to right without Graphviz."""
-    slots = {n.key: _Slot(n.key, 0, n.width, n.height) for n in spec.nodes}
+    slots = {n.key: _Slot(n.key, 0, *n.outer) for n in spec.nodes}
     _assign_ranks(spec, slots)
     chains: dict[str, list[_Slot]] = {}
     for edge in spec.edges:
@@ -161,8 +161,9 @@ def _geometry(
     boxes = {}
     for node in spec.nodes:
         slot = slots[node.key]
-        x, y = columns[slot.rank] - node.width / 2, slot.y - node.height / 2 + MARGIN
-        boxes[node.key] = Box(node.key, x, y, node.width, node.height)
+        width, height = node.outer
+        x, y = columns[slot.rank] - width / 2, slot.y - height / 2 + MARGIN
+        boxes[node.key] = Box(node.key, x, y, width, height)
     paths = []
     for edge in spec.edges:
         chain = chains[edge.key]

@@ -8,20 +8,38 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Literal
 
 Point = tuple[float, float]
-Shape = Literal["box", "ellipse"]
 
 
 @dataclass(frozen=True, slots=True)
-class NodeSpec:
-    """A node to place: a unique key and the size its drawing needs."""
+class Lead:
+    """A small node glued to the left of another (an op in front of its value), joined to it by
+    a short edge `edge`: placed as one, so it costs no rank of its own."""
 
     key: str
     width: float
     height: float
-    shape: Shape = "box"
+    gap: float
+    edge: str
+
+
+@dataclass(frozen=True, slots=True)
+class NodeSpec:
+    """A node to place: a unique key and the size its drawing needs, maybe with a lead."""
+
+    key: str
+    width: float
+    height: float
+    lead: Lead | None = None
+
+    @property
+    def outer(self) -> tuple[float, float]:
+        """The size of the node and its lead together, as the layout engine sees it."""
+        if self.lead is None:
+            return (self.width, self.height)
+        lead = self.lead
+        return (lead.width + lead.gap + self.width, max(self.height, lead.height))
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,5 +1,9 @@
-"""Edge labels placed after layout, so Graphviz need not double its ranks for them.
+"""After the engine: ops split off their values, and edge labels placed.
 
+An op node is laid out as one with its value (a `Lead`), which halves the number of ranks and
+keeps the short op -> value arrow short.
+
+Edge labels are placed after layout, so Graphviz need not double its ranks for them.
 Asking Graphviz to place edge labels turns each label into a node of its own and triples the
 time of a 300-node layout (about 600 ms against 175 ms, measured with graphviz-pure). Instead the
 rank gap is made wide enough for the widest label, the graph is laid out without labels, and each
@@ -13,18 +17,55 @@ import dataclasses
 import itertools
 from collections import defaultdict
 
-from gradlab.layout.model import EdgePath, GraphSpec, Layout, Point
+from gradlab.layout.model import Box, EdgePath, GraphSpec, Layout, Point
 
 LABEL_PAD = 10.0
 """Room between a label and the node columns on either side of it."""
+ARROW = 8.0
+"""Length of the arrowhead drawn at the end of an edge."""
 LABEL_GAP = 4.0
 """Least vertical space between two labels in the same gap."""
 
 
-def strip_labels(spec: GraphSpec) -> GraphSpec:
-    """`spec` without edge labels: what the layout engine sees."""
-    edges = tuple(dataclasses.replace(e, label_width=0.0, label_height=0.0) for e in spec.edges)
+def engine_spec(spec: GraphSpec) -> GraphSpec:
+    """What the layout engine sees: no edge labels, and edges into a lead go to its owner."""
+    owner = {n.lead.key: n.key for n in spec.nodes if n.lead is not None}
+    edges = tuple(
+        dataclasses.replace(
+            e,
+            tail=owner.get(e.tail, e.tail),
+            head=owner.get(e.head, e.head),
+            label_width=0.0,
+            label_height=0.0,
+        )
+        for e in spec.edges
+    )
     return GraphSpec(spec.nodes, edges)
+
+
+def split_leads(layout: Layout, spec: GraphSpec) -> Layout:
+    """Cut each outer box back into the lead (left) and the node (right), joined by an arrow;
+    edges keep the keys of `spec` (an edge into an op names the op, not its value)."""
+    boxes = dict(layout.boxes)
+    joins: list[EdgePath] = []
+    for node in spec.nodes:
+        lead = node.lead
+        if lead is None:
+            continue
+        outer = boxes[node.key]
+        middle = outer.center[1]
+        boxes[lead.key] = Box(lead.key, outer.x, middle - lead.height / 2, lead.width, lead.height)
+        left = outer.x + lead.width + lead.gap
+        boxes[node.key] = Box(node.key, left, middle - node.height / 2, node.width, node.height)
+        start, end = (outer.x + lead.width, middle), (left - ARROW, middle)
+        joins.append(
+            EdgePath(lead.edge, lead.key, node.key, (start, start, end, end), (left, middle))
+        )
+    paths = tuple(
+        dataclasses.replace(path, tail=edge.tail, head=edge.head)
+        for path, edge in zip(layout.edges, spec.edges, strict=True)
+    )
+    return Layout(boxes, paths + tuple(joins), layout.width, layout.height, layout.engine)
 
 
 def gap_for_labels(spec: GraphSpec, rank_gap: float) -> float:

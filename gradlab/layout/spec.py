@@ -1,8 +1,9 @@
 """From a recorded trace to the graph that is drawn, in micrograd's style.
 
 Every node becomes a value box (label, data, grad); every computed node also gets a small op
-node in front of it. Edges run parent value -> op -> value, so the local derivative of an edge
-(node id i, parent position k) has a place to be written: on the edge keyed `edge_key(i, k)`.
+node just in front of it (its `Lead`). Edges run parent value -> op -> value, so the local
+derivative of an edge (node id i, parent position k) has a place to be written: on the edge
+keyed `edge_key(i, k)`; the op -> value arrow is keyed `result_key(i)`.
 """
 
 from __future__ import annotations
@@ -12,7 +13,10 @@ from typing import Protocol
 
 from gradlab.engine.trace import EdgeGrad, Node, Number, Trace
 from gradlab.layout import labels
-from gradlab.layout.model import EdgeSpec, GraphSpec, NodeSpec
+from gradlab.layout.model import EdgeSpec, GraphSpec, Lead, NodeSpec
+
+OP_GAP = 0.9
+"""The arrow from an op to its value is this many op heights long."""
 
 
 def value_key(node_id: int) -> str:
@@ -102,12 +106,13 @@ def graph_spec(trace: Trace, sizer: Sizer | None = None) -> GraphSpec:
     nodes: list[NodeSpec] = []
     edges: list[EdgeSpec] = []
     for node in trace.nodes:
-        nodes.append(
-            NodeSpec(value_key(node.id), *sizer.value_node(node, names[node.id], grads[node.id]))
-        )
+        size = sizer.value_node(node, names[node.id], grads[node.id])
         if node.is_leaf:
+            nodes.append(NodeSpec(value_key(node.id), *size))
             continue
-        nodes.append(NodeSpec(op_key(node.id), *sizer.op_node(node), shape="ellipse"))
+        op_width, op_height = sizer.op_node(node)
+        lead = Lead(op_key(node.id), op_width, op_height, op_height * OP_GAP, result_key(node.id))
+        nodes.append(NodeSpec(value_key(node.id), *size, lead=lead))
         for position, parent in enumerate(node.parents):
             record = records.get((node.id, position))
             size = (
@@ -117,5 +122,4 @@ def graph_spec(trace: Trace, sizer: Sizer | None = None) -> GraphSpec:
             )
             key = edge_key(node.id, position)
             edges.append(EdgeSpec(key, value_key(parent), op_key(node.id), *size))
-        edges.append(EdgeSpec(result_key(node.id), op_key(node.id), value_key(node.id)))
     return GraphSpec(tuple(nodes), tuple(edges))

@@ -30,7 +30,11 @@ class Explanation:
 
     @property
     def html(self) -> str:
-        body = "".join(f"<p style='margin:2px 0'>{html.escape(line)}</p>" for line in self.lines)
+        body = "".join(
+            f"<p style='margin:2px 0 2px {2 if line.startswith(' ') else 0}em'>"
+            f"{html.escape(line.strip())}</p>"
+            for line in self.lines
+        )
         return f"<h3 style='margin:0 0 4px 0'>{html.escape(self.title)}</h3>{body}"
 
 

@@ -33,6 +33,7 @@ class GraphSession:
     """An edit did not work; the message says why (the last good graph is kept)."""
     checked = Signal()
     """The cross-check report was computed."""
+    editable = True
 
     def __init__(
         self,
@@ -173,3 +174,33 @@ class GraphSession:
         if force or spec != self._spec:
             self._spec = spec
             self._layout = layout(spec, self._engine)
+
+
+class TraceSession:
+    """A fixed, recorded graph to step through (a tensor graph built in code): no editing, no
+    SymPy check; the same `player`, `trace`, `layout` and `rebuilt` as `GraphSession`."""
+
+    rebuilt = Signal()
+    failed = Signal(str)
+    checked = Signal()
+    editable = False
+    error: str | None = None
+    report_ready = False
+    auto_check = False
+
+    def __init__(
+        self,
+        trace: Trace,
+        cursor: CursorSpec = "start",
+        *,
+        sizer: Sizer | None = None,
+        engine: Engine = "auto",
+    ) -> None:
+        self._engine: Engine = engine
+        self.trace = trace
+        self.layout = layout(graph_spec(trace, sizer), engine)
+        self.player = Player(trace, resolve_position(trace, cursor))
+
+    def set_sizer(self, sizer: Sizer) -> None:
+        self.layout = layout(graph_spec(self.trace, sizer), self._engine)
+        self.rebuilt.emit()
