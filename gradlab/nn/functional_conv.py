@@ -1,7 +1,7 @@
 """conv2d and the 2-d pools: single graph nodes on NCHW tensors, windows from `gradlab.nn.windows`.
 
 conv2d is im2col + one (batched) matmul: the windows are a strided view, copied once into a
-(groups, N·oh·ow, C/groups·kh·kw) matrix. Backward: dW is one matmul with the same matrix, dX one
+(groups, C/groups·kh·kw, N·oh·ow) matrix. Backward: dW is one matmul with the same matrix, dX one
 matmul followed by `fold` (kh·kw strided adds). Pools take max / mean over the same windows.
 """
 
@@ -53,39 +53,31 @@ def conv2d(  # noqa: PLR0917 (PyTorch's positional signature)
         raise ValueError(f"conv2d: {err} (input {x.shape}, weight {w.shape})") from None
 
     xp = pad(x, geometry)
-    og, rows = o // groups, n * out_h * out_w
-    # im2col: (N, G, Cg, oh, ow, kh, kw) windows -> (G, N·oh·ow, Cg·kh·kw), one copy
+    og, ckk, positions = o // groups, cg * kh * kw, n * out_h * out_w
+    # im2col, transposed: windows (N, G, Cg, oh, ow, kh, kw) -> (G, Cg·kh·kw, N·oh·ow), one copy
+    # whose innermost axis runs along input rows (the cheap direction to gather)
     windows = patches(xp, geometry).reshape(n, groups, cg, out_h, out_w, kh, kw)
-    cols = windows.transpose(1, 0, 3, 4, 2, 5, 6).reshape(groups, rows, cg * kh * kw)
-    kernels = w.reshape(groups, og, cg * kh * kw)
-    out = cols @ kernels.transpose(0, 2, 1)  # (G, N·oh·ow, Og)
-    result = (
-        out.reshape(groups, n, out_h, out_w, og)
-        .transpose(1, 0, 4, 2, 3)
-        .reshape(n, o, out_h, out_w)
-    )
+    cols = windows.transpose(1, 2, 5, 6, 0, 3, 4).reshape(groups, ckk, positions)
+    kernels = w.reshape(groups, og, ckk)
+    out = (kernels @ cols).reshape(o, n, out_h, out_w)  # one (batched) matmul
+    result = np.ascontiguousarray(out.transpose(1, 0, 2, 3))
     if bias is not None:
         result += bias.data.reshape(1, o, 1, 1)
 
     def upstream(g: Array) -> Array:
-        # (N, O, oh, ow) -> (G, N·oh·ow, Og), the layout of `out`
-        return (
-            g.reshape(n, groups, og, out_h, out_w)
-            .transpose(1, 0, 3, 4, 2)
-            .reshape(groups, rows, og)
-        )
+        # (N, O, oh, ow) -> (G, Og, N·oh·ow), the layout of `out`
+        return g.transpose(1, 0, 2, 3).reshape(groups, og, positions)
 
     def grad_input(g: Array) -> Array:
-        # d out/d window = kernel: dcols = g @ W, then each window's grad is added back (fold)
-        dcols = upstream(g) @ kernels
-        dwin = dcols.reshape(groups, n, out_h, out_w, cg, kh, kw).transpose(1, 0, 4, 2, 3, 5, 6)
-        padded = (n, groups, cg, *xp.shape[-2:])
-        dxp = fold(dwin, geometry, padded).reshape(xp.shape)
+        # d out/d window = kernel: dcols = Wᵀ @ g, then each window's grad is added back (fold)
+        dcols = kernels.transpose(0, 2, 1) @ upstream(g)
+        dwin = dcols.reshape(groups, cg, kh, kw, n, out_h, out_w).transpose(4, 0, 1, 5, 6, 2, 3)
+        dxp = fold(dwin, geometry, (n, groups, cg, *xp.shape[-2:])).reshape(xp.shape)
         return unpad(dxp, geometry)
 
     def grad_weight(g: Array) -> Array:
-        # d out/d kernel = window: dW = gᵀ @ cols
-        return (upstream(g).transpose(0, 2, 1) @ cols).reshape(w.shape)
+        # d out/d kernel = window: dW = g @ colsᵀ
+        return (upstream(g) @ cols.transpose(0, 2, 1)).reshape(w.shape)
 
     def grad_bias(g: Array) -> Array:
         # d out/d b[o] = 1 at every position of channel o
@@ -109,15 +101,21 @@ def max_pool2d(
     xp = pad(x, geometry, -np.inf)
     win = patches(xp, geometry)
     kh, kw = geometry.kernel
-    flat = win.reshape(*win.shape[:-2], kh * kw)
-    where = np.argmax(flat, axis=-1)[..., None]
-    out = np.take_along_axis(flat, where, -1)[..., 0]
+    # one np.maximum per kernel offset over (N, C, oh, ow) views of the windows
+    out = win[..., 0, 0].copy()
+    for k in range(1, kh * kw):
+        np.maximum(out, win[..., k // kw, k % kw], out=out)
 
     def vjp(g: Array) -> Array:
-        # d max/d entry = 1 for the (first) largest entry of the window, else 0
-        dwin = np.zeros(flat.shape, dtype=g.dtype)
-        np.put_along_axis(dwin, where, g[..., None], -1)
-        return unpad(fold(dwin.reshape(win.shape), geometry, xp.shape), geometry)
+        # d max/d entry = 1 for the first largest entry of the window (row-major), else 0
+        dwin = np.empty((kh, kw, *out.shape), dtype=g.dtype)
+        taken = np.zeros(out.shape, dtype=bool)
+        for k in range(kh * kw):
+            hit = win[..., k // kw, k % kw] == out
+            hit &= ~taken
+            taken |= hit
+            np.multiply(g, hit, out=dwin[k // kw, k % kw])
+        return unpad(fold(np.moveaxis(dwin, (0, 1), (-2, -1)), geometry, xp.shape), geometry)
 
     return Tensor.from_op(out, Op.MAX_POOL2D, (input,), (vjp,))
 
