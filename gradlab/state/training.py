@@ -1,0 +1,293 @@
+"""`TrainingRun`: a live training run the lab drives in time-budgeted chunks (Qt-free).
+
+The run wraps one `gradlab.nn.train.fit` generator: `advance(budget)` takes steps until the time
+budget is spent (the GUI calls it from a timer on its own thread, since a training thread would
+starve the interface), `step()` takes exactly one. At every epoch end the test set is evaluated
+in small chunks, spread over later `advance` calls so no single call blocks for long, and a
+snapshot is kept for rewinding. Histories and snapshots are bounded.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import time
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+from psygnal import Signal
+
+from gradlab.engine.tensor import Tensor
+from gradlab.lessons import TrainScene
+from gradlab.nn.evaluate import objective
+from gradlab.nn.summary import summary
+from gradlab.nn.train import TrainRecord, fit
+from gradlab.state.training_config import (
+    OBJECTIVE_NAMES,
+    LayerSpec,
+    TrainSettings,
+    build_model,
+    build_optimizer,
+    hidden_from_slug,
+    load_data,
+)
+from gradlab.state.training_history import Series, Strip
+from gradlab.state.training_snapshots import Evaluation, Snapshot, Snapshots, freeze
+from gradlab.state.training_stats import LayerStrips, WatchedWeight
+from gradlab.state.training_views import Frame, frame_2d, frame_images
+
+EVAL_CHUNK = 250
+
+
+class TrainingRun:
+    """Settings -> data, model, optimiser and a fit generator; history, snapshots, frames."""
+
+    advanced = Signal(int)
+    """Emitted after `advance`/`step` with the number of steps just taken (may be 0)."""
+    stopped = Signal(str)
+    """Emitted once when the run ends: the step limit, or a non-finite value (the message)."""
+    cleared = Signal()
+    """Emitted after `reset`: everything was rebuilt."""
+
+    def __init__(self, settings: TrainSettings | None = None, *, stats: bool = True) -> None:
+        self.settings = settings or TrainSettings()
+        self.stats = stats
+        self.snapshots = Snapshots()
+        self.loss, self.accuracy = Series(), Series()
+        self.epoch_loss, self.epoch_accuracy = Series(), Series()
+        self.test_loss, self.test_accuracy = Series(), Series()
+        self.layers = LayerStrips()
+        self.watched: WatchedWeight | None = None
+        self.reset()
+
+    # ---- building ----------------------------------------------------------------------------
+
+    @classmethod
+    def from_scene(cls, scene: TrainScene) -> TrainingRun:
+        """The run a lesson's train scene describes (model: preset slug or a list of layers)."""
+        base = TrainSettings(dataset=scene.dataset, architecture="mlp")
+        if isinstance(scene.model, str):
+            hidden = hidden_from_slug(scene.model)
+            base = replace(
+                base,
+                architecture="mlp" if hidden is not None else scene.model,
+                hidden=hidden or base.hidden,
+            )
+        else:
+            specs = tuple(
+                LayerSpec(x.type, x.in_, x.out, x.kernel_size, x.stride, x.padding)
+                for x in scene.model
+            )
+            base = replace(base, layers=specs)
+        return cls(
+            replace(
+                base,
+                loss=scene.loss,
+                optimizer=scene.optimizer,
+                lr=scene.lr,
+                batch_size=scene.batch_size,
+                epochs=scene.epochs,
+                steps=scene.steps,
+                seed=scene.seed,
+            )
+        )
+
+    def configure(self, settings: TrainSettings) -> None:
+        """New settings: the run starts over."""
+        self.settings = settings
+        self.reset()
+
+    def reset(self) -> None:
+        """Back to step 0: a freshly initialised model, empty history, one snapshot (step 0)."""
+        s = self.settings
+        self.data = load_data(s)
+        self.model = build_model(s, self.data)
+        self._probe = build_model(s, self.data)
+        self.optimizer = build_optimizer(s, self.model)
+        self.goal = objective(OBJECTIVE_NAMES[s.loss])
+        self._run: Iterator[TrainRecord] = fit(
+            self.model, self.data, self.goal, self.optimizer, epochs=s.epochs, steps=s.steps,
+            batch_size=s.batch_size, seed=s.seed, stats=self.stats,
+        )  # fmt: skip
+        self.steps_done = 0
+        self.epochs_done = 0
+        self.iteration = 0
+        self.batches_per_epoch = -(-len(self.data.x_train) // s.batch_size)
+        self.finished = False
+        self.message = ""
+        self._epoch_losses: list[float] = []
+        self._epoch_accuracies: list[float] = []
+        self._pending: Iterator[None] | None = None
+        self._frame_cache: tuple[tuple[int, int, int], Frame] | None = None
+        self._live_evaluation: Evaluation | None = None
+        for series in self._series():
+            series.clear()
+        self.layers.clear()
+        if self.watched is not None:
+            self.watched = WatchedWeight(self.watched.name, self.watched.index)
+        self.snapshots.clear()
+        self._drain(self._evaluate_and_snapshot())
+        self.cleared.emit()
+
+    def _series(self) -> tuple[Series, ...]:
+        return (
+            self.loss, self.accuracy, self.epoch_loss, self.epoch_accuracy,
+            self.test_loss, self.test_accuracy,
+        )  # fmt: skip
+
+    # ---- running -----------------------------------------------------------------------------
+
+    def advance(self, budget_seconds: float) -> int:
+        """Take steps (and evaluation chunks) until `budget_seconds` is spent; the step count."""
+        deadline = time.perf_counter() + budget_seconds
+        taken = 0
+        while not self.finished and time.perf_counter() < deadline:
+            if self._pending is not None:
+                self._drain(self._pending, once=True)
+            else:
+                taken += self._take_step()
+        self.advanced.emit(taken)
+        return taken
+
+    def step(self) -> int:
+        """Exactly one step, with any evaluation it completes (for single-stepping)."""
+        if self._pending is not None:
+            self._drain(self._pending)
+        taken = 0 if self.finished else self._take_step()
+        if self._pending is not None:
+            self._drain(self._pending)
+        self.advanced.emit(taken)
+        return taken
+
+    def _take_step(self) -> int:
+        record = next(self._run, None)
+        if record is None:
+            self._finish(f"Finished after {self.steps_done} steps ({self.epochs_done} epochs).")
+            return 0
+        if not record.finite:
+            self._finish(self._nonfinite_message(record))
+            return 0
+        self.steps_done = record.step + 1
+        self.iteration = record.iteration + 1
+        self.loss.append(self.steps_done, record.loss)
+        self.accuracy.append(self.steps_done, record.accuracy)
+        self._epoch_losses.append(record.loss)
+        self._epoch_accuracies.append(record.accuracy)
+        if record.stats:
+            self.layers.append(self.steps_done, record.stats)
+        if self.watched is not None:
+            self.watched.record(self.steps_done, self.model, self.optimizer)
+        if record.epoch_end:
+            self.epochs_done = record.epoch + 1
+            self.iteration = 0
+            self.epoch_loss.append(self.epochs_done, float(np.mean(self._epoch_losses)))
+            self.epoch_accuracy.append(self.epochs_done, float(np.mean(self._epoch_accuracies)))
+            self._epoch_losses, self._epoch_accuracies = [], []
+            self._pending = self._evaluate_and_snapshot()
+        return 1
+
+    def _nonfinite_message(self, record: TrainRecord) -> str:
+        return (
+            f"Stopped at step {record.step + 1} (epoch {record.epoch + 1}): the "
+            f"{record.nonfinite} became NaN or infinite, so that step was not applied. "
+            "The model, plots and snapshots show the last good state. Try a smaller learning "
+            f"rate (e.g. {record.lr / 10:g}), Adam instead of SGD, or batch norm, then Reset."
+        )
+
+    def _finish(self, message: str) -> None:
+        self.finished = True
+        self.message = message
+        self._pending = None
+        self.stopped.emit(message)
+
+    def _drain(self, work: Iterator[None], *, once: bool = False) -> None:
+        for _ in work:
+            if once:
+                return
+        self._pending = None
+
+    def _evaluate_and_snapshot(self) -> Iterator[None]:
+        """Test loss, accuracy and predictions in chunks (yielding in between), then a snapshot."""
+        x, y = self.data.x_test, self.data.y_test
+        losses, predictions = [], []
+        dtype = self.model.parameters()[0].data.dtype
+        for start in range(0, len(x), EVAL_CHUNK):
+            self.model.eval()
+            try:
+                out = self.model(Tensor(x[start : start + EVAL_CHUNK], dtype=dtype))
+                chunk_y = y[start : start + EVAL_CHUNK]
+                losses.append(float(self.goal.loss(out, chunk_y).item()) * len(chunk_y))
+                predictions.append(self.goal.predict(out.data))
+            finally:
+                self.model.train()
+            yield
+        preds = np.concatenate(predictions)
+        evaluation = Evaluation(sum(losses) / len(x), float(np.mean(preds == y)), preds)
+        if self.steps_done:
+            self.test_loss.append(self.epochs_done, evaluation.loss)
+            self.test_accuracy.append(self.epochs_done, evaluation.accuracy)
+        if self.steps_done == 0 or self.snapshots.due(self.epochs_done):
+            state = freeze(self.model.state_dict())
+            self.snapshots.add(Snapshot(self.steps_done, self.epochs_done, state, evaluation))
+        self._live_evaluation = evaluation
+
+    # ---- what the views draw -----------------------------------------------------------------
+
+    def frame(self, digit: int = 0) -> Frame:
+        """The views' content at the cursor: a snapshot, or the live model at the end."""
+        shown = self.snapshots.current
+        key = (self.snapshots.position, -1, digit) if shown else (-1, self.steps_done, digit)
+        if self._frame_cache is not None and self._frame_cache[0] == key:
+            return self._frame_cache[1]
+        if shown is None:
+            model, step, epoch = self.model, self.steps_done, self.epochs_done
+            evaluation = self._live_evaluation
+        else:
+            self._probe.load_state_dict(shown.state)
+            model, step, epoch, evaluation = self._probe, shown.step, shown.epoch, shown.evaluation
+        was_training = model.training
+        model.eval()
+        try:
+            common = {"live": shown is None, "evaluation": evaluation}
+            if self.settings.is_images:
+                frame = frame_images(model, self.data, digit, step, epoch, **common)
+            else:
+                frame = frame_2d(model, self.goal, self.data, step, epoch, **common)
+        finally:
+            model.train(was_training)
+        self._frame_cache = (key, frame)
+        return frame
+
+    def summary(self) -> str:
+        return summary(self.model, self.data.input_shape)
+
+    def watch(self, name: str, index: int) -> None:
+        """Record parameter `name`'s entry `index` (flat) from the next step on."""
+        params = dict(self.model.named_parameters())
+        if name not in params:
+            raise KeyError(f"the model has no parameter {name!r}")
+        if not 0 <= index < params[name].size:
+            raise IndexError(f"{name} has {params[name].size} entries, not {index + 1}")
+        self.watched = WatchedWeight(name, index)
+
+    # ---- export ------------------------------------------------------------------------------
+
+    def history_csv(self) -> str:
+        """Long format: one row per (kind, step or epoch) point of every curve."""
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(["series", "x", "value"])
+        names = ("batch_loss", "batch_accuracy", "epoch_train_loss", "epoch_train_accuracy",
+                 "test_loss", "test_accuracy")  # fmt: skip
+        for name, series in zip(names, self._series(), strict=True):
+            for x, value in zip(series.x, series.y, strict=True):
+                writer.writerow([name, f"{x:g}", repr(float(value))])
+        return out.getvalue()
+
+    def export_csv(self, path: str | Path) -> None:
+        Path(path).write_text(self.history_csv(), encoding="utf-8")
+
+
+__all__ = ["Frame", "Series", "Strip", "TrainSettings", "TrainingRun"]

@@ -1,0 +1,205 @@
+"""`TrainSettings`: what the training lab's model builder chooses, and the objects it makes.
+
+The settings are plain data (frozen, comparable); `build_model`, `build_optimizer` and
+`load_data` turn them into the dataset, model and optimiser that `gradlab.nn.train.fit` runs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+
+from gradlab.data import DATASETS, Dataset, load_mnist, playground
+from gradlab.nn.layers import (
+    AvgPool2d,
+    BatchNorm1d,
+    Conv2d,
+    Dropout,
+    Flatten,
+    Linear,
+    MaxPool2d,
+    ReLU,
+    Sigmoid,
+    Tanh,
+)
+from gradlab.nn.models import ACTIVATIONS, lenet5, linear_classifier, mnist_cnn
+from gradlab.nn.modules import Module, Sequential
+from gradlab.nn.optim import SGD, Adam, Optimizer
+
+LossName = Literal["mse", "bce", "cross_entropy", "hinge"]
+OptimizerName = Literal["sgd", "momentum", "adam"]
+
+LOSSES: tuple[LossName, ...] = ("cross_entropy", "bce", "mse", "hinge")
+OPTIMIZERS: tuple[OptimizerName, ...] = ("sgd", "momentum", "adam")
+ARCHITECTURES = ("mlp", "mnist-cnn", "lenet5", "linear")
+""""mlp" is built from `hidden`; the others are the CNN/linear presets for digits."""
+IMAGE_ONLY = frozenset({"mnist-cnn", "lenet5"})
+MOMENTUM = 0.9
+
+# the model outputs raw scores: "bce" is trained as BCE on sigmoid(score), computed stably
+OBJECTIVE_NAMES: dict[LossName, str] = {
+    "cross_entropy": "cross_entropy",
+    "bce": "bce_with_logits",
+    "mse": "mse",
+    "hinge": "hinge",
+}
+
+
+@dataclass(frozen=True)
+class LayerSpec:
+    """One layer of a hand-written model (mirrors the lesson schema's `Layer`)."""
+
+    type: str
+    in_: int | None = None
+    out: int | None = None
+    kernel_size: int | None = None
+    stride: int | None = None
+    padding: int | None = None
+
+
+@dataclass(frozen=True)
+class TrainSettings:
+    """Everything the model builder sets. Dropout and batch norm apply to MLP hidden layers."""
+
+    dataset: str = "spiral"
+    noise: float = 0.0
+    points: int = 500
+    test_fraction: float = 0.5
+    architecture: str = "mlp"
+    hidden: tuple[int, ...] = (8, 8)
+    activation: str = "tanh"
+    loss: LossName = "cross_entropy"
+    optimizer: OptimizerName = "adam"
+    lr: float = 0.03
+    batch_size: int = 16
+    l2: float = 0.0
+    dropout: float = 0.0
+    batch_norm: bool = False
+    seed: int = 0
+    epochs: int | None = None
+    steps: int | None = None
+    layers: tuple[LayerSpec, ...] = field(default=())
+    """A hand-written model; overrides `architecture` when not empty."""
+
+    def __post_init__(self) -> None:
+        problems = _problems(self)
+        if problems:
+            raise ValueError("; ".join(problems))
+
+    @property
+    def is_images(self) -> bool:
+        return self.dataset == "mnist"
+
+
+def _problems(s: TrainSettings) -> list[str]:
+    checks = [
+        (s.dataset in DATASETS, f"unknown dataset {s.dataset!r} ({', '.join(DATASETS)})"),
+        (0.0 <= s.noise <= 0.5, f"noise must be in [0, 0.5], got {s.noise}"),
+        (0.05 <= s.test_fraction <= 0.9, f"test share must be 5%..90%, got {s.test_fraction}"),
+        (s.points >= 20, f"at least 20 points are needed, got {s.points}"),
+        (s.architecture in ARCHITECTURES, f"unknown architecture {s.architecture!r}"),
+        (s.architecture not in IMAGE_ONLY or s.is_images, f"{s.architecture} needs image data"),
+        (all(n >= 1 for n in s.hidden), f"hidden layers need at least 1 neuron: {s.hidden}"),
+        (s.activation in ACTIVATIONS, f"unknown activation {s.activation!r}"),
+        (s.loss in LOSSES, f"unknown loss {s.loss!r}"),
+        (s.optimizer in OPTIMIZERS, f"unknown optimizer {s.optimizer!r}"),
+        (s.lr > 0.0, f"the learning rate must be positive, got {s.lr}"),
+        (s.batch_size >= 1, f"the batch size must be at least 1, got {s.batch_size}"),
+        (s.l2 >= 0.0, f"L2 must be at least 0, got {s.l2}"),
+        (0.0 <= s.dropout < 1.0, f"dropout must be in [0, 1), got {s.dropout}"),
+        (s.seed >= 0, f"the seed must be at least 0, got {s.seed}"),
+    ]
+    return [message for ok, message in checks if not ok]
+
+
+def load_data(settings: TrainSettings) -> Dataset:
+    if settings.is_images:
+        return load_mnist()
+    return playground(
+        settings.dataset,
+        settings.points,
+        noise=settings.noise,
+        test_fraction=settings.test_fraction,
+        seed=settings.seed,
+    )
+
+
+def output_size(settings: TrainSettings, classes: int) -> int:
+    """Cross-entropy scores every class; the other losses score one margin when there are two."""
+    if settings.loss == "cross_entropy" or (settings.loss == "mse" and classes > 2):
+        return classes
+    if classes > 2:
+        raise ValueError(
+            f"{settings.loss} separates two classes; use cross-entropy for {classes} classes"
+        )
+    return 1
+
+
+def build_model(settings: TrainSettings, data: Dataset) -> Sequential:
+    """The model the settings describe, initialised from `settings.seed`."""
+    rng = np.random.default_rng(settings.seed)
+    outputs = output_size(settings, data.num_classes)
+    if settings.layers:
+        return Sequential(*(_layer(spec, rng) for spec in settings.layers))
+    if settings.architecture == "mnist-cnn":
+        return mnist_cnn(rng=rng)
+    if settings.architecture == "lenet5":
+        return lenet5(padding=2, rng=rng)
+    inputs = int(np.prod(data.input_shape))
+    if settings.architecture == "linear":
+        return linear_classifier(inputs, outputs, rng=rng)
+    return _mlp(settings, inputs, outputs, rng)
+
+
+def _mlp(
+    settings: TrainSettings, inputs: int, outputs: int, rng: np.random.Generator
+) -> Sequential:
+    layers: list[Module] = [Flatten()] if settings.is_images else []
+    width = inputs
+    for hidden in settings.hidden:
+        layers.append(Linear(width, hidden, rng=rng))
+        if settings.batch_norm:
+            layers.append(BatchNorm1d(hidden))
+        layers.append(ACTIVATIONS[settings.activation]())
+        if settings.dropout > 0.0:
+            layers.append(Dropout(settings.dropout, rng=rng))
+        width = hidden
+    layers.append(Linear(width, outputs, rng=rng))
+    return Sequential(*layers)
+
+
+def _layer(spec: LayerSpec, rng: np.random.Generator) -> Module:
+    kernel = spec.kernel_size or 2
+    simple: dict[str, type[Module]] = {"relu": ReLU, "tanh": Tanh, "sigmoid": Sigmoid}
+    if spec.type in simple:
+        return simple[spec.type]()
+    if spec.type == "flatten":
+        return Flatten()
+    if spec.type == "linear" and spec.in_ and spec.out:
+        return Linear(spec.in_, spec.out, rng=rng)
+    if spec.type == "conv2d" and spec.in_ and spec.out:
+        return Conv2d(spec.in_, spec.out, kernel, spec.stride or 1, spec.padding or 0, rng=rng)
+    if spec.type == "max_pool2d":
+        return MaxPool2d(kernel, spec.stride, spec.padding or 0)
+    if spec.type == "avg_pool2d":
+        return AvgPool2d(kernel, spec.stride, spec.padding or 0)
+    raise ValueError(f"cannot build a {spec.type} layer from {spec}")
+
+
+def build_optimizer(settings: TrainSettings, model: Module) -> Optimizer:
+    params = model.parameters()
+    if settings.optimizer == "adam":
+        return Adam(params, lr=settings.lr, weight_decay=settings.l2)
+    momentum = MOMENTUM if settings.optimizer == "momentum" else 0.0
+    return SGD(params, lr=settings.lr, momentum=momentum, weight_decay=settings.l2)
+
+
+def hidden_from_slug(slug: str) -> tuple[int, ...] | None:
+    """ "mlp-8-8" -> (8, 8); "mlp" -> the default; None for other slugs."""
+    parts: Sequence[str] = slug.split("-")
+    if parts[0] != "mlp" or not all(p.isdigit() and int(p) > 0 for p in parts[1:]):
+        return None
+    return tuple(int(p) for p in parts[1:]) or TrainSettings().hidden
