@@ -1,0 +1,81 @@
+"""Per-layer statistics of one training step: how activations and gradients are distributed.
+
+Histograms use fixed bins so that steps can be compared (and animated): activations on a linear
+scale, gradients on log₁₀|g|, where vanishing and exploding gradients show as a drift along the
+axis. Values outside the range are counted in the first or last bin.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from gradlab.engine.tensor import Tensor
+from gradlab.nn.modules import Module, Sequential
+
+ACTIVATION_EDGES = np.linspace(-3.0, 3.0, 25)
+"""24 bins of width 0.25 over [-3, 3]."""
+GRAD_EDGES = np.linspace(-10.0, 0.0, 21)
+"""20 bins of log₁₀|g| over [-10, 0] (|g| from 1e-10 to 1); exact zeros fall in the first."""
+
+
+@dataclass(frozen=True)
+class Stats:
+    mean: float
+    std: float
+    counts: tuple[int, ...]
+    """Histogram counts over the matching EDGES."""
+
+
+@dataclass(frozen=True)
+class LayerStats:
+    """One layer in one step: its output, the grad of the loss at that output, its weight grad."""
+
+    name: str
+    kind: str
+    activation: Stats
+    activation_grad: Stats | None
+    """None when no grad reached this output (e.g. nothing before it needs grads)."""
+    weight_grad: Stats | None
+    """Over all of the layer's parameters' grads together; None for a layer without any."""
+    dead: float
+    """The fraction of output units that are exactly 0 for every example of the batch (dead
+    ReLUs)."""
+
+
+def _linear(values: NDArray[Any]) -> Stats:
+    clipped = np.clip(values, ACTIVATION_EDGES[0], ACTIVATION_EDGES[-1])
+    counts, _ = np.histogram(clipped, ACTIVATION_EDGES)
+    return Stats(float(values.mean()), float(values.std()), tuple(int(c) for c in counts))
+
+
+def _logarithmic(values: NDArray[Any]) -> Stats:
+    magnitude = np.log10(np.maximum(np.abs(values), 1e-30))
+    clipped = np.clip(magnitude, GRAD_EDGES[0], GRAD_EDGES[-1])
+    counts, _ = np.histogram(clipped, GRAD_EDGES)
+    return Stats(float(values.mean()), float(values.std()), tuple(int(c) for c in counts))
+
+
+def layer_stats(model: Module, layers: list[tuple[str, Tensor]]) -> tuple[LayerStats, ...]:
+    """Statistics of each (name, output) pair after backward() (grads are read, not changed)."""
+    children = model._modules if isinstance(model, Sequential) else {}
+    result = []
+    for name, out in layers:
+        layer = children.get(name, model)
+        grads = [p.grad.ravel() for p in layer.parameters() if p.grad is not None]
+        data = out.data
+        dead = float((data == 0).all(axis=0).mean()) if data.ndim > 1 else 0.0
+        result.append(
+            LayerStats(
+                name=name,
+                kind=type(layer).__name__,
+                activation=_linear(data),
+                activation_grad=None if out.grad is None else _logarithmic(out.grad),
+                weight_grad=_logarithmic(np.concatenate(grads)) if grads else None,
+                dead=dead,
+            )
+        )
+    return tuple(result)

@@ -1,0 +1,195 @@
+"""`fit(...)`: training as a generator, one frozen `TrainRecord` per optimisation step.
+
+Being a generator, a run is driven from outside: ``next(run)`` takes exactly one step, so the GUI
+can train in time-budgeted chunks from a timer and stop or resume whenever it likes. A step whose
+loss or grads are not finite is not applied: its record says where the NaN/inf first appeared
+and the generator ends.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+import numpy as np
+from numpy.typing import NDArray
+
+from gradlab.engine.tensor import Tensor
+from gradlab.nn.evaluate import Objective, objective
+from gradlab.nn.modules import Module, Sequential
+from gradlab.nn.optim import Optimizer
+from gradlab.nn.stats import LayerStats, layer_stats
+
+
+class Splits(Protocol):
+    """A dataset with a training part (`gradlab.data.Dataset` is one)."""
+
+    @property
+    def x_train(self) -> NDArray[Any]: ...
+
+    @property
+    def y_train(self) -> NDArray[np.integer]: ...
+
+
+@dataclass(frozen=True)
+class TrainRecord:
+    """What happened in one step. Counters are 0-based: the first step is step 0 of epoch 0."""
+
+    step: int
+    epoch: int
+    iteration: int
+    """The batch's position within its epoch."""
+    batches_per_epoch: int
+    loss: float
+    accuracy: float
+    """Accuracy on this step's batch, before the update."""
+    lr: float
+    stats: tuple[LayerStats, ...] = ()
+    """Per-layer statistics, when `fit` was asked for them (empty otherwise)."""
+    nonfinite: str | None = None
+    """Where a NaN or inf first appeared ("loss", "activation of layer 3 (ReLU)", "gradient of
+    0.weight", ...); None for a healthy step."""
+
+    @property
+    def finite(self) -> bool:
+        return self.nonfinite is None
+
+    @property
+    def epoch_end(self) -> bool:
+        """True for the last step of an epoch."""
+        return self.iteration == self.batches_per_epoch - 1
+
+
+def fit(
+    model: Module,
+    data: Splits | tuple[NDArray[Any], NDArray[np.integer]],
+    loss: str | Objective,
+    optimizer: Optimizer,
+    *,
+    epochs: int | None = None,
+    steps: int | None = None,
+    batch_size: int = 32,
+    seed: int = 0,
+    stats: bool = False,
+) -> Iterator[TrainRecord]:
+    """Train `model` on the training part of `data` with mini-batches shuffled by `seed`.
+
+    Stops after `epochs` epochs or `steps` steps, whichever comes first (never, if both are
+    None), or after a non-finite step. The model is put in training mode; its parameters take
+    the dtype the batches are cast to (float32 for the default layers).
+    """
+    x, y = data if isinstance(data, tuple) else (data.x_train, data.y_train)
+    if len(x) != len(y):
+        raise ValueError(f"{len(x)} inputs but {len(y)} labels")
+    if len(x) == 0:
+        raise ValueError("cannot train on an empty set")
+    if batch_size < 1:
+        raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+    for name, limit in (("epochs", epochs), ("steps", steps)):
+        if limit is not None and limit < 0:
+            raise ValueError(f"{name} must be at least 0, got {limit}")
+    goal = objective(loss)
+    return _run(model, x, np.asarray(y), goal, optimizer, epochs, steps, batch_size, seed, stats)
+
+
+def _run(  # noqa: PLR0917 (private: fit() has checked and named everything)
+    model: Module,
+    x: NDArray[Any],
+    y: NDArray[np.integer],
+    goal: Objective,
+    optimizer: Optimizer,
+    epochs: int | None,
+    steps: int | None,
+    batch_size: int,
+    seed: int,
+    stats: bool,
+) -> Iterator[TrainRecord]:
+    rng = np.random.default_rng(seed)
+    params = model.parameters()
+    dtype = params[0].data.dtype if params else np.dtype(np.float32)
+    per_epoch = math.ceil(len(x) / batch_size)
+    step, epoch = 0, 0
+    model.train()
+    while epochs is None or epoch < epochs:
+        order = rng.permutation(len(x))
+        for iteration in range(per_epoch):
+            if steps is not None and step >= steps:
+                return
+            index = order[iteration * batch_size : (iteration + 1) * batch_size]
+            batch = Tensor(x[index], dtype=dtype)
+            record = _step(model, batch, y[index], goal, optimizer, stats=stats)
+            yield TrainRecord(step, epoch, iteration, per_epoch, lr=optimizer.lr, **record)
+            if record["nonfinite"] is not None:
+                return
+            step += 1
+        epoch += 1
+
+
+def _step(
+    model: Module,
+    batch: Tensor,
+    labels: NDArray[np.integer],
+    goal: Objective,
+    optimizer: Optimizer,
+    *,
+    stats: bool,
+) -> dict[str, Any]:
+    """Forward, backward and update on one batch; the record's fields besides the counters."""
+    optimizer.zero_grad()
+    layers = _forward(model, batch)
+    output = layers[-1][1]
+    loss = goal.loss(output, labels.astype(np.int64))
+    value = float(loss.item())
+    accuracy = float(np.mean(goal.predict(output.data) == labels))
+    if not math.isfinite(value):
+        return _failed(value, accuracy, _first_bad_activation(model, layers) or "loss")
+    loss.backward()
+    bad_grad = _first_bad_grad(model, layers)
+    if bad_grad is not None:
+        return _failed(value, accuracy, bad_grad)
+    # statistics before the update: the activations and grads of this very step
+    summary = layer_stats(model, layers) if stats else ()
+    optimizer.step()
+    return {"loss": value, "accuracy": accuracy, "stats": summary, "nonfinite": None}
+
+
+def _failed(loss: float, accuracy: float, where: str) -> dict[str, Any]:
+    return {"loss": loss, "accuracy": accuracy, "stats": (), "nonfinite": where}
+
+
+def _forward(model: Module, batch: Tensor) -> list[tuple[str, Tensor]]:
+    """(layer name, output) per layer of a Sequential; one ("output", y) pair otherwise."""
+    if isinstance(model, Sequential):
+        return model.intermediates(batch)
+    return [("output", model(batch))]
+
+
+def _describe(model: Module, name: str) -> str:
+    if isinstance(model, Sequential) and name in model._modules:
+        return f"layer {name} ({type(model._modules[name]).__name__})"
+    return "the model's output"
+
+
+def _first_bad_activation(model: Module, layers: list[tuple[str, Tensor]]) -> str | None:
+    for name, out in layers:
+        if not np.isfinite(out.data).all():
+            return f"activation of {_describe(model, name)}"
+    return None
+
+
+def _first_bad_grad(model: Module, layers: list[tuple[str, Tensor]]) -> str | None:
+    """Where backprop first produced a NaN/inf, output side first; None if every parameter's
+    grad is finite (the common case costs one pass over the parameters)."""
+    bad = [
+        name
+        for name, param in model.named_parameters()
+        if param.grad is not None and not np.isfinite(param.grad).all()
+    ]
+    if not bad:
+        return None
+    for name, out in reversed(layers):
+        if out.grad is not None and not np.isfinite(out.grad).all():
+            return f"gradient of the output of {_describe(model, name)}"
+    return f"gradient of {bad[-1]}"
