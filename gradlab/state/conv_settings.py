@@ -170,7 +170,7 @@ def expand_weight(settings: ConvSettings) -> Array:
     weight = np.stack(filters)
     if settings.flip:
         weight = weight[..., ::-1, ::-1]
-    return _read_only(np.ascontiguousarray(weight))
+    return _read_only(weight.copy(order="C"))
 
 
 def formula_lines(
