@@ -119,7 +119,9 @@ def _run(  # noqa: PLR0917 (private: fit() has checked and named everything)
                 return
             index = order[iteration * batch_size : (iteration + 1) * batch_size]
             batch = Tensor(x[index], dtype=dtype)
-            record = _step(model, batch, y[index], goal, optimizer, stats=stats)
+            # overflow is detected and reported below, so NumPy need not warn about it
+            with np.errstate(all="ignore"):
+                record = _step(model, batch, y[index], goal, optimizer, stats=stats)
             yield TrainRecord(step, epoch, iteration, per_epoch, lr=optimizer.lr, **record)
             if record["nonfinite"] is not None:
                 return
