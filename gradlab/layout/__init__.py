@@ -37,7 +37,7 @@ def layout(
     "auto" falls back to the built-in layout then."""
     gap = gap_for_labels(spec, rank_gap)
     placed = _unlabelled(engine_spec(spec), engine, node_gap, gap)
-    return place_labels(split_leads(placed, spec), spec, gap)
+    return split_leads(place_labels(placed, spec, gap), spec)
 
 
 def _unlabelled(spec: GraphSpec, engine: Engine, node_gap: float, rank_gap: float) -> Layout:

@@ -46,10 +46,19 @@ def node_names(trace: Trace) -> list[str]:
         if node.label:
             names.append(node.label)
             continue
-        operands = tuple(f"({names[p]})" if " " in names[p] else names[p] for p in node.parents)
-        formula = node.op.formula(operands, node.arg)
+        formula = node.op.formula(operand_names(node, names), node.arg)
         names.append(formula if len(formula) <= SHORT_NAME else f"n{node.id}")
     return names
+
+
+def operand_names(node: Node, names: list[str]) -> tuple[str, ...]:
+    """The parents' names as they read inside the node's formula: "(x + y) · z", "tanh(x + y)"."""
+    operands = []
+    for position, parent in enumerate(node.parents):
+        name = names[parent]
+        called = f"({{{position}}})" in node.op.template
+        operands.append(f"({name})" if " " in name and not called else name)
+    return tuple(operands)
 
 
 def title_text(node: Node, name: str) -> str:

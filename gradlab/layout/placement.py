@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+import math
 from collections import defaultdict
 
 from gradlab.layout.model import Box, EdgePath, GraphSpec, Layout, Point
@@ -75,19 +76,26 @@ def gap_for_labels(spec: GraphSpec, rank_gap: float) -> float:
 
 
 def place_labels(layout: Layout, spec: GraphSpec, rank_gap: float) -> Layout:
-    """`layout` with a label centre on every edge of `spec` that has a label."""
-    columns: dict[int, list[tuple[float, float, str]]] = defaultdict(list)
+    """`layout` (as the engine returned it, leads not yet split off) with a label centre on
+    every edge of `spec` that has a label: in the middle of the gap before its head's column."""
+    owner = {n.lead.key: n.key for n in spec.nodes if n.lead is not None}
+    # boxes of one rank share their centre x; the column starts at the widest one's left side
+    column_left: dict[int, float] = {}
+    for box in layout.boxes.values():
+        rank_x = round(box.center[0])
+        column_left[rank_x] = min(column_left.get(rank_x, math.inf), box.x)
+    columns: dict[float, list[tuple[float, float, str]]] = defaultdict(list)
     for edge in spec.edges:
         if edge.label_width <= 0:
             continue
-        head = layout.boxes[edge.head]
-        x = head.x - rank_gap / 2
-        columns[round(x)].append((_y_at(layout.edge(edge.key), x), edge.label_height, edge.key))
+        head = layout.boxes[owner.get(edge.head, edge.head)]
+        x = column_left[round(head.center[0])] - rank_gap / 2
+        columns[x].append((_y_at(layout.edge(edge.key), x), edge.label_height, edge.key))
     centres: dict[str, Point] = {}
-    for x, column in columns.items():
-        column.sort()
-        for (_, _, key), y in zip(column, _spread(column), strict=True):
-            centres[key] = (float(x), y)
+    for x, labels in columns.items():
+        labels.sort()
+        for (_, _, key), y in zip(labels, _spread(labels), strict=True):
+            centres[key] = (x, y)
     paths = tuple(
         dataclasses.replace(path, label=centres.get(path.key, path.label)) for path in layout.edges
     )

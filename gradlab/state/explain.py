@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from gradlab.check import CheckReport
 from gradlab.engine.numbers import format_number
 from gradlab.engine.trace import BackwardStep, ForwardStep, Node, Number, Trace
-from gradlab.layout.labels import node_names, number_text, shape_text
+from gradlab.layout.labels import node_names, number_text, operand_names, shape_text
 
 
 @dataclass(frozen=True)
@@ -67,20 +67,24 @@ def _forward(trace: Trace, node: Node, names: list[str]) -> Explanation:
     title = f"Forward: {name}"
     if node.is_leaf:
         kind = "an input" if node.label and not _is_number(node.label) else "a constant"
-        shape = f" of shape {shape_text(node.shape)}" if node.shape else ""
-        return Explanation(title, (f"{name} = {number_text(node.value)} ({kind}{shape})",))
-    operands = tuple(_wrap(names[p]) for p in node.parents)
+        if node.shape:
+            line = f"{name}: {kind} of shape {shape_text(node.shape)} (click it to see its numbers)"
+        else:
+            line = f"{name} = {number_text(node.value)} ({kind})"
+        return Explanation(title, (line,))
+    operands = operand_names(node, names)
     numbers = tuple(_number(trace.nodes[p].value, first=i == 0) for i, p in enumerate(node.parents))
     symbolic = node.op.formula(operands, node.arg)
     substituted = node.op.formula(numbers, node.arg)
-    if node.shape:
+    # an unnamed node is called by its formula: say it once
+    head = symbolic if name == symbolic else f"{name} = {symbolic}"
+    if node.shape or any(trace.nodes[p].shape for p in node.parents):
         shapes = ", ".join(shape_text(trace.nodes[p].shape) for p in node.parents)
-        line = f"{name} = {symbolic}: shapes {shapes} -> {shape_text(node.shape)}"
+        line = f"{head}: shapes {shapes} -> {shape_text(node.shape)}"
+        if not node.shape:
+            line += f" = {number_text(node.value)}"
     else:
-        line = f"{name} = {symbolic} = {substituted} = {number_text(node.value)}"
-    if line.startswith(f"{name} = {name} = "):
-        # an unnamed node is called by its formula: say it once
-        line = line.removeprefix(f"{name} = ")
+        line = f"{head} = {substituted} = {number_text(node.value)}"
     return Explanation(title, (line,))
 
 
