@@ -139,7 +139,7 @@ def test_a_failing_graphviz_falls_back(monkeypatch: pytest.MonkeyPatch, tmp_path
 
 
 def test_graphviz_pure_is_found_in_the_scripts_directory(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(dot_module.shutil, "which", lambda name: None)
+    monkeypatch.setattr("shutil.which", lambda name: None)
     found = dot_module.find_dot()
     if found is not None:
         assert found[0] == "graphviz-pure"
