@@ -181,12 +181,21 @@ class Module:
 
 
 class Sequential(Module):
-    """Layers applied in order; indexable (``model[0]``), sliceable and iterable."""
+    """Layers applied in order, named "0", "1", ...; indexable (``model[0]``), sliceable and
+    iterable. A slice keeps the layers' names (``model[2:4]`` holds "2" and "3"), as PyTorch's,
+    so slicing does not rename the parameters it shares with the whole model."""
 
     def __init__(self, *layers: Module) -> None:
         super().__init__()
         for i, layer in enumerate(layers):
             setattr(self, str(i), layer)
+
+    @classmethod
+    def _named(cls, layers: list[tuple[str, Module]]) -> Sequential:
+        out = cls()
+        for name, layer in layers:
+            setattr(out, name, layer)
+        return out
 
     def forward(self, x: Tensor) -> Tensor:
         for layer in self._modules.values():
@@ -206,7 +215,8 @@ class Sequential(Module):
         return outputs
 
     def append(self, layer: Module) -> Sequential:
-        setattr(self, str(len(self._modules)), layer)
+        """Add `layer` at the end, named one more than the last layer's number."""
+        setattr(self, str(max((int(k) + 1 for k in self._modules), default=0)), layer)
         return self
 
     def __len__(self) -> int:
@@ -222,9 +232,9 @@ class Sequential(Module):
     def __getitem__(self, index: slice) -> Sequential: ...
 
     def __getitem__(self, index: int | slice) -> Module | Sequential:
-        layers = list(self._modules.values())
         if isinstance(index, slice):
-            return Sequential(*layers[index])
+            return Sequential._named(list(self._modules.items())[index])
+        layers = list(self._modules.values())
         if not -len(layers) <= index < len(layers):
             raise IndexError(f"layer {index} is out of range for {len(layers)} layers")
         return layers[index]

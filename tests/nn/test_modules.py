@@ -149,9 +149,13 @@ def test_sequential_indexing_iteration_and_intermediates() -> None:
     assert isinstance(model[1], Tanh)
     assert isinstance(model[-1], Linear)
     assert [type(m) for m in model] == [Linear, Tanh, Linear]
-    head = model[:2]
+    head, tail = model[:2], model[1:]
     assert isinstance(head, Sequential)
     assert len(head) == 2
+    # a slice keeps the names, so the shared parameters keep their labels
+    assert [name for name, _ in tail.named_parameters()] == ["2.weight", "2.bias"]
+    assert [p.label for p in model.parameters()] == ["0.weight", "0.bias", "2.weight", "2.bias"]
+    assert [name for name, _ in tail.append(Tanh()).named_children()] == ["1", "2", "3"]
     with pytest.raises(IndexError, match="out of range"):
         model[3]
     x = Tensor(np.random.default_rng(0).normal(size=(5, 2)).astype(np.float32))

@@ -11,6 +11,7 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from gradlab.engine import record
 from gradlab.engine.tensor import Tensor
 from gradlab.nn.optim import SGD, Adam, Optimizer
 
@@ -164,3 +165,14 @@ def test_a_real_descent_reduces_a_quadratic() -> None:
 def test_bad_hyperparameters(make: Callable[[list[Tensor]], Optimizer], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         make([Tensor(np.ones(1), requires_grad=True)])
+
+
+def test_a_recorded_trace_keeps_the_values_of_its_step() -> None:
+    w = Tensor(np.array([1.0, 2.0]), requires_grad=True, label="w")
+    loss = (w * w).sum()
+    trace = record(loss)
+    opt = SGD([w], lr=0.25)
+    opt.step()  # record() left dloss/dw = 2w in w.grad
+    np.testing.assert_allclose(w.data, [0.5, 1.0])
+    np.testing.assert_array_equal(trace.node("w").value, [1.0, 2.0])
+    np.testing.assert_array_equal(trace.snapshot(len(trace)).grads[trace.node("w").id], [2.0, 4.0])
