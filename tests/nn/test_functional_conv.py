@@ -1,0 +1,245 @@
+"""conv2d and the pools over random geometry: torch, central differences, and windows() agree."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+import numpy as np
+import pytest
+import torch
+import torch.nn.functional as TF  # noqa: N812
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from gradlab.engine import Op, Tensor
+from gradlab.nn import functional as F  # noqa: N812
+from gradlab.nn.windows import Window2d, windows
+
+Fn = Callable[..., Tensor]
+
+
+def check(
+    fn: Fn, torch_fn: Callable[..., torch.Tensor], arrays: Sequence[np.ndarray], numeric: bool
+) -> None:
+    """Forward and grads equal PyTorch's to 1e-6 (float64); optionally also central differences."""
+    tensors = [Tensor(a, requires_grad=True) for a in arrays]
+    references = [torch.tensor(a, requires_grad=True) for a in arrays]
+    out, expected = fn(*tensors), torch_fn(*references)
+    np.testing.assert_allclose(
+        out.data, expected.detach().numpy(), rtol=1e-6, atol=1e-6, strict=True
+    )
+    weights = np.random.default_rng(0).normal(size=out.shape)
+    (out * weights).sum().backward()
+    (expected * torch.tensor(weights)).sum().backward()
+    for k, (tensor, reference) in enumerate(zip(tensors, references, strict=True)):
+        assert tensor.grad is not None
+        assert reference.grad is not None
+        np.testing.assert_allclose(
+            tensor.grad, reference.grad.numpy(), rtol=1e-6, atol=1e-6, strict=True
+        )
+        if numeric:
+            np.testing.assert_allclose(
+                tensor.grad, central_differences(fn, arrays, k, weights), atol=1e-6
+            )
+
+
+def central_differences(
+    fn: Fn, arrays: Sequence[np.ndarray], k: int, weights: np.ndarray
+) -> np.ndarray:
+    grad = np.zeros_like(arrays[k])
+    for i in np.ndindex(grad.shape):
+        total = 0.0
+        for sign in (1.0, -1.0):
+            moved = [a.copy() for a in arrays]
+            moved[k][i] += sign * 1e-6
+            total += sign * float((fn(*(Tensor(a) for a in moved)).data * weights).sum())
+        grad[i] = total / 2e-6
+    return grad
+
+
+@st.composite
+def conv_cases(draw: st.DrawFn) -> dict[str, object]:
+    groups = draw(st.sampled_from([1, 1, 2, 3]))
+    c_in = groups * draw(st.integers(1, 2))
+    c_out = groups * draw(st.integers(1, 2))
+    kernel = (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
+    stride = (draw(st.integers(1, 3)), draw(st.integers(1, 2)))
+    padding = (draw(st.integers(0, 2)), draw(st.integers(0, 1)))
+    dilation = (draw(st.integers(1, 2)), draw(st.integers(1, 2)))
+    span = [d * (k - 1) + 1 for d, k in zip(dilation, kernel, strict=True)]
+    h = draw(st.integers(max(1, span[0] - 2 * padding[0]), 6))
+    w = draw(st.integers(max(1, span[1] - 2 * padding[1]), 6))
+    return {
+        "x": (draw(st.integers(1, 2)), c_in, h, w),
+        "weight": (c_out, c_in // groups, *kernel),
+        "bias": draw(st.booleans()),
+        "args": {"stride": stride, "padding": padding, "dilation": dilation, "groups": groups},
+        "seed": draw(st.integers(0, 10_000)),
+    }
+
+
+@settings(max_examples=40, deadline=None)
+@given(case=conv_cases())
+def test_conv2d_matches_torch_over_random_geometry(case: dict) -> None:
+    rng = np.random.default_rng(case["seed"])
+    arrays = [rng.normal(size=case["x"]), rng.normal(size=case["weight"])]
+    if case["bias"]:
+        arrays.append(rng.normal(size=case["weight"][0]))
+    args = case["args"]
+    check(lambda *t: F.conv2d(*t, **args), lambda *t: TF.conv2d(*t, **args), arrays, numeric=False)
+
+
+@settings(max_examples=8, deadline=None)
+@given(case=conv_cases())
+def test_conv2d_grads_match_central_differences(case: dict) -> None:
+    rng = np.random.default_rng(case["seed"])
+    arrays = [
+        rng.normal(size=case["x"]),
+        rng.normal(size=case["weight"]),
+        rng.normal(size=case["weight"][0]),
+    ]
+    args = case["args"]
+    check(lambda *t: F.conv2d(*t, **args), lambda *t: TF.conv2d(*t, **args), arrays, numeric=True)
+
+
+@st.composite
+def pool_cases(draw: st.DrawFn) -> dict[str, object]:
+    kernel = (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
+    stride = draw(st.sampled_from([None, (1, 1), (2, 1), (2, 3)]))
+    padding = (draw(st.integers(0, kernel[0] // 2)), draw(st.integers(0, kernel[1] // 2)))
+    h = draw(st.integers(kernel[0], 6))
+    w = draw(st.integers(kernel[1], 6))
+    return {
+        "shape": (draw(st.integers(1, 2)), draw(st.integers(1, 2)), h, w),
+        "args": {"kernel_size": kernel, "stride": stride, "padding": padding},
+        "seed": draw(st.integers(0, 10_000)),
+        "numeric": draw(st.integers(0, 3)) == 0,
+    }
+
+
+@settings(max_examples=40, deadline=None)
+@given(case=pool_cases())
+def test_pools_match_torch_and_differences(case: dict) -> None:
+    rng = np.random.default_rng(case["seed"])
+    x = rng.permutation(np.prod(case["shape"])).reshape(case["shape"]) * 0.1  # distinct: no ties
+    args = case["args"]
+    check(
+        lambda t: F.avg_pool2d(t, **args), lambda t: TF.avg_pool2d(t, **args), [x], case["numeric"]
+    )
+    check(
+        lambda t: F.max_pool2d(t, **args), lambda t: TF.max_pool2d(t, **args), [x], case["numeric"]
+    )
+
+
+@pytest.mark.parametrize("dilation", [1, 2])
+def test_max_pool_dilation_and_ties_go_to_the_first_maximum(dilation: int) -> None:
+    x = np.zeros((1, 1, 5, 5))
+    check(
+        lambda t: F.max_pool2d(t, 2, 1, 0, dilation),
+        lambda t: TF.max_pool2d(t, 2, 1, 0, dilation),
+        [x],
+        numeric=False,
+    )
+    ours = Tensor(x, requires_grad=True)
+    F.max_pool2d(ours, 2, 2).sum().backward()
+    assert ours.grad is not None
+    np.testing.assert_array_equal(ours.grad[0, 0, :2, :2], [[1.0, 0.0], [0.0, 0.0]])
+
+
+@settings(max_examples=25, deadline=None)
+@given(case=conv_cases())
+def test_conv2d_reads_exactly_the_cells_windows_lists(case: dict) -> None:
+    """Cell by cell: out[n, o, i, j] = bias + Σ over the window's non-padding cells of w · x."""
+    rng = np.random.default_rng(case["seed"])
+    x, w = rng.normal(size=case["x"]), rng.normal(size=case["weight"])
+    b = rng.normal(size=case["weight"][0])
+    args = case["args"]
+    out = F.conv2d(Tensor(x), Tensor(w), Tensor(b), **args).data
+    groups = args["groups"]
+    geometry = Window2d.of(w.shape[2:], args["stride"], args["padding"], args["dilation"])
+    c_group, o_group = x.shape[1] // groups, w.shape[0] // groups
+    cells = list(windows(x.shape[2], x.shape[3], geometry))
+    assert len(cells) == out.shape[2] * out.shape[3]
+    for window in cells:
+        for o in range(w.shape[0]):
+            channels = slice((o // o_group) * c_group, (o // o_group + 1) * c_group)
+            expected = b[o] + sum(
+                x[:, channels, cell.row, cell.col] @ w[o, :, cell.kernel_row, cell.kernel_col]
+                for cell in window.cells
+                if not cell.padding
+            )
+            np.testing.assert_allclose(out[:, o, window.row, window.col], expected, atol=1e-12)
+
+
+def test_pools_read_exactly_the_cells_windows_lists() -> None:
+    x = np.random.default_rng(2).normal(size=(2, 3, 7, 6))
+    geometry = Window2d.of(3, 2, 1)
+    biggest = F.max_pool2d(Tensor(x), 3, 2, 1).data
+    mean = F.avg_pool2d(Tensor(x), 3, 2, 1).data
+    for window in windows(7, 6, geometry):
+        inside = [(c.row, c.col) for c in window.cells if not c.padding]
+        values = np.stack([x[:, :, r, c] for r, c in inside])
+        np.testing.assert_array_equal(biggest[:, :, window.row, window.col], values.max(axis=0))
+        np.testing.assert_allclose(mean[:, :, window.row, window.col], values.sum(axis=0) / 9)
+
+
+def test_float32_conv_agrees_with_float64() -> None:
+    rng = np.random.default_rng(3)
+    x, w = rng.normal(size=(2, 4, 9, 9)), rng.normal(size=(6, 2, 3, 3))
+    wide = F.conv2d(Tensor(x), Tensor(w), padding=1, groups=2)
+    narrow_x, narrow_w = (
+        Tensor(x, requires_grad=True, dtype=np.float32),
+        Tensor(w, requires_grad=True, dtype=np.float32),
+    )
+    narrow = F.conv2d(narrow_x, narrow_w, padding=1, groups=2)
+    assert narrow.dtype == np.float32
+    np.testing.assert_allclose(narrow.data, wide.data, rtol=1e-4, atol=1e-4)
+    F.max_pool2d(narrow, 2).sum().backward()
+    assert narrow_x.grad is not None
+    assert narrow_x.grad.dtype == np.float32
+    assert narrow_w.grad is not None
+    assert narrow.op is Op.CONV2D
+
+
+def test_conv2d_skips_the_input_grad_when_not_needed() -> None:
+    x = Tensor(np.ones((1, 1, 4, 4)))
+    w = Tensor(np.ones((1, 1, 3, 3)), requires_grad=True)
+    F.conv2d(x, w).sum().backward()
+    assert x.grad is None
+    np.testing.assert_array_equal(w.grad, np.full((1, 1, 3, 3), 4.0))
+
+
+@pytest.mark.parametrize(
+    ("call", "message"),
+    [
+        (lambda x, w: F.conv2d(x, w, padding=-1), "padding must be at least 0"),
+        (lambda x, w: F.conv2d(x, w, stride=0), "stride must be at least 1"),
+        (lambda x, w: F.conv2d(x, w, dilation=0), "dilation must be at least 1"),
+        (
+            lambda x, w: F.conv2d(x[:, :, :2, :2], w),
+            r"input height 2: kernel_size 3 .* larger than the padded input .*"
+            r"\(1, 2, 2, 2\), weight \(4, 2, 3, 3\)",
+        ),
+        (lambda x, w: F.conv2d(x, w, groups=3), "groups=3 must divide input channels 2"),
+        (
+            lambda x, w: F.conv2d(x.reshape(2, 5, 5), w),
+            r"input must be \(N, C, H, W\), got shape \(2, 5, 5\)",
+        ),
+        (
+            lambda x, w: F.conv2d(x, w[:, :1]),
+            r"weight shape \(4, 1, 3, 3\) expects 1 input channels",
+        ),
+        (
+            lambda x, w: F.conv2d(x, w, Tensor(np.ones(3))),
+            r"bias must have shape \(4,\), got \(3,\)",
+        ),
+        (lambda x, w: F.max_pool2d(x, 2, padding=2), "padding .* at most half"),
+        (lambda x, w: F.avg_pool2d(x, 6), r"avg_pool2d: input height 5: kernel_size 6"),
+    ],
+)
+def test_bad_arguments_name_the_argument_and_shapes(
+    call: Callable[[Tensor, Tensor], Tensor], message: str
+) -> None:
+    x, w = Tensor(np.ones((1, 2, 5, 5))), Tensor(np.ones((4, 2, 3, 3)))
+    with pytest.raises(ValueError, match=message):
+        call(x, w)
