@@ -69,7 +69,7 @@ class TrainSettings:
     points: int = 500
     test_fraction: float = 0.5
     architecture: str = "mlp"
-    hidden: tuple[int, ...] = (8, 8)
+    hidden: tuple[int, ...] = (16, 16)
     activation: str = "tanh"
     loss: LossName = "cross_entropy"
     optimizer: OptimizerName = "adam"

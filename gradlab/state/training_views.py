@@ -23,7 +23,7 @@ from gradlab.nn.modules import Module, Sequential
 from gradlab.state.training_snapshots import Evaluation
 
 Array = NDArray[Any]
-GRID = 64
+GRID = 48
 MAX_NEURON_MAPS = 32
 MAX_FILTERS = 16
 MAX_MISCLASSIFIED = 24
