@@ -11,8 +11,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 from psygnal import SignalInstance
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QAction, QFont, QGuiApplication, QKeySequence
+from PySide6.QtCore import QByteArray, Qt, QTimer
+from PySide6.QtGui import QAction, QFont, QGuiApplication, QImageWriter, QKeySequence
 from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QHBoxLayout,
@@ -159,8 +159,9 @@ class GraphLab(QWidget):
     # ---- exports (the window's menu calls these) ---------------------------------------------
 
     def export_png(self, path: str | Path) -> None:
-        if not self.view.render_image().save(str(path), b"PNG"):
-            raise OSError(f"could not write {path}")
+        writer = QImageWriter(str(path), QByteArray(b"png"))
+        if not writer.write(self.view.render_image()):
+            raise OSError(f"could not write {path}: {writer.errorString()}")
 
     def export_svg(self, path: str | Path) -> None:
         self.view.render_svg(str(path))

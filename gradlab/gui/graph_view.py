@@ -83,6 +83,7 @@ class GraphView(QGraphicsView):
         self.ops.clear()
         self.edges.clear()
         self.edge_labels.clear()
+        self._drawn = self.trace
         self._records = edge_records(self.trace)
         scene.setBackgroundBrush(self._style.color("window"))
         names = labels.node_names(self.trace)
@@ -120,6 +121,8 @@ class GraphView(QGraphicsView):
 
     def refresh(self) -> int:
         """Bring every item up to the player's snapshot; returns how many items changed."""
+        if self.player.trace is not self._drawn:
+            return 0  # the graph was rebuilt: `set_layout` follows with the new items
         snap = self.player.snapshot()
         forward = snap.step.node if isinstance(snap.step, ForwardStep) else None
         backward = snap.step.node if isinstance(snap.step, BackwardStep) else None
