@@ -45,6 +45,7 @@ from gradlab.state.conv_settings import (
     formula_lines,
     named_input,
     named_kernel,
+    parse_grid,
 )
 from gradlab.state.cursor import Cursor
 
@@ -242,6 +243,14 @@ class ConvScrubber(Cursor):
             lambda: replace(self._settings, input=as_grid(grid, "input"), input_name=TYPED_CHOICE)
         )
 
+    def set_input_text(self, text: str) -> None:
+        """Typed input values as text (rows split by ';' or newlines, see `parse_grid`)."""
+        self._guarded(
+            lambda: replace(
+                self._settings, input=parse_grid(text, "input"), input_name=TYPED_CHOICE
+            )
+        )
+
     def set_mnist_index(self, index: int) -> None:
         self._change_input("mnist-digit", replace(self._settings, mnist_index=index))
 
@@ -268,6 +277,14 @@ class ConvScrubber(Cursor):
                     self._settings, kernel=as_grid(kernel, "kernel"), kernel_name=TYPED_CHOICE
                 )
             )
+
+    def set_kernel_text(self, text: str) -> None:
+        """Typed kernel values as text."""
+        self._guarded(
+            lambda: replace(
+                self._settings, kernel=parse_grid(text, "kernel"), kernel_name=TYPED_CHOICE
+            )
+        )
 
     def set_stride(self, stride: int) -> None:
         self._apply(replace(self._settings, stride=stride))
@@ -307,6 +324,16 @@ class ConvScrubber(Cursor):
         self._guarded(
             lambda: replace(
                 self._settings, upstream="typed", upstream_grid=as_grid(grid, "upstream gradient")
+            )
+        )
+
+    def set_upstream_text(self, text: str) -> None:
+        """Typed upstream gradient as text."""
+        self._guarded(
+            lambda: replace(
+                self._settings,
+                upstream="typed",
+                upstream_grid=parse_grid(text, "upstream gradient"),
             )
         )
 

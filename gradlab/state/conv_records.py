@@ -69,7 +69,7 @@ class WindowRecord:
 
 def num(x: float) -> str:
     """A number as it reads inside a sum: negatives in parentheses, ``1·(-1)``."""
-    text = format_number(x)
+    text = format_number(x, 3)
     return f"({text})" if text.startswith("-") else text
 
 
@@ -104,14 +104,22 @@ def pool_readout(record: WindowRecord, kind: str) -> str:
     )
 
 
+def _matrix(values: list[float], columns: int) -> str:
+    """Numbers as ``[0 1 0; 0 1 0; 0 0 0]``: rows separated by semicolons."""
+    rows = [values[i : i + columns] for i in range(0, len(values), columns)]
+    return "[" + "; ".join(" ".join(format_number(v, 3) for v in row) for row in rows) + "]"
+
+
 def backward_readout(record: WindowRecord) -> str:
     """What this window adds to dL/dW (its input patch × g) and to dL/dX (the kernel × g)."""
     g = record.upstream if record.upstream is not None else 0.0
-    where = f"filter {record.channel + 1}, output ({record.row}, {record.col})"
-    patch = ", ".join(f"{num(g)}·{num(t.x)}" for t in record.terms)
-    kernel = ", ".join(f"{num(g)}·{num(t.w if t.w is not None else 0.0)}" for t in record.terms)
-    return (
-        f"g = ∂L/∂y at {where} = {format_number(g)}\n"
-        f"∂L/∂W += g · window: {patch}\n"
-        f"∂L/∂X under the window += g · kernel: {kernel}"
-    )
+    columns = 1 + max(t.cell.kernel_col for t in record.terms)
+    lines = [f"g = ∂L/∂y[{record.channel + 1}, {record.row}, {record.col}] = {format_number(g)}"]
+    for channel in sorted({t.channel for t in record.terms}):
+        terms = [t for t in record.terms if t.channel == channel]
+        window = _matrix([t.x for t in terms], columns)
+        kernel = _matrix([0.0 if t.w is None else t.w for t in terms], columns)
+        where = f" (channel {channel + 1})" if len(record.sums()) > 1 else ""
+        lines.append(f"∂L/∂W{where} += g · window = {num(g)}·{window}")
+        lines.append(f"∂L/∂X{where} under the window += g · kernel = {num(g)}·{kernel}")
+    return "\n".join(lines)

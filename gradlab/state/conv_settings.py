@@ -176,8 +176,8 @@ def expand_weight(settings: ConvSettings) -> Array:
 def formula_lines(
     n: tuple[int, int], k: tuple[int, int], s: int, p: int, d: int
 ) -> tuple[str, ...]:
-    """The output-size formula per axis with the numbers filled in (and the result, if any)."""
-    lines = []
+    """The output-size formula, then per axis the numbers filled in (and the result, if any)."""
+    lines = ["output size per axis: ⌊(n + 2p − d(k − 1) − 1) / s⌋ + 1"]
     for axis, size, kernel in (("rows", n[0], k[0]), ("cols", n[1], k[1])):
         filled = f"⌊({size} + 2·{p} − {d}·({kernel} − 1) − 1) / {s}⌋ + 1"
         numerator = size + 2 * p - d * (kernel - 1) - 1
@@ -187,5 +187,5 @@ def formula_lines(
             result = f"⌊{numerator} / {s}⌋ + 1: the kernel does not fit"
         else:
             result = f"⌊{numerator} / {s}⌋ + 1 = {numerator // s + 1}"
-        lines.append(f"{axis}: ⌊(n + 2p − d(k − 1) − 1) / s⌋ + 1 = {filled} = {result}")
+        lines.append(f"{axis}: {filled} = {result}")
     return tuple(lines)

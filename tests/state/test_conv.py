@@ -161,7 +161,7 @@ def test_slides_example_gives_a_6x6_output() -> None:
     assert scrubber.output is not None
     assert scrubber.output.shape == (1, 6, 6)
     assert scrubber.length == 36
-    assert scrubber.formula[0].endswith("= 6")
+    assert scrubber.formula[1].endswith("= 6")
     scrubber.step_forward()
     # top-left window of the slide image under [[-1, 0, 1], [-2, 1, 2], [-3, 0, 3]]
     assert scrubber.readout() == "1·(-1) + 0·0 + 1·1 + 0·(-2) + 1·1 + 0·2 + 0·(-3) + 0·0 + 1·3 = 4"
@@ -196,12 +196,12 @@ def test_settings_that_do_not_fit_explain_and_recover() -> None:
     scrubber.set_kernel([[1.0] * 9] * 9)
     assert scrubber.error is not None
     assert "larger than the padded input" in scrubber.error
-    assert "the kernel does not fit" in scrubber.formula[0]
+    assert "the kernel does not fit" in scrubber.formula[1]
     assert scrubber.length == 0
     assert scrubber.current() is None
     scrubber.set_padding(1)
     assert scrubber.error is None
-    assert scrubber.formula[0].endswith("= 2")
+    assert scrubber.formula[1].endswith("= 2")
     scrubber.set_stride(0)
     assert scrubber.error is not None
     assert "stride" in scrubber.error

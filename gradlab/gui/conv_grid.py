@@ -1,0 +1,318 @@
+"""`GridView`: one grid of numbers (an input channel, kernel, output map or gradient), painted.
+
+Small grids show a number in every cell; when cells get too small for a number (a 28×28 digit)
+the grid turns into a grayscale image and hovering a cell shows its value. Padding cells are
+hatched zeros around the input. The current window's cells are filled and outlined, the current
+output cell outlined, max pooling's winning cell circled, and cells not computed yet stay empty.
+Clicking a cell emits `cell_clicked(row, col)` in unpadded coordinates.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import numpy as np
+from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetrics,
+    QHelpEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+)
+from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
+
+from gradlab.engine.numbers import format_number
+from gradlab.engine.trace import Array
+from gradlab.gui.theme import LIGHT, ColorField, Theme
+
+BASE_CELL = 34.0
+"""Preferred cell side in pixels at font scale 1."""
+MAX_CELL = 1.6 * BASE_CELL
+"""Cells grow with the widget up to this side (times the font scale)."""
+NUMBER_CELL = 18.0
+"""Below this side (times the font scale, at most 1.4) a cell has no room for a number."""
+TITLE_POINTS = 11.0
+
+
+class GridView(QWidget):
+    """A grid of numbers with highlights; see the module docstring."""
+
+    cell_clicked = Signal(int, int)
+
+    def __init__(self, title: str = "", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.title = title
+        self.values: Array = np.zeros((1, 1))
+        self.padding = 0
+        self.number_color: ColorField = "value"
+        self.window_cells: frozenset[tuple[int, int]] = frozenset()
+        self.current: tuple[int, int] | None = None
+        self.winner: tuple[int, int] | None = None
+        self.pending: Array | None = None
+        self.always_numbers = False
+        """Kernel-sized grids: keep cells large enough for numbers (never an image)."""
+        self.group: list[GridView] = []
+        """Grids drawn with one shared cell size (so a kernel cell matches an input cell)."""
+        self._chars = 1
+        self._theme = LIGHT
+        self._scale = 1.0
+        self.setMouseTracking(True)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
+
+    # ---- content -------------------------------------------------------------------------
+
+    def set_values(self, values: Array, padding: int = 0, color: ColorField = "value") -> None:
+        """The grid's numbers (h, w) and how many hatched zero cells to draw around them."""
+        self.values = np.asarray(values, dtype=np.float64)
+        self.padding = padding
+        self.number_color = color
+        self._chars = max(2, *(len(format_number(float(v), 3)) for v in self.values.flat))
+        self.updateGeometry()
+        self.update()
+
+    def set_marks(
+        self,
+        window: Iterable[tuple[int, int]] = (),
+        current: tuple[int, int] | None = None,
+        winner: tuple[int, int] | None = None,
+        pending: Array | None = None,
+    ) -> None:
+        """Highlights: the window's cells, the current cell, the winner, cells still pending."""
+        self.window_cells = frozenset(window)
+        self.current = current
+        self.winner = winner
+        self.pending = pending
+        self.update()
+
+    def apply_theme(self, theme: Theme, scale: float = 1.0) -> None:
+        """Colours from `theme`; `scale` multiplies the theme's font scale (presentation)."""
+        self._theme = theme
+        self._scale = theme.font_scale * scale
+        self.updateGeometry()
+        self.update()
+
+    # ---- geometry ------------------------------------------------------------------------
+
+    @property
+    def shape(self) -> tuple[int, int]:
+        """Rows and columns drawn, padding included."""
+        h, w = self.values.shape
+        return h + 2 * self.padding, w + 2 * self.padding
+
+    def _title_height(self) -> float:
+        return 2.0 * TITLE_POINTS * self._scale if self.title else 0.0
+
+    def fit_cell(self) -> float:
+        """The largest cell side that fits the widget (before any cap)."""
+        rows, cols = self.shape
+        usable_h = self.height() - self._title_height() - 4
+        return max(2.0, min((self.width() - 4) / cols, usable_h / rows))
+
+    def _shows_numbers_at(self, size: float) -> bool:
+        return self.always_numbers or size >= NUMBER_CELL * min(self._scale, 1.4)
+
+    def cell_size(self) -> float:
+        """The drawn cell side: the fit, capped so grids of one group share a cell size."""
+        fit = self.fit_cell()
+        cap = MAX_CELL * self._scale
+        for other in self.group:
+            other_fit = other.fit_cell()
+            if other.isVisible() and other._shows_numbers_at(other_fit):
+                cap = min(cap, other_fit)
+        # a grid too large for numbers is an image and keeps its own fit
+        return fit if not self._shows_numbers_at(min(fit, cap)) else min(fit, cap)
+
+    def shows_numbers(self) -> bool:
+        """Numbers fit in a cell; otherwise the grid is drawn as an image."""
+        return self._shows_numbers_at(self.cell_size())
+
+    def sizeHint(self) -> QSize:
+        rows, cols = self.shape
+        side = BASE_CELL * self._scale if max(rows, cols) <= 12 else 10.0 * self._scale
+        title = self._title_height()
+        return QSize(int(cols * side + 4), int(rows * side + title + 4))
+
+    def minimumSizeHint(self) -> QSize:
+        rows, cols = self.shape
+        # kernel-sized grids must always have room for their numbers
+        side = 0.8 * BASE_CELL * self._scale if self.always_numbers else 4.0
+        width = max(cols * side + 4, self._title_width() + 8)
+        return QSize(int(width), int(rows * side + self._title_height() + 4))
+
+    def _title_font(self) -> QFont:
+        font = QFont(self.font())
+        font.setPointSizeF(TITLE_POINTS * self._scale)
+        font.setBold(True)
+        return font
+
+    def _title_width(self) -> int:
+        return QFontMetrics(self._title_font()).horizontalAdvance(self.title) if self.title else 0
+
+    def _origin(self, size: float) -> QPointF:
+        rows, cols = self.shape
+        title = self._title_height()
+        left = (self.width() - cols * size) / 2
+        top = title + max(2.0, (self.height() - title - rows * size) / 2)
+        return QPointF(left, top)
+
+    def cell_rect(self, row: int, col: int, size: float | None = None) -> QRectF:
+        """Where unpadded cell (row, col) is drawn (padding cells lie outside 0..h−1, 0..w−1)."""
+        size = self.cell_size() if size is None else size
+        origin = self._origin(size)
+        return QRectF(
+            origin.x() + (col + self.padding) * size,
+            origin.y() + (row + self.padding) * size,
+            size,
+            size,
+        )
+
+    def cell_at(self, point: QPointF) -> tuple[int, int] | None:
+        """The unpadded (row, col) under `point`, or None outside the values."""
+        size = self.cell_size()
+        origin = self._origin(size)
+        col = int((point.x() - origin.x()) // size) - self.padding
+        row = int((point.y() - origin.y()) // size) - self.padding
+        h, w = self.values.shape
+        if 0 <= row < h and 0 <= col < w:
+            return row, col
+        return None
+
+    # ---- events --------------------------------------------------------------------------
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:
+        cell = self.cell_at(event.position())
+        if cell is not None and event.button() == Qt.MouseButton.LeftButton:
+            self.cell_clicked.emit(*cell)
+        super().mousePressEvent(event)
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
+            cell = self.cell_at(QPointF(event.pos()))
+            if cell is None:
+                QToolTip.hideText()
+            else:
+                value = format_number(float(self.values[cell]), 6)
+                QToolTip.showText(
+                    event.globalPos(), f"{self.title} ({cell[0]}, {cell[1]}) = {value}"
+                )
+            return True
+        return super().event(event)
+
+    # ---- painting ------------------------------------------------------------------------
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        theme = self._theme
+        size = self.cell_size()
+        if self.title:
+            painter.setFont(self._title_font())
+            painter.setPen(theme.color("text"))
+            top = self._origin(size).y() - self._title_height()
+            painter.drawText(
+                QRectF(0, top, self.width(), self._title_height()),
+                Qt.AlignmentFlag.AlignCenter,
+                self.title,
+            )
+        numbers = self._shows_numbers_at(size)
+        # antialiased pixels of an image leave seams between cells
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, numbers)
+        self._paint_cells(painter, size, numbers)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        self._paint_marks(painter, size, numbers)
+        painter.end()
+
+    def _number_font(self, size: float) -> QFont:
+        # as large as the widest number of the grid allows (a digit is about 0.6 em wide)
+        font = QFont(self.font())
+        font.setPixelSize(max(6, int(min(size * 0.55, 0.9 * size / (0.62 * self._chars)))))
+        return font
+
+    def _paint_cells(self, painter: QPainter, size: float, numbers: bool) -> None:
+        theme = self._theme
+        h, w = self.values.shape
+        painter.setFont(self._number_font(size))
+        grid_pen = QPen(theme.color("edge"), 1.0) if numbers else QPen(Qt.PenStyle.NoPen)
+        hatch = QBrush(theme.color("muted"), Qt.BrushStyle.BDiagPattern)
+        low, high = float(self.values.min()), float(self.values.max())
+        span = high - low if high > low else 1.0
+        back = theme.color("window")
+        p = self.padding
+        for r in range(-p, h + p):
+            for c in range(-p, w + p):
+                rect = self.cell_rect(r, c, size)
+                if not (0 <= r < h and 0 <= c < w):
+                    painter.setPen(grid_pen)
+                    painter.setBrush(QColor(theme.panel))
+                    painter.drawRect(rect)
+                    painter.setBrush(hatch)
+                    painter.drawRect(rect)
+                    if numbers:
+                        painter.setPen(theme.color("muted"))
+                        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, "0")
+                    continue
+                pending = self.pending is not None and bool(self.pending[r, c])
+                value = float(self.values[r, c])
+                if numbers:
+                    fill = theme.highlight_fill if (r, c) in self.window_cells else theme.panel
+                    painter.setPen(grid_pen)
+                    painter.setBrush(QColor(fill))
+                    painter.drawRect(rect)
+                    if not pending:
+                        painter.setPen(theme.color(self.number_color))
+                        text = format_number(value, 3)
+                        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
+                else:
+                    level = int(255 * (value - low) / span)
+                    if pending:
+                        # still to come: a faint preview, so the whole picture reads at a glance
+                        level = int(0.2 * level + 0.8 * back.lightness())
+                    color = QColor(level, level, level)
+                    painter.setPen(Qt.PenStyle.NoPen)
+                    painter.setBrush(color)
+                    # one pixel of overlap: unantialiased cells at fractional edges leave seams
+                    painter.drawRect(rect.adjusted(0, 0, 1, 1))
+        if not numbers:
+            # outline the image so a map still pending (all background) is visible
+            painter.setPen(QPen(theme.color("edge"), 1.0))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRect(
+                self.cell_rect(-p, -p, size).united(self.cell_rect(h + p - 1, w + p - 1, size))
+            )
+
+    def _paint_marks(self, painter: QPainter, size: float, numbers: bool) -> None:
+        theme = self._theme
+        width = max(2.0, theme.line_width * 1.4)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        if self.window_cells:
+            if numbers:
+                painter.setPen(QPen(theme.color("accent"), width * 0.6))
+                for r, c in self.window_cells:
+                    painter.drawRect(self.cell_rect(r, c, size))
+            else:
+                # an image has no room for a fill per cell: tint the cells the window reads
+                tint = QColor(theme.accent)
+                tint.setAlpha(110)
+                painter.setPen(Qt.PenStyle.NoPen)
+                painter.setBrush(tint)
+                for r, c in self.window_cells:
+                    painter.drawRect(self.cell_rect(r, c, size))
+                painter.setBrush(Qt.BrushStyle.NoBrush)
+            rows = [r for r, _ in self.window_cells]
+            cols = [c for _, c in self.window_cells]
+            field = self.cell_rect(min(rows), min(cols), size).united(
+                self.cell_rect(max(rows), max(cols), size)
+            )
+            painter.setPen(QPen(theme.color("accent"), width))
+            painter.drawRect(field)
+        if self.current is not None:
+            painter.setPen(QPen(theme.color("accent"), width * 1.5))
+            painter.drawRect(self.cell_rect(*self.current, size).adjusted(1, 1, -1, -1))
+        if self.winner is not None:
+            painter.setPen(QPen(theme.color("good"), width * 1.5))
+            painter.drawEllipse(self.cell_rect(*self.winner, size).adjusted(3, 3, -3, -3))
