@@ -14,11 +14,13 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
+from gradlab.gui.conv_lab import ConvLab
 from gradlab.gui.graph_lab import GraphLab
 from gradlab.gui.plot_view import PlotView
 from gradlab.gui.table_view import TableView
 from gradlab.gui.theme import Theme
 from gradlab.lessons import ConvScene, TableScene, TrainScene
+from gradlab.state.conv import ConvScrubber
 from gradlab.state.cursor import Cursor
 from gradlab.state.graph import GraphSession
 from gradlab.state.plot import PlotState
@@ -83,9 +85,8 @@ VIEW_FACTORIES: dict[type[Any], ViewFactory] = {
     GraphSession: GraphLab,
     PlotState: PlotView,
     TableScene: TableView,
-    ConvScene: lambda _state, theme: MessageView(
-        "The convolution lab arrives in a later step.", theme
-    ),
+    ConvScene: lambda scene, theme: ConvLab(ConvScrubber.from_scene(scene), theme),
+    ConvScrubber: ConvLab,
     TrainScene: lambda _state, theme: MessageView(
         "The training lab arrives in a later step.", theme
     ),
