@@ -7,6 +7,8 @@ free between chunks to paint and answer input.
 
 from __future__ import annotations
 
+import time
+
 from PySide6.QtCore import QObject, QTimer, Signal
 
 from gradlab.state.training import TrainingRun
@@ -26,6 +28,8 @@ class TrainDriver(QObject):
         self.run = run
         self.budget = budget
         self.steps_taken = 0
+        self.busy_seconds = 0.0
+        """Wall time spent inside training chunks, for the lab's redraw pacing."""
         self._timer = QTimer(self)
         self._timer.setInterval(0)
         self._timer.timeout.connect(self._on_tick)
@@ -62,6 +66,8 @@ class TrainDriver(QObject):
         self.run.reset()
 
     def _on_tick(self) -> None:
+        started = time.perf_counter()
         self.steps_taken += self.run.advance(self.budget)
+        self.busy_seconds += time.perf_counter() - started
         if self.run.finished:
             self.pause()

@@ -43,8 +43,9 @@ from gradlab.state.training_config import TrainSettings
 
 MIN_TICK_MS = 10
 """Four parts at most every 10 ms: each is redrawn up to 25 times a second."""
-MAX_TICK_MS = 100
-DRAW_SHARE = 4.0
+MAX_TICK_MS = 250
+TRAIN_SHARE = 0.8
+PACE_SECONDS = 0.25
 
 
 class TrainLab(QWidget):
@@ -99,6 +100,7 @@ class TrainLab(QWidget):
         )  # fmt: skip
         self._pending: list[Callable[[], None]] = []
         self._redraw.setInterval(MIN_TICK_MS)
+        self._paced_at, self._paced_busy = time.perf_counter(), 0.0
         self._redraw.timeout.connect(self._on_redraw)
         self._redraw.start()
         self.apply_theme(theme)
@@ -189,9 +191,9 @@ class TrainLab(QWidget):
         self.repaints += 1
 
     def _refresh_curves(self) -> None:
-        frame = self.run.frame(self.digit)
+        shown = self.run.snapshots.current
         self.curves.refresh(self.run)
-        self.curves.mark(None if frame.live else frame.step)
+        self.curves.mark(None if shown is None else shown.step)
 
     def _refresh_maps(self) -> None:
         frame = self.run.frame(self.digit)
@@ -216,12 +218,14 @@ class TrainLab(QWidget):
 
     def _refresh_status(self) -> None:
         run = self.run
-        frame = run.frame(self.digit)
+        shown = run.snapshots.current
         self.controls.show_run(run, self.driver.running)
-        where = "live" if frame.live else f"snapshot after epoch {frame.epoch} (step {frame.step})"
-        accuracy = (
-            "" if frame.evaluation is None else f", test accuracy {frame.evaluation.accuracy:.1%}"
-        )
+        if shown is None:
+            where, evaluation = "live", run.latest_evaluation
+        else:
+            where = f"snapshot after epoch {shown.epoch} (step {shown.step})"
+            evaluation = shown.evaluation
+        accuracy = "" if evaluation is None else f", test accuracy {evaluation.accuracy:.1%}"
         self.message.setText(run.message or f"Showing: {where}{accuracy}")
         failed = bool(run.message) and not run.message.startswith("Finished")
         self.message.setStyleSheet(f"color: {self._theme.bad if failed else self._theme.text};")
@@ -243,20 +247,31 @@ class TrainLab(QWidget):
         self._dirty = True
 
     def _on_redraw(self) -> None:
-        """One part per tick, in turn: each event-loop pass stays short, so input and painting
-        are never held up by a whole-lab redraw. The next tick waits a few times what this one
-        cost, so drawing leaves most of the time to training."""
-        if self._dirty:
+        """One part per tick, in turn, so each event-loop pass stays short (input and painting
+        are never held up by a whole-lab redraw). While training, the tick interval adapts so
+        that training keeps about `TRAIN_SHARE` of the time, whatever drawing costs here."""
+        if self._dirty and not self._pending:
             self._pending = list(self._parts)
             self._dirty = False
-        if not self._pending:
+        if self._pending:
+            self._pending.pop(0)()
+            if not self._pending:
+                self.repaints += 1
+        self._pace()
+
+    def _pace(self) -> None:
+        now = time.perf_counter()
+        wall = now - self._paced_at
+        if wall < PACE_SECONDS:
             return
-        started = time.perf_counter()
-        self._pending.pop(0)()
-        if not self._pending:
-            self.repaints += 1
-        cost_ms = (time.perf_counter() - started) * 1000.0
-        self._redraw.setInterval(int(min(max(MIN_TICK_MS, DRAW_SHARE * cost_ms), MAX_TICK_MS)))
+        busy = self.driver.busy_seconds - self._paced_busy
+        self._paced_at, self._paced_busy = now, self.driver.busy_seconds
+        interval = self._redraw.interval()
+        if self.driver.running and busy / wall < TRAIN_SHARE:
+            interval = min(int(interval * 1.3) + 1, MAX_TICK_MS)
+        else:
+            interval = max(int(interval * 0.8), MIN_TICK_MS)
+        self._redraw.setInterval(interval)
 
     def _on_running_changed(self, _running: bool) -> None:
         self.refresh()

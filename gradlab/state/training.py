@@ -260,6 +260,11 @@ class TrainingRun:
         self._frame_cache = (key, frame)
         return frame
 
+    @property
+    def latest_evaluation(self) -> Evaluation | None:
+        """The most recent test evaluation (the end of the last epoch)."""
+        return self._live_evaluation
+
     def summary(self) -> str:
         return summary(self.model, self.data.input_shape)
 

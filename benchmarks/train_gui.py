@@ -1,0 +1,182 @@
+"""Is the training lab responsive while it trains, and how much training speed does the window cost?
+
+Prints, for a live run in the lab (offscreen unless a display is set):
+- repaints per second of a probe widget asked to repaint on every event-loop pass (what the UI
+  thread can still paint) and full lab redraws per second;
+- p50/p95/max latency of synthetic key events posted every 20 ms (time from posting to handling);
+- steps per second in the window against headless `fit()` on the same model and settings;
+- optionally (``--memory-minutes M``) RSS and tracemalloc every 30 s over an M-minute run.
+
+Goals (issue 6): >= 50 repaints/s, p95 latency < 30 ms, in-window throughput >= 70% of headless.
+Run: ``python -m benchmarks.train_gui [--dataset mnist] [--seconds 10] [--memory-minutes 3]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import resource
+import time
+import tracemalloc
+from dataclasses import replace
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# Multi-threaded OpenBLAS makes the lab's small matmuls up to ~75x slower on a busy 2-core
+# machine (threads spin against the GUI thread): one BLAS thread, as the app should use too.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+import numpy as np
+from PySide6.QtCore import QCoreApplication, QElapsedTimer, QEvent, Qt, QTimer
+from PySide6.QtGui import QKeyEvent, QPaintEvent
+from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
+
+from gradlab.gui.theme import LIGHT, palette
+from gradlab.gui.train_lab import TrainLab
+from gradlab.nn.train import fit
+from gradlab.state.training import TrainingRun
+from gradlab.state.training_config import (
+    OBJECTIVE_NAMES,
+    TrainSettings,
+    build_model,
+    build_optimizer,
+    load_data,
+)
+
+MNIST = TrainSettings(
+    dataset="mnist", architecture="mnist-cnn", optimizer="momentum", lr=0.05, batch_size=64
+)
+
+
+class Probe(QWidget):
+    """Counts its paints and how long posted key events waited before being handled."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setFixedHeight(8)
+        self.paints = 0
+        self.latencies: list[float] = []
+        self.clock = QElapsedTimer()
+        self.clock.start()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        self.paints += 1
+
+    def event(self, event: QEvent) -> bool:
+        if isinstance(event, QKeyEvent) and event.type() == QEvent.Type.KeyPress:
+            posted = int(event.text() or "0")
+            self.latencies.append((self.clock.nsecsElapsed() - posted) / 1e6)
+            return True
+        return super().event(event)
+
+    def post_key(self) -> None:
+        stamp = str(self.clock.nsecsElapsed())
+        key = QKeyEvent(
+            QEvent.Type.KeyPress, Qt.Key.Key_Space, Qt.KeyboardModifier.NoModifier, stamp
+        )
+        QCoreApplication.postEvent(self, key)
+
+
+def headless_steps_per_second(settings: TrainSettings, seconds: float, stats: bool) -> float:
+    data = load_data(settings)
+    model = build_model(settings, data)
+    optimizer = build_optimizer(settings, model)
+    run = fit(model, data, OBJECTIVE_NAMES[settings.loss], optimizer,
+              batch_size=settings.batch_size, seed=settings.seed, stats=stats)  # fmt: skip
+    next(run)  # the first step pays one-off costs, as in the window
+    steps, started = 0, time.perf_counter()
+    while time.perf_counter() - started < seconds:
+        next(run)
+        steps += 1
+    return steps / (time.perf_counter() - started)
+
+
+def in_window(app: QApplication, settings: TrainSettings, seconds: float) -> dict[str, float]:
+    run = TrainingRun(settings)
+    run.step()
+    lab = TrainLab(run, LIGHT)
+    probe = Probe()
+    window = QWidget()
+    layout = QVBoxLayout(window)
+    layout.addWidget(probe)
+    layout.addWidget(lab)
+    window.resize(1400, 900)
+    window.show()
+    app.processEvents()
+    repaint = QTimer()
+    repaint.setInterval(0)
+    repaint.timeout.connect(probe.update)
+    keys = QTimer()
+    keys.setInterval(20)
+    keys.timeout.connect(probe.post_key)
+    steps_before, redraws_before = lab.driver.steps_taken, lab.repaints
+    started = time.perf_counter()
+    for timer in (repaint, keys):
+        timer.start()
+    lab.driver.start()
+    while time.perf_counter() - started < seconds:
+        app.processEvents()
+    lab.driver.pause()
+    elapsed = time.perf_counter() - started
+    repaint.stop()
+    keys.stop()
+    latencies = np.array(probe.latencies)
+    result = {
+        "probe repaints/s": probe.paints / elapsed,
+        "lab redraws/s": (lab.repaints - redraws_before) / elapsed,
+        "p50 latency ms": float(np.percentile(latencies, 50)),
+        "p95 latency ms": float(np.percentile(latencies, 95)),
+        "max latency ms": float(latencies.max()),
+        "steps/s": (lab.driver.steps_taken - steps_before) / elapsed,
+    }
+    window.close()
+    window.deleteLater()
+    app.processEvents()
+    return result
+
+
+def memory(app: QApplication, settings: TrainSettings, minutes: float) -> None:
+    run = TrainingRun(settings)
+    lab = TrainLab(run, LIGHT)
+    lab.resize(1400, 900)
+    lab.show()
+    tracemalloc.start()
+    lab.driver.start()
+    started = time.perf_counter()
+    next_sample = started
+    print("   t (s)   steps   RSS max (MB)   traced now (MB)   snapshots   loss points")
+    while time.perf_counter() - started < minutes * 60.0:
+        app.processEvents()
+        if time.perf_counter() >= next_sample:
+            rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+            traced, _ = tracemalloc.get_traced_memory()
+            print(f"{time.perf_counter() - started:8.0f} {run.steps_done:7d} {rss:14.1f} "
+                  f"{traced / 2**20:17.1f} {len(run.snapshots.items):11d} {len(run.loss):13d}")  # fmt: skip
+            next_sample += 30.0
+    lab.driver.pause()
+    tracemalloc.stop()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--dataset", choices=("spiral", "mnist"), default="spiral")
+    parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--memory-minutes", type=float, default=0.0)
+    args = parser.parse_args()
+    settings = MNIST if args.dataset == "mnist" else TrainSettings()
+    app = QApplication.instance() or QApplication([])
+    assert isinstance(app, QApplication)
+    app.setPalette(palette(LIGHT))
+    print(f"training lab on {args.dataset}, {args.seconds:g} s per measurement")
+    window = in_window(app, settings, args.seconds)
+    for name, value in window.items():
+        print(f"  {name:18s} {value:10.1f}")
+    for stats in (True, False):
+        headless = headless_steps_per_second(replace(settings), args.seconds, stats)
+        print(f"  headless fit(stats={stats}) {headless:8.1f} steps/s; "
+              f"window/headless = {window['steps/s'] / headless:.0%}")  # fmt: skip
+    if args.memory_minutes:
+        memory(app, settings, args.memory_minutes)
+
+
+if __name__ == "__main__":
+    main()
