@@ -12,6 +12,7 @@ Both sides use float32 and the same initial weights. Run: ``python -m benchmarks
 
 from __future__ import annotations
 
+import os
 import time
 from collections.abc import Callable
 from typing import Any
@@ -174,6 +175,9 @@ def _torch_run(reference: Any, x: Any, y: Any, x_test: Any, y_test: Any) -> tupl
 
 
 def main() -> None:
+    # other processes skew every figure: say how busy the machine was
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"{os.cpu_count()} CPUs, load average {load} (figures are only meaningful when idle)")
     if torch is None:
         print("PyTorch is not installed: gradlab's times only (pip install '.[oracle]' for ratios)")
     else:
