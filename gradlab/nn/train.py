@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 import numpy as np
 from numpy.typing import NDArray
@@ -111,7 +111,6 @@ def _run(  # noqa: PLR0917 (private: fit() has checked and named everything)
     dtype = params[0].data.dtype if params else np.dtype(np.float32)
     per_epoch = math.ceil(len(x) / batch_size)
     step, epoch = 0, 0
-    model.train()
     while epochs is None or epoch < epochs:
         order = rng.permutation(len(x))
         for iteration in range(per_epoch):
@@ -119,14 +118,26 @@ def _run(  # noqa: PLR0917 (private: fit() has checked and named everything)
                 return
             index = order[iteration * batch_size : (iteration + 1) * batch_size]
             batch = Tensor(x[index], dtype=dtype)
-            # overflow is detected and reported below, so NumPy need not warn about it
+            # every step, since the caller may have evaluated the model between two steps
+            model.train()
+            # overflow is detected and reported by _step, so NumPy need not warn about it
             with np.errstate(all="ignore"):
-                record = _step(model, batch, y[index], goal, optimizer, stats=stats)
-            yield TrainRecord(step, epoch, iteration, per_epoch, lr=optimizer.lr, **record)
-            if record["nonfinite"] is not None:
+                done = _step(model, batch, y[index], goal, optimizer, stats=stats)
+            yield TrainRecord(
+                step, epoch, iteration, per_epoch, done.loss, done.accuracy, optimizer.lr,
+                done.stats, done.nonfinite,
+            )  # fmt: skip
+            if done.nonfinite is not None:
                 return
             step += 1
         epoch += 1
+
+
+class _Outcome(NamedTuple):
+    loss: float
+    accuracy: float
+    stats: tuple[LayerStats, ...] = ()
+    nonfinite: str | None = None
 
 
 def _step(
@@ -137,8 +148,8 @@ def _step(
     optimizer: Optimizer,
     *,
     stats: bool,
-) -> dict[str, Any]:
-    """Forward, backward and update on one batch; the record's fields besides the counters."""
+) -> _Outcome:
+    """Forward, backward and update on one batch (no update if anything is not finite)."""
     optimizer.zero_grad()
     layers = _forward(model, batch)
     output = layers[-1][1]
@@ -146,19 +157,16 @@ def _step(
     value = float(loss.item())
     accuracy = float(np.mean(goal.predict(output.data) == labels))
     if not math.isfinite(value):
-        return _failed(value, accuracy, _first_bad_activation(model, layers) or "loss")
+        where = _first_bad_activation(model, layers) or "loss"
+        return _Outcome(value, accuracy, nonfinite=where)
     loss.backward()
     bad_grad = _first_bad_grad(model, layers)
     if bad_grad is not None:
-        return _failed(value, accuracy, bad_grad)
+        return _Outcome(value, accuracy, nonfinite=bad_grad)
     # statistics before the update: the activations and grads of this very step
     summary = layer_stats(model, layers) if stats else ()
     optimizer.step()
-    return {"loss": value, "accuracy": accuracy, "stats": summary, "nonfinite": None}
-
-
-def _failed(loss: float, accuracy: float, where: str) -> dict[str, Any]:
-    return {"loss": loss, "accuracy": accuracy, "stats": (), "nonfinite": where}
+    return _Outcome(value, accuracy, summary)
 
 
 def _forward(model: Module, batch: Tensor) -> list[tuple[str, Tensor]]:
