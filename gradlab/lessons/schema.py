@@ -136,6 +136,10 @@ class TrainScene(Model):
     epochs: int | None = Field(default=None, ge=1, le=1000)
     steps: int | None = Field(default=None, ge=1, le=1_000_000)
     seed: int = Field(default=0, ge=0)
+    noise: float = Field(
+        default=0.0, ge=0, le=0.5, description="Label noise of a playground set (over-fitting)."
+    )
+    points: int = Field(default=500, ge=20, le=5000, description="Size of a playground set.")
 
     @field_validator("dataset")
     @classmethod
