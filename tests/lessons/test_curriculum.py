@@ -33,10 +33,13 @@ from gradlab.lessons import (
 from gradlab.lessons.graphs import build_trace
 from gradlab.lessons.schema import Layer
 from gradlab.nn import functional as F  # noqa: N812
+from gradlab.nn.evaluate import evaluate, objective
 from gradlab.nn.layers import AvgPool2d, Conv2d, Flatten, Linear, MaxPool2d, ReLU, Sigmoid, Tanh
 from gradlab.nn.models import lenet5, linear_classifier, mlp
 from gradlab.nn.modules import Module, Sequential
+from gradlab.nn.optim import SGD, Adam, Optimizer
 from gradlab.nn.summary import layer_rows
+from gradlab.nn.train import fit
 from gradlab.nn.windows import output_size
 from gradlab.state.quiz import compute_answer
 from gradlab.state.session import Session
@@ -133,18 +136,19 @@ def test_every_step_builds_headless(slug: str) -> None:
             assert np.isfinite(state.quiz.answer)
 
 
-def build_model(layers: list[Layer]) -> Sequential:
+def build_model(layers: list[Layer], seed: int = 0) -> Sequential:
+    rng = np.random.default_rng(seed)
     modules: list[Module] = []
     for layer in layers:
         k, stride, padding = layer.kernel_size or 1, layer.stride, layer.padding or 0
         if layer.type == "linear":
             assert layer.in_ is not None
             assert layer.out is not None
-            modules.append(Linear(layer.in_, layer.out, rng=0))
+            modules.append(Linear(layer.in_, layer.out, rng=rng))
         elif layer.type == "conv2d":
             assert layer.in_ is not None
             assert layer.out is not None
-            modules.append(Conv2d(layer.in_, layer.out, k, stride or 1, padding, rng=0))
+            modules.append(Conv2d(layer.in_, layer.out, k, stride or 1, padding, rng=rng))
         elif layer.type == "max_pool2d":
             modules.append(MaxPool2d(k, stride, padding))
         elif layer.type == "avg_pool2d":
@@ -173,8 +177,8 @@ def test_train_models_fit_their_dataset(step: Step) -> None:
     scene = step.train
     assert scene is not None
     assert not isinstance(scene.model, str)
-    data = load(scene.dataset)
-    model = build_model(scene.model)
+    data = load(scene.dataset, seed=scene.seed, n=scene.points, noise=scene.noise)
+    model = build_model(scene.model, scene.seed)
     scores = model(Tensor(data.x_train[:2].astype(np.float32)))
     assert scores.shape == (2, data.num_classes)
 
@@ -447,3 +451,76 @@ def test_quiz_answers_come_from_the_scene() -> None:
     assert answers["architectures"] == 2416
     assert answers["pooling"] == 4
     assert answers["recurrent-networks"] == pytest.approx(np.tanh(0.6))
+
+
+# ---- what the training steps claim (trained with gradlab.nn, as the training lab does) -----------
+
+
+def train_curves(step: Step) -> tuple[list[float], list[float], float]:
+    """Per-epoch mean training loss, per-epoch test loss, and the final test accuracy."""
+    scene = step.train
+    assert scene is not None
+    assert not isinstance(scene.model, str)
+    assert scene.epochs is not None
+    data = load(scene.dataset, seed=scene.seed, n=scene.points, noise=scene.noise)
+    model = build_model(scene.model, scene.seed)
+    params = model.parameters()
+    optimizer: Optimizer
+    if scene.optimizer == "adam":
+        optimizer = Adam(params, lr=scene.lr)
+    else:
+        optimizer = SGD(params, lr=scene.lr, momentum=0.9 if scene.optimizer == "momentum" else 0)
+    goal = objective(scene.loss)
+    train, test, batch = [], [], []
+    x_test = Tensor(data.x_test.astype(np.float32))
+    for record in fit(model, data, goal, optimizer, epochs=scene.epochs, seed=scene.seed,
+                      batch_size=scene.batch_size):  # fmt: skip
+        batch.append(record.loss)
+        if record.epoch_end:
+            train.append(float(np.mean(batch)))
+            batch = []
+            test.append(float(goal.loss(model(x_test), data.y_test).item()))
+    accuracy = evaluate(model, data.x_test.astype(np.float32), data.y_test, rule=goal)
+    return train, test, accuracy
+
+
+def train_step(slug: str, title: str) -> Step:
+    return next(s for s in lesson(slug).steps if s.title == title)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("slug", ["multilayer-perceptrons", "training-tricks"])
+def test_over_fitting_steps_over_fit(slug: str) -> None:
+    (step,) = (s for s in lesson(slug).steps if s.train and s.title.startswith("Over-fitting"))
+    train, test, _ = train_curves(step)
+    assert train[-1] < 0.05 < train[0]
+    best = int(np.argmin(test))
+    assert best < len(test) // 4
+    assert test[-1] > 2 * test[best]
+
+
+@pytest.mark.slow
+def test_sigmoid_depth_stalls_where_relu_learns() -> None:
+    slow = train_step("vanishing-gradients", "A deep sigmoid network trains slowly")
+    fast = train_step("vanishing-gradients", "The same network with ReLU")
+    assert train_curves(slow)[2] < 0.6
+    assert train_curves(fast)[2] > 0.95
+
+
+@pytest.mark.slow
+def test_learning_rate_steps() -> None:
+    small = train_curves(train_step("gradient-descent", "Too small a learning rate"))
+    good = train_curves(train_step("gradient-descent", "A good learning rate"))
+    large = train_curves(train_step("gradient-descent", "Too large a learning rate"))
+    assert small[2] < 0.6
+    assert small[0][-1] > 0.9 * small[0][0]
+    assert good[2] > 0.95
+    assert max(large[0]) > 1000 * good[0][0]
+
+
+@pytest.mark.slow
+def test_one_neuron_cannot_learn_xor_but_a_hidden_layer_can() -> None:
+    linear = train_curves(train_step("artificial-neuron", "One neuron cannot do XOR"))
+    hidden = train_curves(train_step("multilayer-perceptrons", "XOR with a hidden layer"))
+    assert linear[2] < 0.7
+    assert hidden[2] > 0.95
