@@ -19,6 +19,7 @@ from PySide6.QtGui import (
     QFont,
     QFontMetrics,
     QHelpEvent,
+    QImage,
     QMouseEvent,
     QPainter,
     QPaintEvent,
@@ -58,7 +59,7 @@ class GridView(QWidget):
         """Kernel-sized grids: keep cells large enough for numbers (never an image)."""
         self.group: list[GridView] = []
         """Grids drawn with one shared cell size (so a kernel cell matches an input cell)."""
-        self._chars = 1
+        self._texts: list[list[str]] | None = None
         self._theme = LIGHT
         self._scale = 1.0
         self.setMouseTracking(True)
@@ -71,7 +72,7 @@ class GridView(QWidget):
         self.values = np.asarray(values, dtype=np.float64)
         self.padding = padding
         self.number_color = color
-        self._chars = max(2, *(len(format_number(float(v), 3)) for v in self.values.flat))
+        self._texts = None
         self.updateGeometry()
         self.update()
 
@@ -207,7 +208,7 @@ class GridView(QWidget):
 
     def paintEvent(self, event: QPaintEvent) -> None:
         painter = QPainter(self)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
         theme = self._theme
         size = self.cell_size()
         if self.title:
@@ -220,70 +221,104 @@ class GridView(QWidget):
                 self.title,
             )
         numbers = self._shows_numbers_at(size)
-        # antialiased pixels of an image leave seams between cells
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing, numbers)
+        # cells are axis-aligned: antialiasing them only costs time (hatching most of all)
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
         self._paint_cells(painter, size, numbers)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         self._paint_marks(painter, size, numbers)
         painter.end()
 
+    def texts(self) -> list[list[str]]:
+        """The numbers as drawn in the cells (formatted once per `set_values`)."""
+        if self._texts is None:
+            self._texts = [[format_number(float(v), 3) for v in row] for row in self.values]
+        return self._texts
+
     def _number_font(self, size: float) -> QFont:
         # as large as the widest number of the grid allows (a digit is about 0.6 em wide)
+        chars = max(2, *(len(text) for row in self.texts() for text in row))
         font = QFont(self.font())
-        font.setPixelSize(max(6, int(min(size * 0.55, 0.9 * size / (0.62 * self._chars)))))
+        font.setPixelSize(max(6, int(min(size * 0.55, 0.9 * size / (0.62 * chars)))))
         return font
 
     def _paint_cells(self, painter: QPainter, size: float, numbers: bool) -> None:
         theme = self._theme
         h, w = self.values.shape
-        painter.setFont(self._number_font(size))
-        grid_pen = QPen(theme.color("edge"), 1.0) if numbers else QPen(Qt.PenStyle.NoPen)
-        hatch = QBrush(theme.color("muted"), Qt.BrushStyle.BDiagPattern)
-        low, high = float(self.values.min()), float(self.values.max())
-        span = high - low if high > low else 1.0
-        back = theme.color("window")
         p = self.padding
+        origin = self._origin(size)
+        x0, y0 = origin.x() + p * size, origin.y() + p * size
+        grid_pen = QPen(theme.color("edge"), 1.0) if numbers else QPen(Qt.PenStyle.NoPen)
+        self._paint_padding(painter, size, numbers, grid_pen)
+        if not numbers:
+            self._paint_image(painter, QRectF(x0, y0, w * size, h * size))
+            return
+        painter.setFont(self._number_font(size))
+        panel, highlight = QColor(theme.panel), QColor(theme.highlight_fill)
+        number_pen = QPen(theme.color(self.number_color))
+        texts = self.texts()
+        pending = self.pending
+        center = Qt.AlignmentFlag.AlignCenter
+        for r in range(h):
+            for c in range(w):
+                rect = QRectF(x0 + c * size, y0 + r * size, size, size)
+                painter.setPen(grid_pen)
+                painter.setBrush(highlight if (r, c) in self.window_cells else panel)
+                painter.drawRect(rect)
+                if pending is None or not pending[r, c]:
+                    painter.setPen(number_pen)
+                    painter.drawText(rect, center, texts[r][c])
+
+    def _paint_padding(self, painter: QPainter, size: float, numbers: bool, pen: QPen) -> None:
+        """Hatched zero cells around the values."""
+        h, w = self.values.shape
+        p = self.padding
+        if p == 0:
+            return
+        theme = self._theme
+        hatch = QBrush(theme.color("muted"), Qt.BrushStyle.BDiagPattern)
+        muted, panel = theme.color("muted"), QColor(theme.panel)
+        if not numbers:
+            # an image has no room for a cell outline: hatch one band, the image covers the rest
+            band = self.cell_rect(-p, -p, size).united(self.cell_rect(h + p - 1, w + p - 1, size))
+            painter.setPen(Qt.PenStyle.NoPen)
+            for brush in (QBrush(panel), hatch):
+                painter.setBrush(brush)
+                painter.drawRect(band)
+            return
         for r in range(-p, h + p):
             for c in range(-p, w + p):
-                rect = self.cell_rect(r, c, size)
-                if not (0 <= r < h and 0 <= c < w):
-                    painter.setPen(grid_pen)
-                    painter.setBrush(QColor(theme.panel))
-                    painter.drawRect(rect)
-                    painter.setBrush(hatch)
-                    painter.drawRect(rect)
-                    if numbers:
-                        painter.setPen(theme.color("muted"))
-                        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, "0")
+                if 0 <= r < h and 0 <= c < w:
                     continue
-                pending = self.pending is not None and bool(self.pending[r, c])
-                value = float(self.values[r, c])
+                rect = self.cell_rect(r, c, size)
+                painter.setPen(pen)
+                painter.setBrush(panel)
+                painter.drawRect(rect)
+                painter.setBrush(hatch)
+                painter.drawRect(rect)
                 if numbers:
-                    fill = theme.highlight_fill if (r, c) in self.window_cells else theme.panel
-                    painter.setPen(grid_pen)
-                    painter.setBrush(QColor(fill))
-                    painter.drawRect(rect)
-                    if not pending:
-                        painter.setPen(theme.color(self.number_color))
-                        text = format_number(value, 3)
-                        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, text)
-                else:
-                    level = int(255 * (value - low) / span)
-                    if pending:
-                        # still to come: a faint preview, so the whole picture reads at a glance
-                        level = int(0.2 * level + 0.8 * back.lightness())
-                    color = QColor(level, level, level)
-                    painter.setPen(Qt.PenStyle.NoPen)
-                    painter.setBrush(color)
-                    # one pixel of overlap: unantialiased cells at fractional edges leave seams
-                    painter.drawRect(rect.adjusted(0, 0, 1, 1))
-        if not numbers:
-            # outline the image so a map still pending (all background) is visible
-            painter.setPen(QPen(theme.color("edge"), 1.0))
-            painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawRect(
-                self.cell_rect(-p, -p, size).united(self.cell_rect(h + p - 1, w + p - 1, size))
-            )
+                    painter.setPen(muted)
+                    painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, "0")
+
+    def _paint_image(self, painter: QPainter, target: QRectF) -> None:
+        """Too many cells for numbers: one grayscale pixel per cell, scaled up without blur."""
+        values = self.values
+        low, high = float(values.min()), float(values.max())
+        levels = (values - low) * (255.0 / (high - low if high > low else 1.0))
+        if self.pending is not None:
+            # still to come: a faint preview, so the whole picture reads at a glance
+            back = self._theme.color("window").lightness()
+            levels = np.where(self.pending, 0.2 * levels + 0.8 * back, levels)
+        pixels = np.ascontiguousarray(levels.astype(np.uint8))
+        h, w = pixels.shape
+        gray = QImage(pixels.data, w, h, w, QImage.Format.Format_Grayscale8)
+        # scaling a grayscale image is about 10× slower than scaling an RGB32 one
+        image = gray.convertToFormat(QImage.Format.Format_RGB32)
+        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
+        painter.drawImage(target, image)
+        # outline the image so a map still pending (pale all over) stands out
+        painter.setPen(QPen(self._theme.color("edge"), 1.0))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRect(target)
 
     def _paint_marks(self, painter: QPainter, size: float, numbers: bool) -> None:
         theme = self._theme

@@ -37,6 +37,8 @@ from gradlab.state.conv_settings import (
 from gradlab.state.cursor import Cursor
 
 PRESENTATION_SCALE = 1.3
+TYPED_CELLS = 256
+"""Inputs up to 16×16 are offered as editable text (a 28×28 digit is no fun to type)."""
 MODE_NAMES: dict[str, Mode] = {mode: mode for mode in MODES}
 UPSTREAM_NAMES: dict[str, Upstream] = {kind: kind for kind in UPSTREAMS}
 
@@ -165,7 +167,8 @@ class ConvControls(QWidget):
         self.input_choice.setCurrentText(s.input_name)
         self.digit.setValue(s.mnist_index)
         self.random_size.setValue(s.random_size)
-        self.input_text.setText(_one_line(grid_text(s.input)))
+        if s.input_name == TYPED_CHOICE or s.input.size <= TYPED_CELLS:
+            self.input_text.setText(_one_line(grid_text(s.input)))
         self.kernel_choice.setCurrentText(s.kernel_name)
         self.kernel_text.setText(_one_line(grid_text(s.kernel)))
         for spin, value in (
