@@ -111,19 +111,22 @@ def compute(settings: ConvSettings) -> ConvResult:
     try:
         if settings.pooling:
             geometry = Window2d.of(settings.pool_size, settings.pool_stride)
+            geometry.output_shape(*x.shape[-2:])
             pool = F.max_pool2d if settings.mode == "pool-max" else F.avg_pool2d
             out = pool(Tensor(x), settings.pool_size, settings.pool_stride).data[0]
             return ConvResult(settings, x, weight, geometry, out)
         geometry = Window2d.of(
             weight.shape[-2:], settings.stride, settings.padding, settings.dilation
         )
+        # the geometry's own check first: its message speaks of the lab's controls only
+        geometry.output_shape(*x.shape[-2:])
         bias = Tensor(np.full(weight.shape[0], settings.bias))
         out = F.conv2d(
             Tensor(x), Tensor(weight), bias, settings.stride, settings.padding, settings.dilation
         ).data[0]
         upstream = _upstream(settings, out.shape) if settings.mode == "backward" else None
     except ValueError as err:
-        return ConvResult(settings, x, weight, error=str(err))
+        return ConvResult(settings, x, weight, error=f"Does not fit: {err}")
     return ConvResult(settings, x, weight, geometry, out, upstream)
 
 

@@ -73,8 +73,17 @@ def num(x: float) -> str:
     return f"({text})" if text.startswith("-") else text
 
 
+LONG_SUM = 9
+"""Sums with more products than a 3×3 kernel list only the products that are not 0."""
+
+
 def _products(terms: tuple[Term, ...]) -> str:
-    return " + ".join(f"{num(t.x)}·{num(t.w if t.w is not None else 1.0)}" for t in terms)
+    shown = terms if len(terms) <= LONG_SUM else tuple(t for t in terms if t.product != 0.0)
+    text = " + ".join(f"{num(t.x)}·{num(t.w if t.w is not None else 1.0)}" for t in shown)
+    hidden = len(terms) - len(shown)
+    if hidden:
+        text = f"{text or '0'} (+ {hidden} products that are 0)"
+    return text
 
 
 def forward_readout(record: WindowRecord) -> str:
