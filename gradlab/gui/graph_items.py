@@ -11,7 +11,16 @@ from enum import Enum
 from typing import NamedTuple
 
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetricsF, QPainter, QPainterPath, QPen
+from PySide6.QtGui import (
+    QBrush,
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QPainter,
+    QPainterPath,
+    QPen,
+    QPolygonF,
+)
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
 from gradlab.engine.trace import Node, Number
@@ -53,17 +62,27 @@ class GraphStyle:
         self.op_metrics = QFontMetricsF(self.op_font)
         self.line = self.metrics.height()
         self.line_width = theme.line_width
+        self._colors: dict[str, QColor] = {}
+        self._pens: dict[tuple[str, Mark, float], QPen] = {}
 
     def color(self, name: str) -> QColor:
-        return QColor(getattr(self.theme, name))
+        color = self._colors.get(name)
+        if color is None:
+            color = self._colors[name] = QColor(getattr(self.theme, name))
+        return color
 
     def pen(self, color: str, mark: Mark, width: float = 1.0) -> QPen:
-        active = mark is Mark.ACTIVE
-        pen = QPen(self.color("accent" if active else color), self.line_width * width)
-        pen.setWidthF(self.line_width * width * (1.8 if active else 1.0))
-        if mark is Mark.PENDING:
-            pen.setColor(self.color("muted"))
-            pen.setStyle(Qt.PenStyle.DashLine)
+        """The pen for a part in state `mark` (made once per combination: paints are hot)."""
+        key = (color, mark, width)
+        pen = self._pens.get(key)
+        if pen is None:
+            active = mark is Mark.ACTIVE
+            pen = QPen(self.color("accent" if active else color))
+            pen.setWidthF(self.line_width * width * (1.8 if active else 1.0))
+            if mark is Mark.PENDING:
+                pen.setColor(self.color("muted"))
+                pen.setStyle(Qt.PenStyle.DashLine)
+            self._pens[key] = pen
         return pen
 
     def _width(self, text: str, metrics: QFontMetricsF | None = None) -> float:
@@ -121,10 +140,14 @@ class LabelState(NamedTuple):
 class _Item(QGraphicsItem):
     """An item with a fixed rectangle; subclasses repaint only when their state changes."""
 
-    def __init__(self, style: GraphStyle, rect: QRectF) -> None:
+    def __init__(self, style: GraphStyle, rect: QRectF, *, cached: bool = True) -> None:
         super().__init__()
         self.style = style
         self.rect = rect
+        if cached:
+            # a node repaints only when its state changes; zoom, pan and the repaint of a
+            # neighbour's region are then pixmap copies
+            self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
 
     def boundingRect(self) -> QRectF:
         grow = 2 * self.style.line_width + 2
@@ -164,7 +187,6 @@ class ValueItem(_Item):
         data, grad, value_mark, grad_mark, final = self.state
         active = Mark.ACTIVE in (value_mark, grad_mark)
         node_mark = Mark.ACTIVE if active else value_mark
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(style.pen("node_border", node_mark))
         painter.setBrush(QBrush(style.color("highlight_fill" if active else "node_fill")))
         radius = style.pad * 0.6
@@ -208,7 +230,6 @@ class OpItem(_Item):
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
     ) -> None:
         mark = self.state.mark
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(self.style.pen("node_border", mark))
         fill = "highlight_fill" if mark is Mark.ACTIVE else "op_fill"
         painter.setBrush(QBrush(self.style.color(fill)))
@@ -226,7 +247,9 @@ class EdgeItem(_Item):
         self.tip = QPointF(*path.tip)
         self.end = QPointF(*path.points[-1])
         rect = self.path.boundingRect().united(QRectF(self.tip, self.end).normalized())
-        super().__init__(style, rect)
+        # a long edge's pixmap could be huge at high zoom: edges are drawn, not cached
+        super().__init__(style, rect, cached=False)
+        self.head = _arrowhead(self.end, self.tip, ARROW * max(1.0, style.line_width / 1.5))
         self.key = path.key
         self.setZValue(-1)
         self.state = EdgeState(Mark.PENDING, False)
@@ -239,19 +262,15 @@ class EdgeItem(_Item):
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
     ) -> None:
         mark, backward = self.state
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         pen = self.style.pen("grad" if backward else "edge", mark)
         painter.setPen(pen)
         painter.setBrush(Qt.BrushStyle.NoBrush)
         painter.drawPath(self.path)
         painter.drawLine(self.end, self.tip)
-        solid = QPen(pen)
-        solid.setStyle(Qt.PenStyle.SolidLine)
-        painter.setPen(solid)
-        painter.setBrush(QBrush(pen.color()))
-        painter.drawPolygon(
-            _arrowhead(self.end, self.tip, ARROW * max(1.0, self.style.line_width / 1.5))
-        )
+        # the arrowhead is filled and outlined solid even on a dashed (pending) edge
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(pen.color())
+        painter.drawPolygon(self.head)
 
 
 class EdgeLabelItem(_Item):
@@ -281,7 +300,6 @@ class EdgeLabelItem(_Item):
     ) -> None:
         local, contribution, mark = self.state
         style, rect = self.style, self.rect
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         background = style.color("highlight_fill" if mark is Mark.ACTIVE else "window")
         background.setAlphaF(0.92)
         painter.setPen(
@@ -306,10 +324,10 @@ def _bezier(points: tuple[Point, ...]) -> QPainterPath:
     return path
 
 
-def _arrowhead(start: QPointF, tip: QPointF, length: float) -> list[QPointF]:
+def _arrowhead(start: QPointF, tip: QPointF, length: float) -> QPolygonF:
     dx, dy = tip.x() - start.x(), tip.y() - start.y()
     norm = max((dx * dx + dy * dy) ** 0.5, 1e-9)
     ux, uy = dx / norm, dy / norm
     base = QPointF(tip.x() - ux * length, tip.y() - uy * length)
     side = QPointF(-uy * length * 0.45, ux * length * 0.45)
-    return [tip, base + side, base - side]
+    return QPolygonF([tip, base + side, base - side])

@@ -57,6 +57,7 @@ class GraphLab(QWidget):
         self.cursor = session.player
         self._theme = theme
         self._presenting = False
+        self._names = (session.trace, node_names(session.trace))
         self.style_ = GraphStyle(theme)
         session.set_sizer(self.style_)
 
@@ -229,7 +230,9 @@ class GraphLab(QWidget):
         report = (
             session.report if isinstance(session, GraphSession) and session.report_ready else None
         )
-        text = explain(session.trace, session.player.position, report)
+        if self._names[0] is not session.trace:
+            self._names = (session.trace, node_names(session.trace))
+        text = explain(session.trace, session.player.position, report, self._names[1])
         self.explanation.setHtml(text.html)
 
     def _sync_inputs(self) -> None:

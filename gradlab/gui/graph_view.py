@@ -7,10 +7,13 @@ fit to the window; a click on a node emits `node_clicked` with its id.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+
 from PySide6.QtCore import QPoint, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QResizeEvent, QWheelEvent
 from PySide6.QtSvg import QSvgGenerator
-from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QWidget
+from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QGraphicsView, QWidget
 
 from gradlab.engine.trace import BackwardStep, EdgeGrad, ForwardStep, Number, Snapshot, Trace
 from gradlab.gui.graph_items import (
@@ -34,6 +37,7 @@ ZOOM_RANGE = (0.05, 8.0)
 FIT_MAX = 3.0
 """Fitting never magnifies beyond this: a three-node graph should not fill a projector."""
 CLICK_SLOP = 4
+NO_CACHE = QGraphicsItem.CacheMode.NoCache
 
 
 class GraphView(QGraphicsView):
@@ -50,6 +54,10 @@ class GraphView(QGraphicsView):
         scene.setParent(self)
         self.player = player
         self._style = style
+        self._layout: Layout | None = None
+        self._drawn: Trace | None = None
+        self._shown: Snapshot | None = None
+        self._shown_titles: list[tuple[str, str]] = []
         self._auto_fit = True
         self._press: QPoint | None = None
         self.values: dict[int, ValueItem] = {}
@@ -75,8 +83,20 @@ class GraphView(QGraphicsView):
     # ---- building --------------------------------------------------------------------------
 
     def set_layout(self, layout: Layout, style: GraphStyle | None = None) -> None:
-        """Rebuild every item for the player's current trace, placed as `layout` says."""
-        self._style = style or self._style
+        """Show the player's current trace placed as `layout` says.
+
+        When only numbers changed (an input was edited: same layout, style and names), the
+        items stay and are brought up to date; otherwise every item is made anew.
+        """
+        style = style or self._style
+        titles = self._titles(self.trace)
+        if layout is self._layout and style is self._style and titles == self._shown_titles:
+            self._drawn = self.trace
+            self._records = edge_records(self.trace)
+            self._shown = None
+            self.refresh()
+            return
+        self._layout, self._style, self._shown_titles = layout, style, titles
         scene = self.scene()
         scene.clear()
         self.values.clear()
@@ -84,18 +104,17 @@ class GraphView(QGraphicsView):
         self.edges.clear()
         self.edge_labels.clear()
         self._drawn = self.trace
+        self._shown = None
         self._records = edge_records(self.trace)
         scene.setBackgroundBrush(self._style.color("window"))
-        names = labels.node_names(self.trace)
-        for node in self.trace.nodes:
+        for node, (title, glyph) in zip(self.trace.nodes, titles, strict=True):
             box = layout.boxes[value_key(node.id)]
             rect = QRectF(box.x, box.y, box.width, box.height)
-            title = labels.title_text(node, names[node.id])
             self.values[node.id] = ValueItem(self._style, rect, node.id, title)
             if not node.is_leaf:
                 op = layout.boxes[op_key(node.id)]
                 rect = QRectF(op.x, op.y, op.width, op.height)
-                self.ops[node.id] = OpItem(self._style, rect, node.id, labels.op_text(node))
+                self.ops[node.id] = OpItem(self._style, rect, node.id, glyph)
         for path in layout.edges:
             self.edges[path.key] = EdgeItem(self._style, path)
         for (node_id, k), record in self._records.items():
@@ -113,6 +132,12 @@ class GraphView(QGraphicsView):
         if self._auto_fit:
             self.fit_to_window()
 
+    @staticmethod
+    def _titles(trace: Trace) -> list[tuple[str, str]]:
+        """What each node's items are labelled with: (title, op glyph)."""
+        names = labels.node_names(trace)
+        return [(labels.title_text(n, names[n.id]), labels.op_text(n)) for n in trace.nodes]
+
     # ---- following the player ----------------------------------------------------------------
 
     def _on_changed(self, position: int) -> None:
@@ -120,33 +145,51 @@ class GraphView(QGraphicsView):
         self.refresh()
 
     def refresh(self) -> int:
-        """Bring every item up to the player's snapshot; returns how many items changed."""
+        """Bring the items up to the player's snapshot; returns how many items changed.
+
+        Only nodes whose value, grad or activity differ from the last drawn snapshot are looked
+        at (snapshots share the recorded numbers, so `is` finds the changes), so a step costs
+        the few nodes it touches, not the whole graph.
+        """
         if self.player.trace is not self._drawn:
             return 0  # the graph was rebuilt: `set_layout` follows with the new items
         snap = self.player.snapshot()
+        last, self._shown = self._shown, snap
+        if last is None:
+            dirty: Iterable[int] = range(len(snap.values))
+        else:
+            dirty = {
+                i
+                for i in range(len(snap.values))
+                if snap.values[i] is not last.values[i]
+                or snap.grads[i] is not last.grads[i]
+                or snap.final[i] is not last.final[i]
+            }
+            dirty |= {n for n in (snap.active, last.active) if n is not None}
         forward = snap.step.node if isinstance(snap.step, ForwardStep) else None
         backward = snap.step.node if isinstance(snap.step, BackwardStep) else None
-        changed = 0
-        for node in self.trace.nodes:
-            i = node.id
-            known = snap.values[i] is not None
-            mark = _mark(i in (forward, backward), known)
-            changed += self.values[i].set_state(_value_state(snap, i, forward, backward))
-            if node.is_leaf:
-                continue
-            changed += self.ops[i].set_state(OpState(mark))
-            changed += self.edges[result_key(i)].set_state(
-                EdgeState(_mark(i == forward, known), False)
-            )
-            for k in range(len(node.parents)):
-                key = edge_key(i, k)
-                changed += self.edges[key].set_state(EdgeState(mark, snap.final[i]))
-                label = self.edge_labels.get(key)
-                if label is not None:
-                    record = self._records[(i, k)]
-                    local = labels.local_text(record.local) if known else PENDING_LOCAL
-                    sent = labels.contribution_text(record.contribution) if snap.final[i] else ""
-                    changed += label.set_state(LabelState(local, sent, mark))
+        return sum(self._refresh_node(snap, i, forward, backward) for i in sorted(dirty))
+
+    def _refresh_node(
+        self, snap: Snapshot, i: int, forward: int | None, backward: int | None
+    ) -> int:
+        node = self.trace.nodes[i]
+        changed = int(self.values[i].set_state(_value_state(snap, i, forward, backward)))
+        if node.is_leaf:
+            return changed
+        known = snap.values[i] is not None
+        mark = _mark(i in (forward, backward), known)
+        changed += self.ops[i].set_state(OpState(mark))
+        changed += self.edges[result_key(i)].set_state(EdgeState(_mark(i == forward, known), False))
+        for k in range(len(node.parents)):
+            key = edge_key(i, k)
+            changed += self.edges[key].set_state(EdgeState(mark, snap.final[i]))
+            label = self.edge_labels.get(key)
+            if label is not None:
+                record = self._records[(i, k)]
+                local = labels.local_text(record.local) if known else PENDING_LOCAL
+                sent = labels.contribution_text(record.contribution) if snap.final[i] else ""
+                changed += label.set_state(LabelState(local, sent, mark))
         return changed
 
     # ---- what tests and exports read ---------------------------------------------------------
@@ -158,6 +201,18 @@ class GraphView(QGraphicsView):
     def label_texts(self) -> dict[str, tuple[str, str]]:
         return {key: item.texts() for key, item in self.edge_labels.items()}
 
+    @contextmanager
+    def _drawn_afresh(self) -> Iterator[None]:
+        """Items paint themselves instead of their cached pixmaps (so SVG keeps its vectors)."""
+        cached = [item for item in self.scene().items() if item.cacheMode() != NO_CACHE]
+        for item in cached:
+            item.setCacheMode(NO_CACHE)
+        try:
+            yield
+        finally:
+            for item in cached:
+                item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+
     def render_image(self, scale: float = 2.0) -> QImage:
         """The whole graph (not just what is scrolled into view) as an image."""
         rect = self.scene().sceneRect()
@@ -168,7 +223,8 @@ class GraphView(QGraphicsView):
         painter.setRenderHints(
             QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing
         )
-        self.scene().render(painter, QRectF(image.rect()), rect)
+        with self._drawn_afresh():
+            self.scene().render(painter, QRectF(image.rect()), rect)
         painter.end()
         return image
 
@@ -183,7 +239,11 @@ class GraphView(QGraphicsView):
         painter.fillRect(
             QRectF(0, 0, rect.width(), rect.height()), QColor(self._style.color("window"))
         )
-        self.scene().render(painter, QRectF(0, 0, rect.width(), rect.height()), rect)
+        painter.setRenderHints(
+            QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing
+        )
+        with self._drawn_afresh():
+            self.scene().render(painter, QRectF(0, 0, rect.width(), rect.height()), rect)
         painter.end()
 
     # ---- zoom and pan ------------------------------------------------------------------------

@@ -7,6 +7,7 @@ layered layout, so it never hard-fails. The result is a plain frozen `Layout` th
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Literal
 
 from gradlab.layout.dot import DotError, dot_layout, find_dot
@@ -31,18 +32,30 @@ _log = logging.getLogger(__name__)
 
 
 def layout(
-    spec: GraphSpec, engine: Engine = "auto", node_gap: float = 18.0, rank_gap: float = 28.0
+    spec: GraphSpec,
+    engine: Engine = "auto",
+    node_gap: float = 18.0,
+    rank_gap: float = 28.0,
+    *,
+    graphviz: tuple[str, Path] | None = None,
 ) -> Layout:
     """Place `spec` left to right. "graphviz" raises DotError if Graphviz is missing or fails;
-    "auto" falls back to the built-in layout then."""
+    "auto" falls back to the built-in layout then. `graphviz` pins the executable (name, path)
+    instead of `find_dot()`'s choice (benchmarks compare `dot` with graphviz-pure)."""
     gap = gap_for_labels(spec, rank_gap)
-    placed = _unlabelled(engine_spec(spec), engine, node_gap, gap)
+    placed = _unlabelled(engine_spec(spec), engine, node_gap, gap, graphviz)
     return split_leads(place_labels(placed, spec, gap), spec)
 
 
-def _unlabelled(spec: GraphSpec, engine: Engine, node_gap: float, rank_gap: float) -> Layout:
+def _unlabelled(
+    spec: GraphSpec,
+    engine: Engine,
+    node_gap: float,
+    rank_gap: float,
+    graphviz: tuple[str, Path] | None,
+) -> Layout:
     if engine != "builtin":
-        found = find_dot()
+        found = find_dot() if graphviz is None else graphviz
         if found is not None:
             name, executable = found
             try:

@@ -38,8 +38,16 @@ class Explanation:
         return f"<h3 style='margin:0 0 4px 0'>{html.escape(self.title)}</h3>{body}"
 
 
-def explain(trace: Trace, position: int, report: CheckReport | None = None) -> Explanation:
-    """What happened in the step that brought the trace to `position` (0: nothing yet)."""
+def explain(
+    trace: Trace,
+    position: int,
+    report: CheckReport | None = None,
+    names: list[str] | None = None,
+) -> Explanation:
+    """What happened in the step that brought the trace to `position` (0: nothing yet).
+
+    `names` is `node_names(trace)`; pass it when stepping through a big graph, so it is worked
+    out once and not at every step."""
     if position == 0:
         return Explanation(
             "Start",
@@ -49,7 +57,7 @@ def explain(trace: Trace, position: int, report: CheckReport | None = None) -> E
                 "send the gradient from the output back to every input.",
             ),
         )
-    names = node_names(trace)
+    names = node_names(trace) if names is None else names
     step = trace.step(position - 1)
     if isinstance(step, ForwardStep):
         return _forward(trace, trace.nodes[step.node], names)

@@ -137,9 +137,16 @@ def test_editing_rebuilds_and_errors_keep_the_last_good_graph(qtbot: QtBot) -> N
 def test_input_spin_boxes_rebuild_at_once(qtbot: QtBot) -> None:
     lab = make_lab(qtbot)
     lab.session.player.to_end()
+    items = dict(lab.view.values)
     lab.spins["z"].setValue(10.0)
     assert lab.session.inputs["z"] == 10.0
     assert by_name(lab)["x"][2] == "grad 10"
+    assert lab.view.values == items  # only numbers changed: the items were kept
+    # same sizes, other names: the items are made anew with the new names
+    lab.editor.setText("q = x + y; f = q * w")
+    lab.session.set_expression(lab.editor.text())
+    assert "w" in by_name(lab)
+    assert "z" not in by_name(lab)
     lab2 = make_lab(qtbot, text="f = log(x)", x=2.0)
     lab2.spins["x"].setValue(-1.0)
     assert lab2.error.isVisible()
