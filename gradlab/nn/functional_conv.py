@@ -1,8 +1,9 @@
 """conv2d and the 2-d pools: single graph nodes on NCHW tensors, windows from `gradlab.nn.windows`.
 
-conv2d is im2col + one (batched) matmul: the windows are a strided view, copied once into a
-(groups, C/groups·kh·kw, N·oh·ow) matrix. Backward: dW is one matmul with the same matrix, dX one
-matmul followed by `fold` (kh·kw strided adds). Pools take max / mean over the same windows.
+conv2d is im2col + one batched matmul: the windows are a strided view, copied once into an
+(N, groups, C/groups·kh·kw, oh·ow) stack of matrices, and the product lands in NCHW order.
+Backward: dW is a matmul with the same matrices, dX a matmul followed by `fold` (kh·kw strided
+adds, never a loop over pixels). Pools take max / mean over the same windows.
 """
 
 from __future__ import annotations
@@ -29,55 +30,32 @@ def conv2d(  # noqa: PLR0917 (PyTorch's positional signature)
     where g is the group of output channel o, C' = C/groups and xp the zero-padded input.
     """
     x, w = input.data, weight.data
-    if x.ndim != 4:
-        raise ValueError(f"conv2d: input must be (N, C, H, W), got shape {x.shape}")
-    if w.ndim != 4:
-        raise ValueError(f"conv2d: weight must be (O, C/groups, kh, kw), got shape {w.shape}")
-    n, c, h, wd = x.shape
+    geometry = _conv_geometry(x, w, bias, stride, padding, dilation, groups)
+    n, c, _, _ = x.shape
     o, cg, kh, kw = w.shape
-    if groups < 1 or c % groups or o % groups:
-        raise ValueError(
-            f"conv2d: groups={groups} must divide input channels {c} and output channels {o}"
-        )
-    if cg * groups != c:
-        raise ValueError(
-            f"conv2d: weight shape {w.shape} expects {cg * groups} input channels "
-            f"(groups={groups}), input shape {x.shape} has {c}"
-        )
-    if bias is not None and bias.shape != (o,):
-        raise ValueError(f"conv2d: bias must have shape ({o},), got {bias.shape}")
-    geometry = Window2d.of((kh, kw), stride, padding, dilation)
-    try:
-        out_h, out_w = geometry.output_shape(h, wd)
-    except ValueError as err:
-        raise ValueError(f"conv2d: {err} (input {x.shape}, weight {w.shape})") from None
-
+    out_h, out_w = geometry.output_shape(*x.shape[-2:])
     xp = pad(x, geometry)
-    og, ckk, positions = o // groups, cg * kh * kw, n * out_h * out_w
-    # im2col, transposed: windows (N, G, Cg, oh, ow, kh, kw) -> (G, Cg·kh·kw, N·oh·ow), one copy
-    # whose innermost axis runs along input rows (the cheap direction to gather)
-    windows = patches(xp, geometry).reshape(n, groups, cg, out_h, out_w, kh, kw)
-    cols = windows.transpose(1, 2, 5, 6, 0, 3, 4).reshape(groups, ckk, positions)
+    og, ckk, area = o // groups, cg * kh * kw, out_h * out_w
+    # im2col per image: windows (N, C, oh, ow, kh, kw) -> (N, G, Cg·kh·kw, oh·ow), one copy whose
+    # innermost axis runs along input rows (the cheap direction to gather)
+    windows = patches(xp, geometry).transpose(0, 1, 4, 5, 2, 3)
+    cols = windows.reshape(n, groups, ckk, area)
     kernels = w.reshape(groups, og, ckk)
-    out = (kernels @ cols).reshape(o, n, out_h, out_w)  # one (batched) matmul
-    result = np.ascontiguousarray(out.transpose(1, 0, 2, 3))
+    # one matmul per image and group, written straight into NCHW order
+    result = (kernels @ cols).reshape(n, o, out_h, out_w)
     if bias is not None:
         result += bias.data.reshape(1, o, 1, 1)
 
-    def upstream(g: Array) -> Array:
-        # (N, O, oh, ow) -> (G, Og, N·oh·ow), the layout of `out`
-        return g.transpose(1, 0, 2, 3).reshape(groups, og, positions)
-
     def grad_input(g: Array) -> Array:
         # d out/d window = kernel: dcols = Wᵀ @ g, then each window's grad is added back (fold)
-        dcols = kernels.transpose(0, 2, 1) @ upstream(g)
-        dwin = dcols.reshape(groups, cg, kh, kw, n, out_h, out_w).transpose(4, 0, 1, 5, 6, 2, 3)
-        dxp = fold(dwin, geometry, (n, groups, cg, *xp.shape[-2:])).reshape(xp.shape)
-        return unpad(dxp, geometry)
+        dcols = kernels.transpose(0, 2, 1) @ g.reshape(n, groups, og, area)
+        dwin = dcols.reshape(n, c, kh, kw, out_h, out_w).transpose(0, 1, 4, 5, 2, 3)
+        return unpad(fold(dwin, geometry, xp.shape), geometry)
 
     def grad_weight(g: Array) -> Array:
-        # d out/d kernel = window: dW = g @ colsᵀ
-        return (upstream(g) @ cols.transpose(0, 2, 1)).reshape(w.shape)
+        # d out/d kernel = window: dW = Σ over images of g @ colsᵀ
+        per_image = g.reshape(n, groups, og, area) @ cols.transpose(0, 1, 3, 2)
+        return per_image.sum(axis=0).reshape(w.shape)
 
     def grad_bias(g: Array) -> Array:
         # d out/d b[o] = 1 at every position of channel o
@@ -139,6 +117,40 @@ def avg_pool2d(
         return unpad(fold(dwin, geometry, xp.shape), geometry)
 
     return Tensor.from_op(out, Op.AVG_POOL2D, (input,), (vjp,))
+
+
+def _conv_geometry(  # noqa: PLR0917
+    x: Array,
+    w: Array,
+    bias: Tensor | None,
+    stride: IntPair,
+    padding: IntPair,
+    dilation: IntPair,
+    groups: int,
+) -> Window2d:
+    """The window geometry of a conv2d call, after checking every shape against the others."""
+    if x.ndim != 4:
+        raise ValueError(f"conv2d: input must be (N, C, H, W), got shape {x.shape}")
+    if w.ndim != 4:
+        raise ValueError(f"conv2d: weight must be (O, C/groups, kh, kw), got shape {w.shape}")
+    c, o = x.shape[1], w.shape[0]
+    if groups < 1 or c % groups or o % groups:
+        raise ValueError(
+            f"conv2d: groups={groups} must divide input channels {c} and output channels {o}"
+        )
+    if w.shape[1] * groups != c:
+        raise ValueError(
+            f"conv2d: weight shape {w.shape} expects {w.shape[1] * groups} input channels "
+            f"(groups={groups}), input shape {x.shape} has {c}"
+        )
+    if bias is not None and bias.shape != (o,):
+        raise ValueError(f"conv2d: bias must have shape ({o},), got {bias.shape}")
+    geometry = Window2d.of(w.shape[2:], stride, padding, dilation)
+    try:
+        geometry.output_shape(*x.shape[-2:])
+    except ValueError as err:
+        raise ValueError(f"conv2d: {err} (input {x.shape}, weight {w.shape})") from None
+    return geometry
 
 
 def _pool_input(  # noqa: PLR0917 (PyTorch's positional signature)

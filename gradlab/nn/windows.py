@@ -191,14 +191,20 @@ def patches(x_padded: Array, geometry: Window2d) -> Array:
 def fold(grad_patches: Array, geometry: Window2d, padded_shape: Sequence[int]) -> Array:
     """The adjoint of `patches`: add every window's grad onto the padded input it was read from.
 
-    One strided add per kernel offset (kh·kw in all), never a loop over pixels.
+    One strided add per kernel offset (kh·kw in all), never a loop over pixels; a plain copy when
+    windows do not overlap (stride ≥ span, as in most pools), so no cell is written twice.
     """
     *_, out_h, out_w, kh, kw = grad_patches.shape
     (sh, sw), (dh, dw) = geometry.stride, geometry.dilation
+    span_h, span_w = geometry.span
+    overlapping = sh < span_h or sw < span_w
     out = np.zeros(tuple(padded_shape), dtype=grad_patches.dtype)
     for a in range(kh):
         rows = slice(a * dh, a * dh + sh * (out_h - 1) + 1, sh)
         for b in range(kw):
             cols = slice(b * dw, b * dw + sw * (out_w - 1) + 1, sw)
-            out[..., rows, cols] += grad_patches[..., a, b]
+            if overlapping:
+                out[..., rows, cols] += grad_patches[..., a, b]
+            else:
+                out[..., rows, cols] = grad_patches[..., a, b]
     return out
