@@ -55,7 +55,8 @@ def conv2d(  # noqa: PLR0917 (PyTorch's positional signature)
     def grad_weight(g: Array) -> Array:
         # d out/d kernel = window: dW = Σ over images of g @ colsᵀ
         per_image = g.reshape(n, groups, og, area) @ cols.transpose(0, 1, 3, 2)
-        return per_image.sum(axis=0).reshape(w.shape)
+        grad: Array = per_image.sum(axis=0).reshape(w.shape)
+        return grad
 
     def grad_bias(g: Array) -> Array:
         # d out/d b[o] = 1 at every position of channel o
