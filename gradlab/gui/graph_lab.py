@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from gradlab.gui.graph_items import GraphStyle
 from gradlab.gui.graph_panels import ArrayPanel, CheckPanel
-from gradlab.gui.graph_view import GraphView
+from gradlab.gui.graph_view import MIN_ZOOM, GraphView
 from gradlab.gui.theme import Theme
 from gradlab.layout import to_dot
 from gradlab.layout.labels import node_names
@@ -148,6 +148,8 @@ class GraphLab(QWidget):
         lines stay long; the graph fits the window."""
         self._presenting = on
         self.split.setOrientation(Qt.Orientation.Vertical if on else Qt.Orientation.Horizontal)
+        # on a projector nothing shrinks below 100 %: a long graph scrolls to the active node
+        self.view.min_zoom = 1.0 if on else MIN_ZOOM
         self.split.setSizes([SPLIT_GRAPH, SPLIT_SIDE])
         self.editing.setVisible(not on and self.session.editable)
         self.checks.setVisible(not on and self.session.editable)
@@ -185,12 +187,25 @@ class GraphLab(QWidget):
 
     def _on_rebuilt(self) -> None:
         self.view.set_layout(self.session.layout, self.style_)
+        self._sync_editor()
         self._sync_inputs()
         self._after_rebuild()
 
     def _on_failed(self, message: str) -> None:
         self.error.setText(message)
         self.error.setVisible(True)
+        self._sync_editor()
+
+    def _sync_editor(self) -> None:
+        """Show the session's text when it was changed from outside (never while typing)."""
+        session = self.session
+        typing = self.editor.hasFocus()
+        if (
+            isinstance(session, GraphSession)
+            and not typing
+            and self.editor.text() != session.expression
+        ):
+            self.editor.setText(session.expression)
 
     def _on_checked(self) -> None:
         if isinstance(self.session, GraphSession):

@@ -37,6 +37,10 @@ ZOOM_RANGE = (0.05, 8.0)
 FIT_MAX = 3.0
 """Fitting never magnifies beyond this: a three-node graph should not fill a projector."""
 CLICK_SLOP = 4
+MIN_ZOOM = 0.8
+"""Fitting shrinks no further: below this, 14-pixel text stops being readable."""
+FOLLOW_MARGIN = 0.15
+"""The active node is re-centred when it comes closer than this share of the view to an edge."""
 NO_CACHE = QGraphicsItem.CacheMode.NoCache
 
 
@@ -59,6 +63,7 @@ class GraphView(QGraphicsView):
         self._shown: Snapshot | None = None
         self._shown_titles: list[tuple[str, str]] = []
         self._auto_fit = True
+        self.min_zoom = MIN_ZOOM
         self._press: QPoint | None = None
         self.values: dict[int, ValueItem] = {}
         self.ops: dict[int, OpItem] = {}
@@ -168,7 +173,9 @@ class GraphView(QGraphicsView):
             dirty |= {n for n in (snap.active, last.active) if n is not None}
         forward = snap.step.node if isinstance(snap.step, ForwardStep) else None
         backward = snap.step.node if isinstance(snap.step, BackwardStep) else None
-        return sum(self._refresh_node(snap, i, forward, backward) for i in sorted(dirty))
+        changed = sum(self._refresh_node(snap, i, forward, backward) for i in sorted(dirty))
+        self._follow(snap.active)
+        return changed
 
     def _refresh_node(
         self, snap: Snapshot, i: int, forward: int | None, backward: int | None
@@ -270,16 +277,33 @@ class GraphView(QGraphicsView):
         self.resetTransform()
 
     def fit_to_window(self) -> None:
-        """Show the whole graph, magnified at most `FIT_MAX` times; keeps fitting on resize."""
+        """Show as much of the graph as stays readable: the whole of it, magnified at most
+        `FIT_MAX` times and shrunk at most to `min_zoom` (a long graph is then scrolled, and
+        follows the active node). Keeps fitting when the window is resized."""
         rect = self.scene().sceneRect()
         if rect.isEmpty():
             return
         self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
-        if self.zoom > FIT_MAX:
+        zoom = min(max(self.zoom, self.min_zoom), FIT_MAX)
+        if zoom != self.zoom:
             self.resetTransform()
-            self.scale(FIT_MAX, FIT_MAX)
+            self.scale(zoom, zoom)
             self.centerOn(rect.center())
         self._auto_fit = True
+        self._follow(self.player.snapshot().active)
+
+    def _follow(self, node: int | None) -> None:
+        """Centre the active node when it is (partly) out of view: only scrolls, never zooms,
+        and centring shows what flows into it and out of it."""
+        item = self.values.get(node) if node is not None else None
+        if item is None or self.trace is not self._drawn:
+            return
+        seen = self.mapToScene(self.viewport().rect()).boundingRect()
+        # keep room around it for the edges coming in and going out
+        dx, dy = FOLLOW_MARGIN * seen.width(), FOLLOW_MARGIN * seen.height()
+        wanted = item.rect.adjusted(-dx, -dy, dx, dy)
+        if not seen.contains(wanted):
+            self.centerOn(item.rect.center())
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         steps = event.angleDelta().y() / 120

@@ -275,3 +275,19 @@ def test_tensor_nodes_show_shapes_and_open_their_array(qtbot: QtBot) -> None:
         pos=lab.view.mapFromScene(x_item.rect.center()),
     )
     assert lab.arrays.tabText(0) == "x data (3×40)"  # 120 numbers: still a table
+
+
+def test_presentation_never_shrinks_text_and_follows_the_active_node(qtbot: QtBot) -> None:
+    terms = " + ".join(f"tanh(w{i} * x)" for i in range(12))
+    lab = make_lab(qtbot, PROJECTOR, f"f = {terms}", x=0.5)
+    lab.set_presentation(True)
+    qtbot.waitUntil(lambda: lab.view.zoom >= 1.0)
+    view = lab.view
+    player = lab.session.player
+    for position in range(1, player.length + 1, 7):
+        player.seek(position)
+        active = player.snapshot().active
+        assert active is not None
+        seen = view.mapToScene(view.viewport().rect()).boundingRect()
+        assert seen.contains(view.values[active].rect)
+    assert view.zoom >= 1.0
