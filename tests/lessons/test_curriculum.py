@@ -524,3 +524,13 @@ def test_one_neuron_cannot_learn_xor_but_a_hidden_layer_can() -> None:
     hidden = train_curves(train_step("multilayer-perceptrons", "XOR with a hidden layer"))
     assert linear[2] < 0.7
     assert hidden[2] > 0.95
+
+
+@pytest.mark.slow
+def test_the_cnn_beats_the_linear_classifier_on_mnist() -> None:
+    linear = train_curves(train_step("counting-parameters", "Train it"))
+    cnn = train_curves(train_step("mnist-cnn", "Train it"))
+    lenet = train_curves(train_step("architectures", "Train LeNet-5"))
+    assert linear[2] > 0.8
+    assert cnn[2] > linear[2] + 0.03
+    assert lenet[2] > 0.88
