@@ -12,7 +12,7 @@ import numpy as np
 
 from gradlab.engine import Op, Tensor
 from gradlab.engine.trace import Array
-from gradlab.nn.windows import IntPair, Window2d, fold, pad, patches, unpad
+from gradlab.nn.windows import IntPair, Window2d, fold, fold_offsets, pad, patches, unpad
 
 
 def conv2d(  # noqa: PLR0917 (PyTorch's positional signature)
@@ -87,14 +87,16 @@ def max_pool2d(
 
     def vjp(g: Array) -> Array:
         # d max/d entry = 1 for the first largest entry of the window (row-major), else 0
-        dwin = np.empty((kh, kw, *out.shape), dtype=g.dtype)
         taken = np.zeros(out.shape, dtype=bool)
-        for k in range(kh * kw):
-            hit = win[..., k // kw, k % kw] == out
+
+        def grad_at(a: int, b: int) -> Array:
+            hit = win[..., a, b] == out
             hit &= ~taken
-            taken |= hit
-            np.multiply(g, hit, out=dwin[k // kw, k % kw])
-        return unpad(fold(np.moveaxis(dwin, (0, 1), (-2, -1)), geometry, xp.shape), geometry)
+            taken[...] |= hit
+            picked: Array = g * hit
+            return picked
+
+        return unpad(fold_offsets(grad_at, geometry, xp.shape, g.dtype), geometry)
 
     return Tensor.from_op(out, Op.MAX_POOL2D, (input,), (vjp,))
 
@@ -114,8 +116,8 @@ def avg_pool2d(
 
     def vjp(g: Array) -> Array:
         # d mean/d entry = 1/(kh·kw) for every entry of the window
-        dwin = np.broadcast_to((g / area)[..., None, None], win.shape)
-        return unpad(fold(dwin, geometry, xp.shape), geometry)
+        share = g / area
+        return unpad(fold_offsets(lambda a, b: share, geometry, xp.shape, share.dtype), geometry)
 
     return Tensor.from_op(out, Op.AVG_POOL2D, (input,), (vjp,))
 

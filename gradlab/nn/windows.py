@@ -7,7 +7,8 @@ One place for the arithmetic shared by `conv2d`, the pools and the conv view of 
 - `windows(h, w, geometry)`: for each output cell, the input cells it reads, one by one (for
   people and tests);
 - `patches(x_padded, geometry)`: the same windows as one strided view (for the math), and
-  `fold(...)`, its adjoint, which adds window grads back onto the padded input.
+  `fold(...)` / `fold_offsets(...)`, its adjoint, which add window grads back onto the padded
+  input.
 
 Coordinates: `windows()` speaks in UNPADDED input coordinates, so a padding cell has a row or
 column outside 0..h−1 (e.g. −1) and is flagged `padding=True`. `patches()` and `fold()` work on the
@@ -16,11 +17,12 @@ PADDED array (`pad()` adds the border), where cell (r, c) sits at (r + pad_h, c 
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 from numpy.lib.stride_tricks import as_strided
+from numpy.typing import DTypeLike
 
 from gradlab.engine.trace import Array
 
@@ -191,20 +193,40 @@ def patches(x_padded: Array, geometry: Window2d) -> Array:
 def fold(grad_patches: Array, geometry: Window2d, padded_shape: Sequence[int]) -> Array:
     """The adjoint of `patches`: add every window's grad onto the padded input it was read from.
 
-    One strided add per kernel offset (kh·kw in all), never a loop over pixels; a plain copy when
-    windows do not overlap (stride ≥ span, as in most pools), so no cell is written twice.
+    `grad_patches` has the shape of ``patches(x_padded, geometry)``: (..., oh, ow, kh, kw).
     """
-    *_, out_h, out_w, kh, kw = grad_patches.shape
-    (sh, sw), (dh, dw) = geometry.stride, geometry.dilation
+
+    def grad_at(a: int, b: int) -> Array:
+        return grad_patches[..., a, b]
+
+    return fold_offsets(grad_at, geometry, padded_shape, grad_patches.dtype)
+
+
+def fold_offsets(
+    grad_at: Callable[[int, int], Array],
+    geometry: Window2d,
+    padded_shape: Sequence[int],
+    dtype: DTypeLike,
+) -> Array:
+    """`fold` with the window grads supplied per kernel offset, so they never coexist in memory.
+
+    ``grad_at(a, b)`` is the (..., oh, ow) grad of cell (a, b) of every window; it is called once
+    per offset in row-major order. One strided add per offset (kh·kw in all), never a loop over
+    pixels; a plain copy when windows do not overlap (stride ≥ span, as in most pools).
+    """
+    *_, height, width = padded_shape
+    unpadded = Window2d(geometry.kernel, geometry.stride, (0, 0), geometry.dilation)
+    out_h, out_w = unpadded.output_shape(height, width)
+    (kh, kw), (sh, sw), (dh, dw) = geometry.kernel, geometry.stride, geometry.dilation
     span_h, span_w = geometry.span
     overlapping = sh < span_h or sw < span_w
-    out = np.zeros(tuple(padded_shape), dtype=grad_patches.dtype)
+    out = np.zeros(tuple(padded_shape), dtype=dtype)
     for a in range(kh):
         rows = slice(a * dh, a * dh + sh * (out_h - 1) + 1, sh)
         for b in range(kw):
             cols = slice(b * dw, b * dw + sw * (out_w - 1) + 1, sw)
             if overlapping:
-                out[..., rows, cols] += grad_patches[..., a, b]
+                out[..., rows, cols] += grad_at(a, b)
             else:
-                out[..., rows, cols] = grad_patches[..., a, b]
+                out[..., rows, cols] = grad_at(a, b)
     return out
