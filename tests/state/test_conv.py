@@ -8,6 +8,7 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from gradlab.engine.numbers import format_number
 from gradlab.lessons import ConvScene
 from gradlab.nn.windows import Window2d, windows
 from gradlab.state.conv import ConvScrubber
@@ -263,3 +264,27 @@ def test_inputs_by_name() -> None:
     scrubber.set_in_channels(3)
     assert scrubber.input_array.shape == (3, 5, 5)
     assert scrubber.weight.shape == (1, 3, 3, 3)
+
+
+def test_readouts_with_bias_channels_and_long_sums() -> None:
+    scrubber = ConvScrubber(ConvSettings(bias=0.5, in_channels=2))
+    scrubber.seek(1)
+    record = scrubber.current()
+    assert record is not None
+    lines = scrubber.readout().splitlines()
+    sums = record.sums()
+    assert lines[0].startswith("channel 1: 1·(-1) + 0·0 + 1·1")
+    assert lines[0].endswith(f"= {sums[0]:g}")
+    assert lines[-1] == f"sum across channels: {sums[0]:g} + {sums[1]:g} + 0.5 = {record.value:g}"
+    assert record.value == pytest.approx(sums[0] + sums[1] + 0.5)
+    scrubber.set_in_channels(1)
+    scrubber.set_input("mnist-digit")
+    scrubber.set_kernel("vertical-edge-5x5")
+    scrubber.seek(300)
+    record = scrubber.current()
+    assert record is not None
+    nonzero = [t for t in record.terms if t.product != 0.0]
+    text = scrubber.readout()
+    assert text.count("·") == len(nonzero)
+    assert f"(+ {25 - len(nonzero)} products that are 0)" in text
+    assert text.endswith(f"+ 0.5 = {format_number(record.value)}")
