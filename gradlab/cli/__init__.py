@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from collections.abc import Sequence
 
-from gradlab.cli import trace, train
+from gradlab.cli import app, check, lesson, trace, train
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -17,7 +17,10 @@ def build_parser() -> argparse.ArgumentParser:
         prog="gradlab", description="Watch neural networks learn. Without a command: open the app."
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    app.register(commands)
+    lesson.register(commands)
     trace.register(commands)
+    check.register(commands)
     train.register(commands)
     return parser
 
@@ -25,6 +28,6 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.command is None:
-        return trace.demo()
+        return app.run(args)
     status: int = args.run(args)
     return status

@@ -17,9 +17,6 @@ from gradlab.engine.expr import ExpressionError, parse
 from gradlab.engine.numbers import format_number
 from gradlab.engine.trace import Number
 
-DEMO = "q = x + y; f = q * z"
-DEMO_AT = ("x=-2", "y=5", "z=-4")
-
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser(
@@ -43,12 +40,6 @@ def run(args: argparse.Namespace) -> int:
     except ExpressionError as err:
         print(f"gradlab trace: {err}", file=sys.stderr)
         return 2
-    return 0
-
-
-def demo() -> int:
-    """The chain-rule example, for a first look."""
-    print(render(DEMO, DEMO_AT, check=True))
     return 0
 
 
