@@ -36,7 +36,10 @@ Index = Any
 
 
 class Tensor:
-    """An n-d array node: ``Tensor([[1.0, 2.0]], requires_grad=True, label="x")``."""
+    """An n-d array node: ``Tensor([[1.0, 2.0]], requires_grad=True, label="x")``.
+
+    A float ndarray of the requested dtype is shared, not copied (like ``torch.from_numpy``).
+    """
 
     __slots__ = ("_vjps", "arg", "data", "grad", "label", "op", "parents", "requires_grad")
 
@@ -85,11 +88,13 @@ class Tensor:
         out.parents = parents
         out.op = op
         out.arg = arg
-        out._vjps = vjps
         out.requires_grad = False
+        out._vjps = ()
         for parent in parents:
             if parent.requires_grad:
                 out.requires_grad = True
+                # kept only when needed: VJPs hold the arrays they were built on (conv's im2col)
+                out._vjps = vjps
                 break
         return out
 
