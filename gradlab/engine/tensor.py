@@ -4,7 +4,7 @@ Each op computes its result eagerly and stores, beside it, one vector-Jacobian p
 parent: a function taking the upstream grad dL/dout to that parent's share dL/dparent. Backprop is
 the same loop as for `Value` (`gradlab.engine.autodiff.backward_steps`). Broadcasting is undone in
 one place (`_edge_grads` sums a contribution over the axes its parent was broadcast along), so the
-VJPs below are written as if shapes matched.
+ops (`gradlab.engine.tensor_math`, `gradlab.engine.tensor_shape`) are written as if shapes matched.
 
 Grads are read-only arrays and accumulation replaces them (``grad = grad + c``) rather than adding
 in place, so a recorded trace may hold grads without copying. Leaves keep accumulating across
@@ -17,14 +17,13 @@ from __future__ import annotations
 import builtins
 from collections import deque
 from collections.abc import Callable, Sequence
-from typing import Any, SupportsFloat, TypeAlias
+from typing import Any, TypeAlias
 
 import numpy as np
 from numpy.typing import ArrayLike, DTypeLike
 
-from gradlab.engine import tensor_shape
+from gradlab.engine import tensor_math, tensor_shape
 from gradlab.engine.autodiff import backward_steps
-from gradlab.engine.numbers import format_number
 from gradlab.engine.ops import Op
 from gradlab.engine.trace import Array
 
@@ -159,125 +158,28 @@ class Tensor:
         body = np.array2string(self.data, precision=4, separator=", ", prefix="Tensor(")
         return f"Tensor({body}{extras})"
 
-    # ---- arithmetic (NumPy broadcasting; _edge_grads undoes it) ------------------------------
+    # ---- arithmetic and elementwise functions (gradlab.engine.tensor_math) --------------------
 
-    def __add__(self, other: Operand) -> Tensor:
-        other = self._lift(other)
-        # d(a + b)/da = 1, d(a + b)/db = 1
-        return Tensor.from_op(self.data + other.data, Op.ADD, (self, other), (_same, _same))
-
-    def __sub__(self, other: Operand) -> Tensor:
-        other = self._lift(other)
-        # d(a − b)/da = 1, d(a − b)/db = −1
-        return Tensor.from_op(self.data - other.data, Op.SUB, (self, other), (_same, np.negative))
-
-    def __mul__(self, other: Operand) -> Tensor:
-        other = self._lift(other)
-        a, b = self.data, other.data
-        # d(a·b)/da = b, d(a·b)/db = a
-        return Tensor.from_op(a * b, Op.MUL, (self, other), (lambda g: g * b, lambda g: g * a))
-
-    def __truediv__(self, other: Operand) -> Tensor:
-        other = self._lift(other)
-        b = other.data
-        out = self.data / b
-        # d(a/b)/da = 1/b, d(a/b)/db = −a/b² = −(a/b)/b
-        vjps = (lambda g: g / b, lambda g: -g * out / b)
-        return Tensor.from_op(out, Op.DIV, (self, other), vjps)
-
-    def __matmul__(self, other: Tensor | ArrayLike) -> Tensor:
-        other = self._lift(other)
-        return tensor_shape.matmul(self, other)
-
-    def __pow__(self, exponent: SupportsFloat) -> Tensor:
-        if isinstance(exponent, Tensor):
-            raise TypeError("only number exponents are supported: write (y * x.log()).exp()")
-        n = builtins.float(exponent)
-        x = self.data
-        out = x**n
-        if n == 0.0:
-            return Tensor.from_op(out, Op.POW, (self,), (np.zeros_like,), n)
-        # d(xⁿ)/dx = n·xⁿ⁻¹
-        return Tensor.from_op(out, Op.POW, (self,), (lambda g: g * (n * x ** (n - 1.0)),), n)
-
-    def __neg__(self) -> Tensor:
-        # d(−a)/da = −1
-        return Tensor.from_op(-self.data, Op.NEG, (self,), (np.negative,))
-
-    def __radd__(self, other: Operand) -> Tensor:
-        return self._lift(other) + self
-
-    def __rsub__(self, other: Operand) -> Tensor:
-        return self._lift(other) - self
-
-    def __rmul__(self, other: Operand) -> Tensor:
-        return self._lift(other) * self
-
-    def __rtruediv__(self, other: Operand) -> Tensor:
-        return self._lift(other) / self
-
-    def __rmatmul__(self, other: ArrayLike) -> Tensor:
-        return self._lift(other) @ self
-
-    def _lift(self, other: Operand) -> Tensor:
-        """Numbers and arrays mixed into arithmetic become constant leaves in this dtype."""
-        if isinstance(other, Tensor):
-            return other
-        if isinstance(other, int | builtins.float):
-            return Tensor(
-                np.asarray(other, self.data.dtype), label=format_number(builtins.float(other))
-            )
-        return Tensor(other, dtype=self.data.dtype)
-
-    # ---- elementwise functions ---------------------------------------------------------------
-
-    def exp(self) -> Tensor:
-        e = np.exp(self.data)
-        # d eˣ/dx = eˣ
-        return Tensor.from_op(e, Op.EXP, (self,), (lambda g: g * e,))
-
-    def log(self) -> Tensor:
-        x = self.data
-        # d log x/dx = 1/x
-        return Tensor.from_op(np.log(x), Op.LOG, (self,), (lambda g: g / x,))
-
-    def tanh(self) -> Tensor:
-        t = np.tanh(self.data)
-        # d tanh x/dx = 1 − tanh²x
-        return Tensor.from_op(t, Op.TANH, (self,), (lambda g: g * (1 - t * t),))
-
-    def sigmoid(self) -> Tensor:
-        s = sigmoid_array(self.data)
-        # d σ(x)/dx = σ(x)(1 − σ(x))
-        return Tensor.from_op(s, Op.SIGMOID, (self,), (lambda g: g * (s * (1 - s)),))
-
-    def relu(self) -> Tensor:
-        x = self.data
-        # d relu(x)/dx = 1 if x > 0 else 0 (0 at the kink, as PyTorch)
-        return Tensor.from_op(np.maximum(x, 0), Op.RELU, (self,), (lambda g: g * (x > 0),))
-
-    def abs(self) -> Tensor:
-        x = self.data
-        # d|x|/dx = sign(x) (0 at 0, as PyTorch)
-        return Tensor.from_op(np.abs(x), Op.ABS, (self,), (lambda g: g * np.sign(x),))
-
-    def sqrt(self) -> Tensor:
-        r = np.sqrt(self.data)
-        # d√x/dx = 1/(2√x), drawn as x^0.5
-        return Tensor.from_op(r, Op.POW, (self,), (lambda g: g * 0.5 / r,), 0.5)
-
-    def clamp(self, min: builtins.float | None = None, max: builtins.float | None = None) -> Tensor:
-        if min is None and max is None:
-            raise ValueError("clamp needs at least one of min and max")
-        x = self.data
-        out = np.clip(x, min, max)
-        # d clamp(x)/dx = 1 where min ≤ x ≤ max, else 0 (bounds inclusive, as PyTorch)
-        inside = np.ones(x.shape, dtype=bool)
-        if min is not None:
-            inside &= x >= min
-        if max is not None:
-            inside &= x <= max
-        return Tensor.from_op(out, Op.CLAMP, (self,), (lambda g: g * inside,))
+    __add__ = tensor_math.add
+    __sub__ = tensor_math.sub
+    __mul__ = tensor_math.mul
+    __truediv__ = tensor_math.truediv
+    __matmul__ = tensor_math.matmul
+    __pow__ = tensor_math.power
+    __neg__ = tensor_math.neg
+    __radd__ = tensor_math.radd
+    __rsub__ = tensor_math.rsub
+    __rmul__ = tensor_math.rmul
+    __rtruediv__ = tensor_math.rtruediv
+    __rmatmul__ = tensor_math.rmatmul
+    exp = tensor_math.exp
+    log = tensor_math.log
+    tanh = tensor_math.tanh
+    sigmoid = tensor_math.sigmoid
+    relu = tensor_math.relu
+    abs = tensor_math.absolute
+    sqrt = tensor_math.sqrt
+    clamp = tensor_math.clamp
 
     # ---- reductions and shape (gradlab.engine.tensor_shape) ----------------------------------
 
@@ -382,16 +284,6 @@ class Tensor:
             grad.setflags(write=False)
             self.grad = grad
         return self.grad
-
-
-def _same(g: Array) -> Array:
-    return g
-
-
-def sigmoid_array(x: Array) -> Array:
-    """σ(x) = 1/(1 + e⁻ˣ) without overflow: e^(−|x|) never exceeds 1."""
-    e = np.exp(-np.abs(x))
-    return np.where(x >= 0, 1 / (1 + e), e / (1 + e))
 
 
 def _as_float_array(data: ArrayLike, dtype: DTypeLike | None) -> Array:

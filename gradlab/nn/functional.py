@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 
 from gradlab.engine import Op, Tensor
-from gradlab.engine.tensor import sigmoid_array
+from gradlab.engine.tensor_math import sigmoid_array
 from gradlab.engine.tensor_shape import axis
 from gradlab.engine.trace import Array
 from gradlab.nn.functional_conv import avg_pool2d, conv2d, max_pool2d

@@ -13,7 +13,7 @@ from typing import Literal
 import numpy as np
 
 from gradlab.engine import Op, Tensor
-from gradlab.engine.tensor import sigmoid_array
+from gradlab.engine.tensor_math import sigmoid_array
 from gradlab.engine.trace import Array
 
 Reduction = Literal["mean", "sum", "none"]
