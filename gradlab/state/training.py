@@ -41,6 +41,11 @@ from gradlab.state.training_views import Frame, frame_2d, frame_images
 EVAL_CHUNK = 250
 
 
+def _quiet() -> np.errstate:
+    """NumPy's overflow warnings are noise here: fit() reports where values stop being finite."""
+    return np.errstate(over="ignore", invalid="ignore", divide="ignore")
+
+
 class TrainingRun:
     """Settings -> data, model, optimiser and a fit generator; history, snapshots, frames."""
 
@@ -162,7 +167,10 @@ class TrainingRun:
         return taken
 
     def _take_step(self) -> int:
-        record = next(self._run, None)
+        # fit() reports where a value stopped being finite; NumPy's overflow warnings on the way
+        # there say nothing more (and would be errors under a strict warnings filter)
+        with _quiet():
+            record = next(self._run, None)
         if record is None:
             self._finish(f"Finished after {self.steps_done} steps ({self.epochs_done} epochs).")
             return 0
@@ -216,10 +224,11 @@ class TrainingRun:
         for start in range(0, len(x), EVAL_CHUNK):
             self.model.eval()
             try:
-                out = self.model(Tensor(x[start : start + EVAL_CHUNK], dtype=dtype))
-                chunk_y = y[start : start + EVAL_CHUNK]
-                losses.append(float(self.goal.loss(out, chunk_y).item()) * len(chunk_y))
-                predictions.append(self.goal.predict(out.data))
+                with _quiet():
+                    out = self.model(Tensor(x[start : start + EVAL_CHUNK], dtype=dtype))
+                    chunk_y = y[start : start + EVAL_CHUNK]
+                    losses.append(float(self.goal.loss(out, chunk_y).item()) * len(chunk_y))
+                    predictions.append(self.goal.predict(out.data))
             finally:
                 self.model.train()
             yield
@@ -249,12 +258,14 @@ class TrainingRun:
             model, step, epoch, evaluation = self._probe, shown.step, shown.epoch, shown.evaluation
         was_training = model.training
         model.eval()
+        common = {"live": shown is None, "evaluation": evaluation}
         try:
-            common = {"live": shown is None, "evaluation": evaluation}
-            if self.settings.is_images:
-                frame = frame_images(model, self.data, digit, step, epoch, **common)
-            else:
-                frame = frame_2d(model, self.goal, self.data, step, epoch, **common)
+            # a model at the edge of overflow is still drawn (the views clean non-finite cells)
+            with _quiet():
+                if self.settings.is_images:
+                    frame = frame_images(model, self.data, digit, step, epoch, **common)
+                else:
+                    frame = frame_2d(model, self.goal, self.data, step, epoch, **common)
         finally:
             model.train(was_training)
         self._frame_cache = (key, frame)

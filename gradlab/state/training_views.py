@@ -96,11 +96,12 @@ def frame_2d(
 ) -> Frame:
     extent = extent_of(data)
     outputs = _layer_outputs(model, grid_points(extent))
-    boundary = confidence(outputs[-1][2], goal).reshape(GRID, GRID)
+    boundary = np.nan_to_num(confidence(outputs[-1][2], goal).reshape(GRID, GRID))
     neurons = []
     for name, layer, out in outputs[:-1]:
         if isinstance(layer, ACTIVATION_LAYERS) and out.ndim == 2:
             maps = out[:, :MAX_NEURON_MAPS].T.reshape(-1, GRID, GRID).astype(np.float64)
+            maps = np.nan_to_num(maps, posinf=0.0, neginf=0.0)
             neurons.append((f"{name} {type(layer).__name__}", maps))
     return Frame(step, epoch, boundary=boundary, extent=extent, neurons=tuple(neurons), **common)
 
