@@ -50,7 +50,9 @@ def scene_texts(lab: GraphLab) -> tuple[object, ...]:
     )
 
 
-def test_the_view_follows_the_player_forward_backward_and_back(qtbot: QtBot) -> None:
+def test_the_view_follows_the_player_forward_backward_and_back(
+    qtbot: QtBot, qt_warnings: list[str]
+) -> None:
     lab = make_lab(qtbot)
     player = lab.session.player
     assert lab.cursor is player
@@ -172,7 +174,7 @@ def test_kinks_are_noted(qtbot: QtBot) -> None:
     assert "kink" in note.text()
 
 
-def test_exports(qtbot: QtBot, tmp_path: Path) -> None:
+def test_exports(qtbot: QtBot, tmp_path: Path, qt_warnings: list[str]) -> None:
     lab = make_lab(qtbot)
     lab.session.player.to_end()
     lab.export_png(tmp_path / "g.png")
@@ -214,7 +216,9 @@ def rects_overlap(items: list[ValueItem | OpItem | EdgeLabelItem]) -> list[tuple
 
 
 @pytest.mark.parametrize("theme", [LIGHT, DARK, PROJECTOR], ids=lambda t: t.name)
-def test_readable_in_every_theme_and_in_presentation(qtbot: QtBot, theme: Theme) -> None:
+def test_readable_in_every_theme_and_in_presentation(
+    qtbot: QtBot, theme: Theme, qt_warnings: list[str]
+) -> None:
     text = "q = x + y; h = tanh(q * z); f = h * h + relu(x) - 2.5 * y"
     lab = make_lab(qtbot, theme, text, x=-2.0, y=5.0, z=-0.25)
     lab.set_presentation(True)
