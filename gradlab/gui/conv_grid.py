@@ -238,7 +238,7 @@ class GridView(QWidget):
         # as large as the widest number of the grid allows (a digit is about 0.6 em wide)
         chars = max(2, *(len(text) for row in self.texts() for text in row))
         font = QFont(self.font())
-        font.setPixelSize(max(6, int(min(size * 0.55, 0.9 * size / (0.62 * chars)))))
+        font.setPixelSize(max(6, int(min(size * 0.55, 0.8 * size / (0.62 * chars)))))
         return font
 
     def _paint_cells(self, painter: QPainter, size: float, numbers: bool) -> None:

@@ -196,9 +196,21 @@ class ConvView(QWidget):
 
     def _share_width(self) -> None:
         """Give each column width in proportion to its grid's columns, so cells can be equal."""
+        s = self.scrubber
+        geometry = s.geometry
+        padding = 0 if s.settings.pooling or geometry is None else geometry.padding[1]
+        width = s.input_array.shape[-1]
+        out = s.output.shape[-1] if s.output is not None else 1
+        columns = {
+            self.inputs: width + 2 * padding,
+            self.kernels: s.weight.shape[-1],
+            self.outputs: out,
+            self.upstreams: out,
+            self.dweights: s.weight.shape[-1],
+            self.dinputs: width,
+        }
         for layout, index, column in self._stretches:
-            visible = [g for g in column.grids if not g.isHidden()]
-            layout.setStretch(index, max((g.shape[1] for g in visible), default=1))
+            layout.setStretch(index, columns[column])
 
     def _note(self) -> str:
         s = self.scrubber.settings
