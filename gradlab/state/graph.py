@@ -53,8 +53,9 @@ class GraphSession:
         self._built = self._program.build(self._values(self._program))
         self._trace = record(self._built.output)
         self._report: CheckReport | None = None
-        self._spec: GraphSpec = graph_spec(self._trace, sizer)
-        self._layout = layout(self._spec, engine)
+        # laid out on first use: a view usually brings its own sizer first
+        self._spec: GraphSpec | None = None
+        self._layout: Layout | None = None
         self.player = Player(self._trace, resolve_position(self._trace, cursor))
 
     # ---- what the views read --------------------------------------------------------------
@@ -79,6 +80,10 @@ class GraphSession:
 
     @property
     def layout(self) -> Layout:
+        """Where everything is drawn (computed on first use after a change of shape or size)."""
+        if self._layout is None:
+            self._spec = graph_spec(self._trace, self._sizer)
+            self._layout = layout(self._spec, self._engine)
         return self._layout
 
     @property
@@ -140,7 +145,7 @@ class GraphSession:
     def set_sizer(self, sizer: Sizer) -> None:
         """Measure nodes anew (another font or theme) and lay the graph out again."""
         self._sizer = sizer
-        self._relayout(force=True)
+        self._spec = self._layout = None
         self.rebuilt.emit()
 
     # ---- internals --------------------------------------------------------------------------
@@ -161,19 +166,17 @@ class GraphSession:
         self._trace = record(built.output)
         self._report = None
         self._error = None
-        self._relayout(force=False)
+        self._relayout()
         same_steps = len(self._trace) == len(old_trace)
         position = len(self._trace) if old.at_end and not same_steps else old.position
         self.player.set_trace(self._trace, position)
         self.rebuilt.emit()
 
-    def _relayout(self, *, force: bool) -> None:
+    def _relayout(self) -> None:
         # a new input value usually leaves every size as it was: keep the layout, so the
         # picture does not jump while a spin box is being dragged
-        spec = graph_spec(self._trace, self._sizer)
-        if force or spec != self._spec:
-            self._spec = spec
-            self._layout = layout(spec, self._engine)
+        if self._layout is not None and graph_spec(self._trace, self._sizer) != self._spec:
+            self._spec = self._layout = None
 
 
 class TraceSession:
@@ -197,10 +200,18 @@ class TraceSession:
         engine: Engine = "auto",
     ) -> None:
         self._engine: Engine = engine
+        self._sizer = sizer
+        self._layout: Layout | None = None
         self.trace = trace
-        self.layout = layout(graph_spec(trace, sizer), engine)
         self.player = Player(trace, resolve_position(trace, cursor))
 
+    @property
+    def layout(self) -> Layout:
+        if self._layout is None:
+            self._layout = layout(graph_spec(self.trace, self._sizer), self._engine)
+        return self._layout
+
     def set_sizer(self, sizer: Sizer) -> None:
-        self.layout = layout(graph_spec(self.trace, sizer), self._engine)
+        self._sizer = sizer
+        self._layout = None
         self.rebuilt.emit()

@@ -7,9 +7,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QFontMetricsF, QGuiApplication
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QFontMetricsF, QGuiApplication, QWheelEvent
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QLabel, QTableWidget
 from pytestqt.qtbot import QtBot
 
 from gradlab.engine import record
@@ -205,6 +206,18 @@ def test_zoom_keys_and_wheel(qtbot: QtBot) -> None:
     assert lab.view.viewport().rect().contains(scene)
     QTest.keyClick(window, Qt.Key.Key_1, Qt.KeyboardModifier.ControlModifier)
     assert lab.view.zoom == 1.0
+    wheel = QWheelEvent(
+        QPointF(50, 50),
+        QPointF(lab.view.viewport().mapToGlobal(QPoint(50, 50))),
+        QPoint(0, 0),
+        QPoint(0, 120),
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
+    QApplication.sendEvent(lab.view.viewport(), wheel)
+    assert lab.view.zoom == pytest.approx(1.25)
 
 
 def rects_overlap(items: list[ValueItem | OpItem | EdgeLabelItem]) -> list[tuple[str, str]]:
@@ -278,7 +291,13 @@ def test_tensor_nodes_show_shapes_and_open_their_array(qtbot: QtBot) -> None:
         Qt.MouseButton.LeftButton,
         pos=lab.view.mapFromScene(x_item.rect.center()),
     )
-    assert lab.arrays.tabText(0) == "x data (3×40)"  # 120 numbers: still a table
+    assert lab.arrays.tabText(0) == "x data (3×40)"
+    assert isinstance(lab.arrays.widget(0), QTableWidget)  # 120 numbers: a table
+    lab.arrays.show_array("X", np.linspace(-1, 1, 600).reshape(3, 200), None)
+    assert lab.arrays.count() == 1  # no grad yet: data only
+    heatmap = lab.arrays.widget(0)
+    assert isinstance(heatmap, QLabel)  # 600 numbers: a heatmap
+    assert not heatmap.pixmap().isNull()
 
 
 def test_presentation_never_shrinks_text_and_follows_the_active_node(qtbot: QtBot) -> None:
