@@ -230,6 +230,29 @@ def test_reused_node_gets_the_sum_of_its_uses() -> None:
     backward = [step.node for step in trace.backward]
     assert len(backward) == len(set(backward))
     assert backward == sorted(backward, reverse=True)
+    assert naive_recursive_grad(trace, trace.node("a").id) == 2  # what the lesson warns about
+
+
+def naive_recursive_grad(trace: Trace, leaf: int) -> float:
+    """The classic bug: push a node's gradient on as soon as it is first reached, not once
+    every use of it has reported (depth first, each node visited once)."""
+    local = {
+        step.node: [(e.parent, float(e.local or 0.0)) for e in step.edges]
+        for step in trace.backward
+    }
+    grad = dict.fromkeys(range(len(trace.nodes)), 0.0)
+    grad[trace.root] = 1.0
+    visited: set[int] = set()
+
+    def visit(node: int) -> None:
+        visited.add(node)
+        for parent, derivative in local.get(node, []):
+            grad[parent] += grad[node] * derivative
+            if parent not in visited:
+                visit(parent)
+
+    visit(trace.root)
+    return grad[leaf]
 
 
 def test_softmax_nll_losses() -> None:
