@@ -1,115 +1,27 @@
 """The graph lab's QGraphicsItems: value boxes, op nodes, edges and edge labels.
 
 Each item draws itself from a small state tuple; `set_state` repaints only when the tuple
-changed, so a step touches the few items it concerns. `GraphStyle` holds the fonts and pens of a
-theme and doubles as the layout's `Sizer`, so boxes are exactly as large as their text.
+changed, so a step touches the few items it concerns. Fonts and pens come from `GraphStyle`.
 """
 
 from __future__ import annotations
 
-from enum import Enum
 from typing import NamedTuple
 
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import (
     QBrush,
-    QColor,
-    QFont,
-    QFontMetricsF,
     QPainter,
     QPainterPath,
-    QPen,
     QPolygonF,
 )
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
-from gradlab.engine.trace import Node, Number
-from gradlab.gui.theme import Theme
+from gradlab.gui.graph_style import GraphStyle, Mark
 from gradlab.layout import EdgePath, Point, labels
 
-BASE_FONT_PX = 14.0
 ARROW = 9.0
 PENDING_LOCAL = f"local {labels.PENDING}"
-
-
-class Mark(Enum):
-    """How far a part of the graph has come at the current step."""
-
-    PENDING = "pending"
-    """Not computed yet: drawn muted and dashed."""
-    DONE = "done"
-    ACTIVE = "active"
-    """Part of the step just taken: drawn in the accent colour."""
-
-
-class GraphStyle:
-    """Fonts, pens and sizes of one theme; measures text for the layout (a `Sizer`)."""
-
-    def __init__(self, theme: Theme) -> None:
-        self.theme = theme
-        px = max(8, round(BASE_FONT_PX * theme.font_scale))
-        self.font = QFont("DejaVu Sans")
-        self.font.setPixelSize(px)
-        self.bold = QFont(self.font)
-        self.bold.setBold(True)
-        self.italic = QFont(self.font)
-        self.italic.setItalic(True)
-        self.op_font = QFont(self.bold)
-        self.op_font.setPixelSize(round(px * 1.15))
-        self.pad = 0.55 * px
-        self.metrics = QFontMetricsF(self.font)
-        self.bold_metrics = QFontMetricsF(self.bold)
-        self.op_metrics = QFontMetricsF(self.op_font)
-        self.line = self.metrics.height()
-        self.line_width = theme.line_width
-        self._colors: dict[str, QColor] = {}
-        self._pens: dict[tuple[str, Mark, float], QPen] = {}
-
-    def color(self, name: str) -> QColor:
-        color = self._colors.get(name)
-        if color is None:
-            color = self._colors[name] = QColor(getattr(self.theme, name))
-        return color
-
-    def pen(self, color: str, mark: Mark, width: float = 1.0) -> QPen:
-        """The pen for a part in state `mark` (made once per combination: paints are hot)."""
-        key = (color, mark, width)
-        pen = self._pens.get(key)
-        if pen is None:
-            active = mark is Mark.ACTIVE
-            pen = QPen(self.color("accent" if active else color))
-            pen.setWidthF(self.line_width * width * (1.8 if active else 1.0))
-            if mark is Mark.PENDING:
-                pen.setColor(self.color("muted"))
-                pen.setStyle(Qt.PenStyle.DashLine)
-            self._pens[key] = pen
-        return pen
-
-    def _width(self, text: str, metrics: QFontMetricsF | None = None) -> float:
-        return (metrics or self.metrics).horizontalAdvance(text)
-
-    # ---- the layout's Sizer protocol ----------------------------------------------------------
-
-    def value_node(self, node: Node, name: str, grad: Number | None) -> tuple[float, float]:
-        title = self._width(labels.title_text(node, name), self.bold_metrics)
-        numbers = max(
-            self._width(labels.value_text(node.value)),
-            self._width(labels.grad_text(grad), QFontMetricsF(self.italic)),
-            self._width("data " + labels.NUMBER_ROOM),
-        )
-        return (title + numbers + 4 * self.pad, 2 * self.line + 2.2 * self.pad)
-
-    def op_node(self, node: Node) -> tuple[float, float]:
-        side = self.op_metrics.height() + 1.4 * self.pad
-        return (max(side, self._width(labels.op_text(node), self.op_metrics) + 2 * self.pad), side)
-
-    def edge_label(self, local: float | None, contribution: Number | None) -> tuple[float, float]:
-        width = max(
-            self._width(labels.local_text(local)),
-            self._width(labels.contribution_text(contribution)),
-            self._width("+= " + labels.NUMBER_ROOM),
-        )
-        return (width + 1.2 * self.pad, 2 * self.line + 0.6 * self.pad)
 
 
 class ValueState(NamedTuple):

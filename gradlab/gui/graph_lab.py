@@ -24,8 +24,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gradlab.gui.graph_items import GraphStyle
 from gradlab.gui.graph_panels import ArrayPanel, CheckPanel
+from gradlab.gui.graph_style import GraphStyle
 from gradlab.gui.graph_view import MIN_ZOOM, GraphView
 from gradlab.gui.theme import Theme
 from gradlab.layout import to_dot

@@ -7,28 +7,26 @@ fit to the window; a click on a node emits `node_clicked` with its id.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 
-from PySide6.QtCore import QPoint, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QResizeEvent, QWheelEvent
-from PySide6.QtSvg import QSvgGenerator
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsScene, QGraphicsView, QWidget
+from PySide6.QtCore import QPoint, QRectF, Qt, Signal
+from PySide6.QtGui import QImage, QMouseEvent, QPainter, QResizeEvent, QWheelEvent
+from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QWidget
 
 from gradlab.engine.trace import BackwardStep, EdgeGrad, ForwardStep, Number, Snapshot, Trace
+from gradlab.gui.graph_export import scene_image, scene_svg
 from gradlab.gui.graph_items import (
     PENDING_LOCAL,
     EdgeItem,
     EdgeLabelItem,
     EdgeState,
-    GraphStyle,
     LabelState,
-    Mark,
     OpItem,
     OpState,
     ValueItem,
     ValueState,
 )
+from gradlab.gui.graph_style import GraphStyle, Mark
 from gradlab.layout import Layout, edge_key, edge_records, labels, op_key, result_key, value_key
 from gradlab.state.player import Player
 
@@ -41,7 +39,6 @@ MIN_ZOOM = 0.8
 """Fitting shrinks no further: below this, 14-pixel text stops being readable."""
 FOLLOW_MARGIN = 0.15
 """The active node is re-centred when it comes closer than this share of the view to an edge."""
-NO_CACHE = QGraphicsItem.CacheMode.NoCache
 
 
 class GraphView(QGraphicsView):
@@ -208,50 +205,13 @@ class GraphView(QGraphicsView):
     def label_texts(self) -> dict[str, tuple[str, str]]:
         return {key: item.texts() for key, item in self.edge_labels.items()}
 
-    @contextmanager
-    def _drawn_afresh(self) -> Iterator[None]:
-        """Items paint themselves instead of their cached pixmaps (so SVG keeps its vectors)."""
-        cached = [item for item in self.scene().items() if item.cacheMode() != NO_CACHE]
-        for item in cached:
-            item.setCacheMode(NO_CACHE)
-        try:
-            yield
-        finally:
-            for item in cached:
-                item.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
-
     def render_image(self, scale: float = 2.0) -> QImage:
         """The whole graph (not just what is scrolled into view) as an image."""
-        rect = self.scene().sceneRect()
-        size = QSize(max(1, round(rect.width() * scale)), max(1, round(rect.height() * scale)))
-        image = QImage(size, QImage.Format.Format_ARGB32)
-        image.fill(self._style.color("window"))
-        painter = QPainter(image)
-        painter.setRenderHints(
-            QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing
-        )
-        with self._drawn_afresh():
-            self.scene().render(painter, QRectF(image.rect()), rect)
-        painter.end()
-        return image
+        return scene_image(self.scene(), self._style.color("window"), scale)
 
     def render_svg(self, path: str) -> None:
-        rect = self.scene().sceneRect()
-        generator = QSvgGenerator()
-        generator.setFileName(path)
-        generator.setSize(rect.size().toSize())
-        generator.setViewBox(QRectF(0, 0, rect.width(), rect.height()))
-        generator.setTitle("gradlab graph")
-        painter = QPainter(generator)
-        painter.fillRect(
-            QRectF(0, 0, rect.width(), rect.height()), QColor(self._style.color("window"))
-        )
-        painter.setRenderHints(
-            QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing
-        )
-        with self._drawn_afresh():
-            self.scene().render(painter, QRectF(0, 0, rect.width(), rect.height()), rect)
-        painter.end()
+        """The whole graph as an SVG file, in vectors."""
+        scene_svg(self.scene(), self._style.color("window"), path)
 
     # ---- zoom and pan ------------------------------------------------------------------------
 

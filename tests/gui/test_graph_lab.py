@@ -16,8 +16,9 @@ from pytestqt.qtbot import QtBot
 from gradlab.engine import record
 from gradlab.engine.numbers import format_number
 from gradlab.engine.tensor import Tensor
-from gradlab.gui.graph_items import EdgeLabelItem, Mark, OpItem, ValueItem
+from gradlab.gui.graph_items import EdgeLabelItem, OpItem, ValueItem
 from gradlab.gui.graph_lab import GraphLab
+from gradlab.gui.graph_style import Mark
 from gradlab.gui.theme import DARK, LIGHT, PROJECTOR, Theme
 from gradlab.state.graph import GraphSession, TraceSession
 
