@@ -19,6 +19,7 @@ from gradlab.gui.graph_lab import GraphLab
 from gradlab.gui.plot_view import PlotView
 from gradlab.gui.table_view import TableView
 from gradlab.gui.theme import Theme
+from gradlab.gui.train_lab import TrainLab
 from gradlab.lessons import ConvScene, TableScene, TrainScene
 from gradlab.state.conv import ConvScrubber
 from gradlab.state.cursor import Cursor
@@ -87,9 +88,7 @@ VIEW_FACTORIES: dict[type[Any], ViewFactory] = {
     TableScene: TableView,
     ConvScene: lambda scene, theme: ConvLab(ConvScrubber.from_scene(scene), theme),
     ConvScrubber: ConvLab,
-    TrainScene: lambda _state, theme: MessageView(
-        "The training lab arrives in a later step.", theme
-    ),
+    TrainScene: TrainLab,
 }
 """State type -> view; the conv and training labs replace their placeholder entries."""
 
