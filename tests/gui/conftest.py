@@ -1,0 +1,32 @@
+"""GUI test setup: fail on any Qt warning, keep settings in a temporary ini file."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QMessageLogContext, QSettings, QtMsgType, qInstallMessageHandler
+
+IGNORED = ("This plugin does not support propagateSizeHints()",)
+"""The offscreen platform says this on every window; it is not a problem of gradlab."""
+
+
+@pytest.fixture
+def qt_warnings() -> Iterator[list[str]]:
+    """Collect Qt warnings (and worse) during a test; the test fails if any were seen."""
+    seen: list[str] = []
+
+    def handler(kind: QtMsgType, _context: QMessageLogContext, message: str) -> None:
+        if kind not in (QtMsgType.QtDebugMsg, QtMsgType.QtInfoMsg) and message not in IGNORED:
+            seen.append(message)
+
+    previous = qInstallMessageHandler(handler)
+    yield seen
+    qInstallMessageHandler(previous)
+    assert seen == [], f"Qt warnings: {seen}"
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> QSettings:
+    return QSettings(str(tmp_path / "gradlab.ini"), QSettings.Format.IniFormat)
