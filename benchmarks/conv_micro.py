@@ -6,6 +6,10 @@
 (c) conv2d forward + backward alone (the second conv layer).
 Both sides run the same functional code with a hand-written SGD update, so the figures compare
 the engines, not module or optimiser wrappers. Run: ``python -m benchmarks.conv_micro``.
+
+Wall time is what a learner waits for; CPU time (all threads) is the work done, and moves less
+when other processes share the machine. For a single-threaded comparison set
+``OMP_NUM_THREADS=1 OPENBLAS_NUM_THREADS=1``.
 """
 
 from __future__ import annotations
@@ -22,19 +26,20 @@ from gradlab.nn import functional as F  # noqa: N812 (PyTorch's idiom)
 LR = 0.05
 
 
-def best_time(fn: Callable[[], object], repeats: int, number: int) -> float:
-    """The fastest of `repeats` runs of `number` calls, per call, in seconds.
+def best_time(fn: Callable[[], object], repeats: int, number: int) -> tuple[float, float]:
+    """Wall and CPU seconds per call: the fastest of `repeats` runs of `number` calls each.
 
     The minimum, not the mean: other processes on a shared machine only ever add time.
     """
     fn()
-    times = []
+    wall, cpu = [], []
     for _ in range(repeats):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         for _ in range(number):
             fn()
-        times.append((time.perf_counter() - start) / number)
-    return min(times)
+        wall.append((time.perf_counter() - start) / number)
+        cpu.append((time.process_time() - start_cpu) / number)
+    return min(wall), min(cpu)
 
 
 def cnn_params(rng: np.random.Generator) -> list[np.ndarray]:
@@ -139,11 +144,13 @@ def main() -> None:
             for f, (r, n) in zip(torch_steps(images, labels, points, target), budget, strict=True)
         ]
     except ImportError:
-        theirs = [float("nan")] * len(names)
+        theirs = [(float("nan"), float("nan"))] * len(names)
         print("torch is not installed: gradlab times only")
-    for name, a, b in zip(names, ours, theirs, strict=True):
+    print(f"{'':24s} {'gradlab':>9s} {'torch':>9s} {'ratio':>6s}   cpu: gradlab, torch, ratio")
+    for name, (a, a_cpu), (b, b_cpu) in zip(names, ours, theirs, strict=True):
         print(
-            f"{name:24s} gradlab {a * 1e3:8.3f} ms   torch {b * 1e3:8.3f} ms   ratio {a / b:5.2f}"
+            f"{name:24s} {a * 1e3:6.2f} ms {b * 1e3:6.2f} ms {a / b:6.2f}"
+            f"   {a_cpu * 1e3:6.2f} ms {b_cpu * 1e3:6.2f} ms {a_cpu / b_cpu:5.2f}"
         )
 
 
