@@ -62,6 +62,7 @@ class TrainControls(QWidget):
         for button in (self.start, self.step, self.reset):
             buttons.addWidget(button)
         self.counter = QLabel()
+        self.counter.setWordWrap(True)
         self.summary = QPlainTextEdit()
         self.summary.setReadOnly(True)
         self.summary.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
@@ -183,7 +184,7 @@ class TrainControls(QWidget):
         self.editors.setVisible(not on)
 
     def set_font_scale(self, scale: float) -> None:
-        for widget in (self.counter, self.start, self.step, self.reset):
+        for widget in (self.counter, self.start, self.step, self.reset, self.summary):
             font = QFont(widget.font())
-            font.setPointSizeF(10.0 * scale)
+            font.setPointSizeF(10.0 * scale * (0.7 if widget is self.summary else 1.0))
             widget.setFont(font)

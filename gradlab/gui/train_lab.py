@@ -71,7 +71,7 @@ class TrainLab(QWidget):
         scroll.setWidget(self.controls)
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        scroll.setMinimumWidth(self.controls.sizeHint().width() + 24)
+        self.controls_area = scroll
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.views = QWidget()
@@ -226,7 +226,8 @@ class TrainLab(QWidget):
             where = f"snapshot after epoch {shown.epoch} (step {shown.step})"
             evaluation = shown.evaluation
         accuracy = "" if evaluation is None else f", test accuracy {evaluation.accuracy:.1%}"
-        self.message.setText(run.message or f"Showing: {where}{accuracy}")
+        showing = f"Showing: {where}{accuracy}"
+        self.message.setText(f"{run.message}\n{showing}" if run.message else showing)
         failed = bool(run.message) and not run.message.startswith("Finished")
         self.message.setStyleSheet(f"color: {self._theme.bad if failed else self._theme.text};")
 
@@ -336,6 +337,7 @@ class TrainLab(QWidget):
         if self.confusion is not None:
             self.confusion.apply_theme(theme, scale)
         self.controls.set_font_scale(scale)
+        self.controls_area.setMinimumWidth(self.controls.sizeHint().width() + 24)
         self.message.setStyleSheet(f"color: {theme.text};")
         font = self.message.font()
         font.setPointSizeF(10.0 * scale)

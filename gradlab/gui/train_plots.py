@@ -37,11 +37,15 @@ def style_plot(plot: pg.PlotWidget, theme: Theme, scale: float) -> None:
     font = QFont()
     font.setPointSizeF(BASE_POINT_SIZE * scale)
     item = plot.getPlotItem()
+    pixels = BASE_POINT_SIZE * scale * 96.0 / 72.0
     for side in ("left", "bottom"):
         axis = item.getAxis(side)
         axis.setPen(pg.mkPen(theme.node_border, width=1))
         axis.setTextPen(pg.mkPen(theme.text))
         axis.setStyle(tickFont=font)
+    # room for the tick labels at this size (pyqtgraph drops labels that do not fit)
+    item.getAxis("left").setWidth(int(pixels * 3.4))
+    item.getAxis("bottom").setHeight(int(pixels * 2.2))
     title = item.titleLabel.text
     item.setTitle(title, color=theme.text, size=f"{BASE_POINT_SIZE * scale * 1.1:.0f}pt")
 
@@ -120,7 +124,9 @@ class CurvesPanel(QWidget):
         self.legend.setLabelTextColor(theme.text)
         self.legend.setBrush(pg.mkBrush(theme.panel))
         for sample, label in list(self.legend.items):
-            label.setText(label.text, color=theme.text, size=f"{BASE_POINT_SIZE * scale:.0f}pt")
+            label.setText(
+                label.text, color=theme.text, size=f"{BASE_POINT_SIZE * scale * 0.8:.0f}pt"
+            )
             sample.update()
 
 
