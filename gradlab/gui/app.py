@@ -84,7 +84,7 @@ def main(
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationName(APPLICATION)
     settings = QSettings(ORGANIZATION, APPLICATION)
-    window = MainWindow(make_session(lesson, folder, settings), settings)
+    window = MainWindow(make_session(lesson, folder, settings), settings, defer_open=True)
     reporter = ErrorReporter(window)
     reporter.install()
     window.show()

@@ -37,8 +37,15 @@ RELOAD_POLL_MS = 1000
 
 class MainWindow(QMainWindow):
     def __init__(
-        self, session: Session, settings: QSettings, parent: QWidget | None = None
+        self,
+        session: Session,
+        settings: QSettings,
+        parent: QWidget | None = None,
+        *,
+        defer_open: bool = False,
     ) -> None:
+        """`defer_open`: open the last (or first) lesson from the event loop once the window is
+        on screen, so a slow first scene never delays the window."""
         super().__init__(parent)
         self.session = session
         self.settings = settings
@@ -81,7 +88,11 @@ class MainWindow(QMainWindow):
         self.reload_timer.start(RELOAD_POLL_MS)
         self.lesson_list.set_entries(session.entries, session.lesson_index)
         self.apply_theme(self.theme)
-        self._restore()
+        self._restore_geometry()
+        if defer_open:
+            QTimer.singleShot(0, self.restore_lesson)
+        else:
+            self.restore_lesson()
 
     # ---- building ---------------------------------------------------------------------------
 
@@ -313,12 +324,15 @@ class MainWindow(QMainWindow):
 
     # ---- settings ---------------------------------------------------------------------------
 
-    def _restore(self) -> None:
+    def _restore_geometry(self) -> None:
         geometry = self.settings.value("window/geometry")
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
         else:
             self.resize(1280, 800)
+
+    def restore_lesson(self) -> None:
+        """Open the lesson and step of the last run, else the first lesson."""
         index = self.session.index_of(str(self.settings.value("lesson/path", "")))
         step = int(str(self.settings.value("lesson/step", 0)))
         if index >= 0:
