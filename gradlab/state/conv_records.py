@@ -123,7 +123,8 @@ def backward_readout(record: WindowRecord) -> str:
     """What this window adds to dL/dW (its input patch × g) and to dL/dX (the kernel × g)."""
     g = record.upstream if record.upstream is not None else 0.0
     columns = 1 + max(t.cell.kernel_col for t in record.terms)
-    lines = [f"g = ∂L/∂y[{record.channel + 1}, {record.row}, {record.col}] = {format_number(g)}"]
+    where = f"filter {record.channel + 1}, cell ({record.row}, {record.col})"
+    lines = [f"g = ∂L/∂y at {where} = {format_number(g)}"]
     for channel in sorted({t.channel for t in record.terms}):
         terms = [t for t in record.terms if t.channel == channel]
         window = _matrix([t.x for t in terms], columns)
