@@ -35,8 +35,8 @@ BASE_CELL = 34.0
 """Preferred cell side in pixels at font scale 1."""
 MAX_CELL = 1.6 * BASE_CELL
 """Cells grow with the widget up to this side (times the font scale)."""
-NUMBER_CELL = 18.0
-"""Below this side (times the font scale, at most 1.4) a cell has no room for a number."""
+LEGIBLE_PX = 10.0
+"""Numbers smaller than this (times the font scale, at most 1.4) in pixels: draw an image."""
 TITLE_POINTS = 11.0
 
 
@@ -60,6 +60,7 @@ class GridView(QWidget):
         self.group: list[GridView] = []
         """Grids drawn with one shared cell size (so a kernel cell matches an input cell)."""
         self._texts: list[list[str]] | None = None
+        self._chars: int | None = None
         self._theme = LIGHT
         self._scale = 1.0
         self.setMouseTracking(True)
@@ -73,6 +74,7 @@ class GridView(QWidget):
         self.padding = padding
         self.number_color = color
         self._texts = None
+        self._chars = None
         self.updateGeometry()
         self.update()
 
@@ -115,7 +117,7 @@ class GridView(QWidget):
         return max(2.0, min((self.width() - 4) / cols, usable_h / rows))
 
     def _shows_numbers_at(self, size: float) -> bool:
-        return self.always_numbers or size >= NUMBER_CELL * min(self._scale, 1.4)
+        return self.always_numbers or self._number_px(size) >= LEGIBLE_PX * min(self._scale, 1.4)
 
     def cell_size(self) -> float:
         """The drawn cell side: the fit, capped so grids of one group share a cell size."""
@@ -234,11 +236,16 @@ class GridView(QWidget):
             self._texts = [[format_number(float(v), 3) for v in row] for row in self.values]
         return self._texts
 
+    def _number_px(self, size: float) -> float:
+        """The pixel size of numbers in cells of `size`: as large as the widest number allows
+        (a digit is about 0.6 em wide)."""
+        if self._chars is None:
+            self._chars = max(2, *(len(text) for row in self.texts() for text in row))
+        return min(size * 0.55, 0.8 * size / (0.62 * self._chars))
+
     def _number_font(self, size: float) -> QFont:
-        # as large as the widest number of the grid allows (a digit is about 0.6 em wide)
-        chars = max(2, *(len(text) for row in self.texts() for text in row))
         font = QFont(self.font())
-        font.setPixelSize(max(6, int(min(size * 0.55, 0.8 * size / (0.62 * chars)))))
+        font.setPixelSize(max(6, int(self._number_px(size))))
         return font
 
     def _paint_cells(self, painter: QPainter, size: float, numbers: bool) -> None:
