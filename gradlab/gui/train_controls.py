@@ -186,5 +186,6 @@ class TrainControls(QWidget):
     def set_font_scale(self, scale: float) -> None:
         for widget in (self.counter, self.start, self.step, self.reset, self.summary):
             font = QFont(widget.font())
-            font.setPointSizeF(10.0 * scale * (0.7 if widget is self.summary else 1.0))
+            # the summary table stays compact: it is wide, and the plots need the room
+            font.setPointSizeF(9.0 * min(scale, 1.2) if widget is self.summary else 10.0 * scale)
             widget.setFont(font)

@@ -59,9 +59,10 @@ class BoundaryPanel(QWidget):
     def __init__(self, data: Dataset, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.data = data
+        # not aspect-locked: a locked view in a narrow cell would crop the plane
         self.plot = make_plot("decision boundary")
-        self.plot.getPlotItem().setAspectLocked(True)
         self.image = pg.ImageItem()
+        self.image.setOpacity(0.7)  # the points must stand out from the regions they lie in
         self.plot.addItem(self.image)
         self.train_points = pg.ScatterPlotItem(pxMode=True)
         self.test_points = pg.ScatterPlotItem(pxMode=True)
@@ -84,17 +85,15 @@ class BoundaryPanel(QWidget):
     def apply_theme(self, theme: Theme, scale: float) -> None:
         style_plot(self.plot, theme, scale)
         self.image.setColorMap(diverging(theme))
-        size = 6.0 * scale
-        for item, x, y, hollow in (
-            (self.train_points, self.data.x_train, self.data.y_train, False),
-            (self.test_points, self.data.x_test, self.data.y_test, True),
+        size = 7.0 * scale
+        # Playground's convention: points filled with their class colour; a light ring for
+        # training points, a dark ring for test points, so both show on either class's region
+        for item, x, y, ring in (
+            (self.train_points, self.data.x_train, self.data.y_train, theme.panel),
+            (self.test_points, self.data.x_test, self.data.y_test, theme.text),
         ):
-            colors = [theme.value if label == 1 else theme.grad for label in y]
-            brushes = [pg.mkBrush(theme.panel if hollow else c) for c in colors]
-            pens = [
-                pg.mkPen(c if hollow else theme.text, width=1.5 if hollow else 0.7) for c in colors
-            ]
-            item.setData(pos=np.asarray(x), size=size, brush=brushes, pen=pens)
+            brushes = [pg.mkBrush(theme.value if label == 1 else theme.grad) for label in y]
+            item.setData(pos=np.asarray(x), size=size, brush=brushes, pen=pg.mkPen(ring, width=1.5))
 
 
 class MosaicPanel(QWidget):
@@ -152,7 +151,15 @@ class ConfusionPanel(QWidget):
     def __init__(self, classes: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.classes = classes
-        self.plot, self.image = _image_plot("confusion: true (rows) × predicted (columns)")
+        self.plot, self.image = _image_plot("confusion: true ↓ predicted →")
+        item = self.plot.getPlotItem()
+        # unlocked: a square lock in a narrow cell would crop the matrix
+        item.setAspectLocked(False)
+        ticks = [[(i + 0.5, str(i)) for i in range(classes)]]
+        for side in ("left", "bottom"):
+            item.showAxis(side)
+            item.getAxis(side).setTicks(ticks)
+        item.setRange(xRange=(0, classes), yRange=(0, classes), padding=0.0)
         self.labels = [
             [pg.TextItem(anchor=(0.5, 0.5)) for _ in range(classes)] for _ in range(classes)
         ]
@@ -191,7 +198,7 @@ class ConfusionPanel(QWidget):
         style_plot(self.plot, theme, scale)
         self.image.setColorMap(pg.ColorMap([0.0, 1.0], [theme.panel, theme.value]))
         font = self.font()
-        font.setPointSizeF(BASE_POINT_SIZE * scale * 0.9)
+        font.setPointSizeF(BASE_POINT_SIZE * (1.0 + 0.5 * (scale - 1.0)))
         for row in self.labels:
             for label in row:
                 label.setFont(font)

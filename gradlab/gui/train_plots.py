@@ -70,8 +70,15 @@ class CurvesPanel(QWidget):
         self.accuracy_plot.setYRange(0.0, 1.0, padding=0.02)
         self._x_limit = self._y_limit = 0.0
         self.legend = self.loss_plot.getPlotItem().addLegend(offset=(-10, 10))
-        self.loss_curves = [self.loss_plot.plot(name=name) for name, _, _ in self.CURVES]
-        self.accuracy_curves = [self.accuracy_plot.plot() for _ in self.CURVES]
+        # epoch curves get dots: after one epoch they are a single point
+        self.loss_curves = [
+            self.loss_plot.plot(name=name, symbol=None if i == 0 else "o", symbolSize=6)
+            for i, (name, _, _) in enumerate(self.CURVES)
+        ]
+        self.accuracy_curves = [
+            self.accuracy_plot.plot(symbol=None if i == 0 else "o", symbolSize=6)
+            for i in range(len(self.CURVES))
+        ]
         self.markers = [pg.InfiniteLine(angle=90) for _ in range(2)]
         for plot, marker in zip((self.loss_plot, self.accuracy_plot), self.markers, strict=True):
             plot.addItem(marker)
@@ -119,6 +126,8 @@ class CurvesPanel(QWidget):
         for curves in (self.loss_curves, self.accuracy_curves):
             for curve, (_, color, width) in zip(curves, self.CURVES, strict=True):
                 curve.setPen(pg.mkPen(theme.color(color), width=width * theme.line_width / 1.5))
+                curve.setSymbolBrush(pg.mkBrush(theme.color(color)))
+                curve.setSymbolPen(pg.mkPen(theme.color(color)))
         for marker in self.markers:
             marker.setPen(pg.mkPen(theme.accent, width=theme.line_width))
         self.legend.setLabelTextColor(theme.text)
