@@ -200,3 +200,28 @@ def test_the_scene_factory_builds_the_conv_lab(qtbot: QtBot) -> None:
     cursor = scene_api(view).cursor
     assert cursor is not None
     assert cursor.length == 64
+
+
+def test_a_digit_stays_an_image_on_a_projector(qtbot: QtBot) -> None:
+    lab = make_lab(qtbot, theme=PROJECTOR)
+    lab.resize(1920, 1080)
+    lab.set_presentation(True)
+    lab.scrubber.set_input("mnist-digit")
+    lab.scrubber.set_kernel("vertical-edge-5x5")
+    QApplication.processEvents()
+    assert not lab.view.inputs.grids[0].shows_numbers()
+    kernel = lab.view.kernels.grids[0]
+    assert kernel.shows_numbers()
+    # the kernel's numbers are large enough for the back row
+    assert kernel._number_font(kernel.cell_size()).pixelSize() >= 20
+
+
+def test_flip_shows_the_turned_kernel(qtbot: QtBot) -> None:
+    lab = make_lab(qtbot)
+    lab.controls.flip.setChecked(True)
+    grid = lab.view.kernels.grids[0]
+    assert grid.title.endswith("(turned 180°)")
+    assert grid.values.tolist() == [[3, 0, -3], [2, 1, -2], [1, 0, -1]]
+    assert "cross-correlation" in lab.view.note.text()
+    lab.scrubber.step_forward()
+    assert lab.view.readout.text().startswith("1·3 + 0·0 + 1·(-3)")
