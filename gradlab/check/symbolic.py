@@ -1,8 +1,10 @@
 """The graph, walked into SymPy: exact local and total derivatives to hold autograd against.
 
-Each node's op becomes a SymPy expression of its parents. Kinked functions are Piecewise with the
-engine's convention at the kink (relu′(0) = 0), not Heaviside, whose value at 0 is 1/2. Numbers in
-the graph become exact rationals, and nothing from the learner ever reaches `sympify`.
+Each node's op becomes a SymPy expression of its parents. The kinked functions are SymPy
+functions of their own (`relu`, `step`, ...) with the engine's convention at the kink: step(0) = 0,
+so relu′(0) = 0 (SymPy's Heaviside(0) is 1/2). They print as a learner writes them (d relu(x)/dx =
+step(x)) and, unlike nested Piecewise, stay cheap to differentiate and compare. Numbers in the
+graph become exact rationals, and nothing from the learner ever reaches `sympify`.
 """
 
 from __future__ import annotations
@@ -23,8 +25,65 @@ def exact(x: float) -> sp.Expr:
     return sp.Rational(fraction.numerator, fraction.denominator)
 
 
-def _positive(p: sp.Expr) -> sp.Expr:
-    return sp.StrictGreaterThan(p, 0)
+def _positive(x: sp.Expr) -> bool | None:
+    """Whether a number is > 0; None while `x` still has symbols."""
+    if not x.is_number:
+        return None
+    return bool(x > 0)
+
+
+class step(sp.Function):  # noqa: N801 - SymPy functions print by class name
+    """The binary step: 1 for x > 0, else 0 (also at 0, as the engine); its derivative is 0."""
+
+    @classmethod
+    def eval(cls, x: sp.Expr) -> sp.Expr | None:
+        positive = _positive(x)
+        return None if positive is None else sp.Integer(1 if positive else 0)
+
+    def fdiff(self, argindex: int = 1) -> sp.Expr:
+        return sp.Integer(0)
+
+
+class relu(sp.Function):  # noqa: N801
+    """max(x, 0), with relu′(x) = step(x), so relu′(0) = 0."""
+
+    @classmethod
+    def eval(cls, x: sp.Expr) -> sp.Expr | None:
+        positive = _positive(x)
+        return None if positive is None else (x if positive else sp.Integer(0))
+
+    def fdiff(self, argindex: int = 1) -> sp.Expr:
+        return step(self.args[0])
+
+
+class leaky_relu(sp.Function):  # noqa: N801
+    """x for x > 0, else s·x; the derivative is s + (1 − s)·step(x)."""
+
+    @classmethod
+    def eval(cls, x: sp.Expr, slope: sp.Expr) -> sp.Expr | None:
+        positive = _positive(x)
+        return None if positive is None else (x if positive else slope * x)
+
+    def fdiff(self, argindex: int = 1) -> sp.Expr:
+        x, slope = self.args
+        if argindex == 2:
+            return x * (1 - step(x))
+        return slope + (1 - slope) * step(x)
+
+
+class elu(sp.Function):  # noqa: N801
+    """x for x > 0, else α(eˣ − 1); the derivative is step(x) + (1 − step(x))·α·eˣ."""
+
+    @classmethod
+    def eval(cls, x: sp.Expr, alpha: sp.Expr) -> sp.Expr | None:
+        positive = _positive(x)
+        return None if positive is None else (x if positive else alpha * (sp.exp(x) - 1))
+
+    def fdiff(self, argindex: int = 1) -> sp.Expr:
+        x, alpha = self.args
+        if argindex == 2:
+            return (1 - step(x)) * (sp.exp(x) - 1)
+        return step(x) + (1 - step(x)) * alpha * sp.exp(x)
 
 
 _FUNCTIONS: dict[Op, Callable[[Parents, sp.Expr], sp.Expr]] = {
@@ -38,13 +97,13 @@ _FUNCTIONS: dict[Op, Callable[[Parents, sp.Expr], sp.Expr]] = {
     Op.LOG: lambda p, _: sp.log(p[0]),
     Op.TANH: lambda p, _: sp.tanh(p[0]),
     Op.SIGMOID: lambda p, _: 1 / (1 + sp.exp(-p[0])),
-    Op.RELU: lambda p, _: sp.Piecewise((p[0], _positive(p[0])), (0, True)),
-    Op.LEAKY_RELU: lambda p, s: sp.Piecewise((p[0], _positive(p[0])), (s * p[0], True)),
-    Op.ELU: lambda p, a: sp.Piecewise((p[0], _positive(p[0])), (a * (sp.exp(p[0]) - 1), True)),
+    Op.RELU: lambda p, _: relu(p[0]),
+    Op.LEAKY_RELU: lambda p, s: leaky_relu(p[0], s),
+    Op.ELU: lambda p, a: elu(p[0], a),
     Op.SOFTPLUS: lambda p, _: sp.log(1 + sp.exp(p[0])),
     Op.ARCTAN: lambda p, _: sp.atan(p[0]),
     Op.GAUSSIAN: lambda p, _: sp.exp(-(p[0] ** 2)),
-    Op.STEP: lambda p, _: sp.Piecewise((1, _positive(p[0])), (0, True)),
+    Op.STEP: lambda p, _: step(p[0]),
 }
 
 KINKED = frozenset({Op.RELU, Op.LEAKY_RELU, Op.ELU, Op.STEP})
@@ -113,3 +172,19 @@ def chain_rule(order: Sequence[Value], full: dict[Value, sp.Expr]) -> dict[Value
         for dummy, parent in zip(dummies, node.parents, strict=True):
             grads[parent] += grads[node] * sp.diff(formula, dummy).subs(parents)
     return grads
+
+
+SIMPLIFY_OPS = 80
+"""`simplify` is worth trying below this many operations; above it, it can take minutes, so
+equality is decided by `expand` alone or left undecided."""
+
+
+def same(a: sp.Expr, b: sp.Expr) -> bool | None:
+    """Whether two expressions are equal: True, False, or None when it could not be decided
+    cheaply. Compare with `simplify(a - b) == 0`, never by string."""
+    difference = sp.expand(a - b)
+    if difference == 0:
+        return True
+    if sp.count_ops(difference) > SIMPLIFY_OPS:
+        return None
+    return bool(sp.simplify(difference) == 0)
