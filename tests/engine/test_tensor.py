@@ -376,3 +376,13 @@ def test_a_deep_chain_needs_no_recursion() -> None:
         y = y * 1.0
     y.sum().backward()
     np.testing.assert_array_equal(x.grad, [1.0])
+
+
+def test_a_tensor_of_whole_numbers_can_index() -> None:
+    x = Tensor(np.arange(6.0).reshape(3, 2), requires_grad=True)
+    picked = x[Tensor([2.0, 0.0, 2.0])]
+    np.testing.assert_array_equal(picked.data, [[4.0, 5.0], [0.0, 1.0], [4.0, 5.0]])
+    picked.sum().backward()
+    np.testing.assert_array_equal(x.grad, [[1.0, 1.0], [0.0, 0.0], [2.0, 2.0]])
+    with pytest.raises(ValueError, match="whole numbers"):
+        x[Tensor([0.5])]

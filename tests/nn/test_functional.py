@@ -248,3 +248,14 @@ def test_bad_arguments_name_themselves() -> None:
         F.batch_norm(Tensor(np.ones((1, 3))), None, None, training=True)
     with pytest.raises(ValueError, match=r"running_mean must have shape \(4,\)"):
         F.batch_norm(x, np.zeros(3), np.ones(4))
+
+
+def test_float32_stays_float32_through_the_functionals() -> None:
+    x = Tensor(np.random.default_rng(9).normal(size=(4, 3)), requires_grad=True, dtype=np.float32)
+    w = Tensor(np.ones((2, 3)), dtype=np.float32)
+    h = F.dropout(F.elu(F.linear(x, w)), 0.5, rng=np.random.default_rng(0))
+    loss = F.cross_entropy(F.log_softmax(h, 1), np.array([0, 1, 1, 0]))
+    assert loss.dtype == np.float32
+    loss.backward()
+    assert x.grad is not None
+    assert x.grad.dtype == np.float32

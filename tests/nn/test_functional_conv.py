@@ -243,3 +243,11 @@ def test_bad_arguments_name_the_argument_and_shapes(
     x, w = Tensor(np.ones((1, 2, 5, 5))), Tensor(np.ones((4, 2, 3, 3)))
     with pytest.raises(ValueError, match=message):
         call(x, w)
+
+
+def test_pools_take_an_unbatched_image() -> None:
+    x = np.random.default_rng(4).normal(size=(2, 5, 6))
+    check(lambda t: F.max_pool2d(t, 2), lambda t: TF.max_pool2d(t, 2), [x], numeric=False)
+    check(
+        lambda t: F.avg_pool2d(t, 3, 1, 1), lambda t: TF.avg_pool2d(t, 3, 1, 1), [x], numeric=False
+    )
