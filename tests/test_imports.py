@@ -24,3 +24,8 @@ def test_engine_needs_numpy_alone() -> None:
 @pytest.mark.parametrize("module", ["gradlab.check", "gradlab.state", "gradlab.cli.trace"])
 def test_nothing_below_the_gui_loads_qt(module: str) -> None:
     assert not loaded_after(module) & {"PySide6", "pyqtgraph", "shiboken6"}
+
+
+def test_sympy_waits_for_the_first_check() -> None:
+    # SymPy takes seconds to import; the window must not wait for it
+    assert "sympy" not in loaded_after("gradlab.state.session")

@@ -7,16 +7,15 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-import sympy as sp
-
-from gradlab.check import symbolic
 from gradlab.check.numeric import central_difference, step_size
-from gradlab.engine import Value, record, topological_order
+from gradlab.engine import Op, Value, record, topological_order
 
 SYMBOLIC_LIMIT = 300
 """Above this many nodes the SymPy expressions grow too large to be worth building."""
 SIMPLIFY_LIMIT = 40
 """Above this many nodes the symbolic chain rule is not built; the numbers still compare."""
+KINKED = frozenset({Op.RELU, Op.LEAKY_RELU, Op.ELU, Op.STEP})
+"""Ops with a point where the derivative jumps; there the engine follows PyTorch's convention."""
 EXACT_TOLERANCE = 1e-9
 NUMERIC_TOLERANCE = 1e-5
 
@@ -71,6 +70,11 @@ def cross_check(root: Value, inputs: Mapping[str, Value]) -> CheckReport:
 
     Runs one fresh backward pass (as `record` does), so the inputs' grads are d root / d input.
     """
+    # SymPy takes seconds to import: load it with the first check, not with the app.
+    import sympy as sp  # noqa: PLC0415
+
+    from gradlab.check import symbolic  # noqa: PLC0415
+
     trace = record(root)
     order = topological_order(root)
     grads = trace.snapshot(len(trace)).grads
@@ -121,7 +125,7 @@ def _close(a: float, b: float, tolerance: float) -> bool:
 def _kink_note(order: list[Value]) -> str:
     """Say where an input sits on or next to a kink, where finite differences cannot agree."""
     for node in order:
-        if node.op not in symbolic.KINKED:
+        if node.op not in KINKED:
             continue
         x = node.parents[0].data
         name = node.op.key

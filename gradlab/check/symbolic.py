@@ -106,9 +106,6 @@ _FUNCTIONS: dict[Op, Callable[[Parents, sp.Expr], sp.Expr]] = {
     Op.STEP: lambda p, _: step(p[0]),
 }
 
-KINKED = frozenset({Op.RELU, Op.LEAKY_RELU, Op.ELU, Op.STEP})
-"""Ops with a point where the derivative jumps; there the engine follows PyTorch's convention."""
-
 
 def function(op: Op, parents: Parents, arg: float | None) -> sp.Expr:
     """The node's value as a SymPy expression of its parents' expressions."""
