@@ -117,7 +117,11 @@ class GridView(QWidget):
         return max(2.0, min((self.width() - 4) / cols, usable_h / rows))
 
     def _shows_numbers_at(self, size: float) -> bool:
-        return self.always_numbers or self._number_px(size) >= LEGIBLE_PX * min(self._scale, 1.4)
+        if self.always_numbers:
+            return True
+        legible = LEGIBLE_PX * min(self._scale, 1.4)
+        # the cheap bound first: formatting a 28×28 grid's numbers costs milliseconds
+        return size * 0.55 >= legible and self._number_px(size) >= legible
 
     def cell_size(self) -> float:
         """The drawn cell side: the fit, capped so grids of one group share a cell size."""
