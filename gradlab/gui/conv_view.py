@@ -239,7 +239,8 @@ class ConvView(QWidget):
         self._mark_outputs(record)
         if s.upstream is not None and s.error is None:
             self._show_grads(record, filt)
-        self.readout.setText(s.readout() or "Step forward (→) or click an output cell.")
+        hint = "" if s.error is not None else "Step forward (→) or click an output cell."
+        self.readout.setText(s.readout() or hint)
 
     def _mark_inputs(self, record: WindowRecord | None) -> None:
         for c, grid in enumerate(self.inputs.grids):

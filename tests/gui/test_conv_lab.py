@@ -225,3 +225,14 @@ def test_flip_shows_the_turned_kernel(qtbot: QtBot) -> None:
     assert "cross-correlation" in lab.view.note.text()
     lab.scrubber.step_forward()
     assert lab.view.readout.text().startswith("1·3 + 0·0 + 1·(-3)")
+
+
+def test_settings_that_do_not_fit_keep_the_lab_alive(qtbot: QtBot) -> None:
+    lab = make_lab(qtbot)
+    lab.controls.stride.setValue(0)
+    assert lab.view.error.text() == "Does not fit: stride must be at least 1, got (0, 0)"
+    assert lab.view.readout.text() == ""
+    assert lab.scrubber.length == 0
+    lab.controls.stride.setValue(3)
+    assert lab.view.error.isHidden()
+    assert lab.view.grid_values()["output"][0].shape == (2, 2)
