@@ -337,7 +337,7 @@ class TrainLab(QWidget):
         if self.confusion is not None:
             self.confusion.apply_theme(theme, scale)
         self.controls.set_font_scale(scale)
-        self.controls_area.setMinimumWidth(min(self.controls.sizeHint().width() + 24, 420))
+        self.controls_area.setMinimumWidth(min(self.controls.sizeHint().width() + 24, 360))
         self.message.setStyleSheet(f"color: {theme.text};")
         font = self.message.font()
         font.setPointSizeF(10.0 * scale)

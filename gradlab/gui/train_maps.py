@@ -41,12 +41,12 @@ def diverging(theme: Theme) -> pg.ColorMap:
     return pg.ColorMap([0.0, 0.5, 1.0], [theme.grad, theme.panel, theme.value])
 
 
-def _image_plot(title: str) -> tuple[pg.PlotWidget, pg.ImageItem]:
+def _image_plot(title: str, *, square: bool = True) -> tuple[pg.PlotWidget, pg.ImageItem]:
     plot = make_plot(title)
     plot.getPlotItem().invertY(True)
     plot.getPlotItem().hideAxis("left")
     plot.getPlotItem().hideAxis("bottom")
-    plot.getPlotItem().setAspectLocked(True)
+    plot.getPlotItem().setAspectLocked(square)
     image = pg.ImageItem()
     plot.addItem(image)
     return plot, image
@@ -151,10 +151,12 @@ class ConfusionPanel(QWidget):
     def __init__(self, classes: int, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.classes = classes
-        self.plot, self.image = _image_plot("confusion: true ↓ predicted →")
+        # not square: a square lock in a narrow cell would crop the matrix
+        # a short title: pyqtgraph clips a plot whose title is wider than its view
+        self.plot, self.image = _image_plot("confusion matrix", square=False)
         item = self.plot.getPlotItem()
-        # unlocked: a square lock in a narrow cell would crop the matrix
-        item.setAspectLocked(False)
+        item.setLabel("left", "true")
+        item.setLabel("bottom", "predicted")
         ticks = [[(i + 0.5, str(i)) for i in range(classes)]]
         for side in ("left", "bottom"):
             item.showAxis(side)

@@ -29,6 +29,9 @@ def make_plot(title: str) -> pg.PlotWidget:
     item.setMenuEnabled(False)
     item.setTitle(title)
     plot.setMouseEnabled(x=False, y=False)
+    # an explicit minimum: otherwise a long title at projector size forces the plot wider than
+    # its grid cell and the layout clips it
+    plot.setMinimumSize(120, 100)
     return plot
 
 
@@ -47,7 +50,7 @@ def style_plot(plot: pg.PlotWidget, theme: Theme, scale: float) -> None:
     item.getAxis("left").setWidth(int(pixels * 3.4))
     item.getAxis("bottom").setHeight(int(pixels * 2.2))
     title = item.titleLabel.text
-    item.setTitle(title, color=theme.text, size=f"{BASE_POINT_SIZE * scale * 1.1:.0f}pt")
+    item.setTitle(title, color=theme.text, size=f"{BASE_POINT_SIZE * scale:.0f}pt")
 
 
 def _set(curve: pg.PlotDataItem, series: Series) -> None:
