@@ -22,6 +22,7 @@ class Actions:
     open_folder: QAction
     export_png: QAction
     export_svg: QAction
+    export_dot: QAction
     copy_image: QAction
     quit: QAction
     next: QAction
@@ -61,6 +62,7 @@ def make_actions(parent: QWidget) -> Actions:
         open_folder=_action(parent, "Open lesson folder…", "Ctrl+O"),
         export_png=_action(parent, "Export view as PNG…", "Ctrl+E"),
         export_svg=_action(parent, "Export view as SVG…", "Ctrl+Shift+E"),
+        export_dot=_action(parent, "Export graph as .dot…", "Ctrl+Shift+D"),
         copy_image=_action(parent, "Copy view to clipboard", "Ctrl+Shift+C"),
         quit=_action(parent, "Quit", "Ctrl+Q"),
         next=_action(parent, "Next", "PgDown", "Space", "Right", "Down", tip="Next (PageDown)"),

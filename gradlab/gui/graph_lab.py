@@ -7,7 +7,7 @@ explanation of the current step and the three-way check. The transport bar drive
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 
 from psygnal import SignalInstance
@@ -83,8 +83,8 @@ class GraphLab(QWidget):
         self.side = QSplitter(Qt.Orientation.Vertical)
         self.split = QSplitter(Qt.Orientation.Horizontal)
         self._arrange()
-        self.editing.setVisible(session.editable)
-        self.checks.setVisible(session.editable)
+        self._panels: frozenset[str] | None = None
+        self._show_panels()
 
         self.zoom_actions = self._zoom_actions()
         self.editor.textEdited.connect(self._on_text_edited)
@@ -151,13 +151,26 @@ class GraphLab(QWidget):
         # on a projector nothing shrinks below 100 %: a long graph scrolls to the active node
         self.view.min_zoom = 1.0 if on else MIN_ZOOM
         self.split.setSizes([SPLIT_GRAPH, SPLIT_SIDE])
-        self.editing.setVisible(not on and self.session.editable)
-        self.checks.setVisible(not on and self.session.editable)
+        self._show_panels()
         self.apply_theme(self._theme)
         self.view.fit_to_window()
 
     def export_widget(self) -> QWidget:
         return self.view
+
+    def set_panels(self, panels: Collection[str] | None) -> None:
+        """Show only these of the lab's panels ("editor", "explain", "check"); None shows all."""
+        self._panels = None if panels is None else frozenset(panels)
+        self._show_panels()
+
+    def _show_panels(self) -> None:
+        def wanted(name: str) -> bool:
+            return self._panels is None or name in self._panels
+
+        editable = self.session.editable and not self._presenting
+        self.editing.setVisible(editable and wanted("editor"))
+        self.checks.setVisible(editable and wanted("check"))
+        self.explanation.setVisible(wanted("explain"))
 
     # ---- exports (the window's menu calls these) ---------------------------------------------
 

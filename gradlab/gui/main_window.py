@@ -113,7 +113,15 @@ class MainWindow(QMainWindow):
         go = [a.next, a.previous, a.next_step, a.previous_step, None, a.to_start, a.to_end, a.play]
         view = [a.presentation, a.blank, None, a.theme_light, a.theme_dark, a.theme_projector]
         menus: dict[str, list[QAction | None]] = {
-            "&File": [a.open_folder, a.export_png, a.export_svg, a.copy_image, None, a.quit],
+            "&File": [
+                a.open_folder,
+                a.export_png,
+                a.export_svg,
+                a.export_dot,
+                a.copy_image,
+                None,
+                a.quit,
+            ],
             "&Go": go,
             "&View": view,
             "&Help": [a.shortcuts],
@@ -125,6 +133,9 @@ class MainWindow(QMainWindow):
                     menu.addSeparator()
                 else:
                     menu.addAction(action)
+            if title == "&View":
+                # filled with the current scene's own zoom actions (the graph lab has them)
+                self.zoom_menu = menu.addMenu("&Zoom")
         group = QActionGroup(self)
         for action in (a.theme_light, a.theme_dark, a.theme_projector):
             group.addAction(action)
@@ -148,6 +159,7 @@ class MainWindow(QMainWindow):
         a.open_folder.triggered.connect(self.choose_folder)
         a.export_png.triggered.connect(lambda: self.export("png"))
         a.export_svg.triggered.connect(lambda: self.export("svg"))
+        a.export_dot.triggered.connect(lambda: self.export("dot"))
         a.copy_image.triggered.connect(self.copy_image)
         a.quit.triggered.connect(self.close)
         a.shortcuts.triggered.connect(lambda: shortcuts_dialog(a, self).open())
@@ -222,6 +234,9 @@ class MainWindow(QMainWindow):
         view = None if state.scene is None else make_view(state.scene, self.theme)
         self._set_view(view)
         panels = state.step.panels
+        set_panels = getattr(view, "set_panels", None)
+        if callable(set_panels):
+            set_panels(panels)
         self.step_panel.setVisible(panels is None or "text" in panels)
         self.transport.setVisible(
             not self.presentation.active and (panels is None or "transport" in panels)
@@ -238,6 +253,11 @@ class MainWindow(QMainWindow):
 
     def _set_view(self, view: QWidget | None) -> None:
         self.transport.set_cursor(None)
+        self.zoom_menu.clear()
+        zoom: dict[str, QAction] = getattr(view, "zoom_actions", {})
+        self.zoom_menu.addActions(list(zoom.values()))
+        self.zoom_menu.setEnabled(bool(zoom))
+        self.actions_.export_dot.setEnabled(hasattr(view, "export_dot"))
         if self.view is not None:
             self.view.hide()  # deleteLater waits for the event loop; hide it now
             self.scene_layout.removeWidget(self.view)
@@ -314,12 +334,23 @@ class MainWindow(QMainWindow):
         path, _ = QFileDialog.getSaveFileName(
             self, f"Export as {kind.upper()}", f"gradlab.{kind}", f"{kind.upper()} (*.{kind})"
         )
-        if path:
-            widget = scene_api(self.view).export_widget()
-            export.save_png(widget, path) if kind == "png" else export.save_svg(widget, path)
+        if not path:
+            return
+        # a view may export itself better than a grab (the graph lab paints vectors, writes .dot)
+        own = getattr(self.view, f"export_{kind}", None)
+        if callable(own):
+            own(path)
+            return
+        widget = scene_api(self.view).export_widget()
+        export.save_png(widget, path) if kind == "png" else export.save_svg(widget, path)
 
     def copy_image(self) -> None:
-        if self.view is not None:
+        if self.view is None:
+            return
+        own = getattr(self.view, "copy_image", None)
+        if callable(own):
+            own()
+        else:
             export.copy_to_clipboard(scene_api(self.view).export_widget())
 
     # ---- settings ---------------------------------------------------------------------------
