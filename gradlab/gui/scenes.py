@@ -20,7 +20,7 @@ from gradlab.gui.plot_view import PlotView
 from gradlab.gui.table_view import TableView
 from gradlab.gui.theme import Theme
 from gradlab.gui.train_lab import TrainLab
-from gradlab.lessons import ConvScene, TableScene, TrainScene
+from gradlab.lessons import TableScene, TrainScene
 from gradlab.state.conv import ConvScrubber
 from gradlab.state.cursor import Cursor
 from gradlab.state.graph import GraphSession
@@ -86,7 +86,6 @@ VIEW_FACTORIES: dict[type[Any], ViewFactory] = {
     GraphSession: GraphLab,
     PlotState: PlotView,
     TableScene: TableView,
-    ConvScene: lambda scene, theme: ConvLab(ConvScrubber.from_scene(scene), theme),
     ConvScrubber: ConvLab,
     TrainScene: TrainLab,
 }

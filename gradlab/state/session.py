@@ -28,6 +28,7 @@ from gradlab.lessons import (
     discover,
     load_lesson,
 )
+from gradlab.state.conv import ConvScrubber
 from gradlab.state.graph import GraphSession
 from gradlab.state.plot import PlotState
 from gradlab.state.quiz import QuizState
@@ -44,7 +45,7 @@ SCENE_BUILDERS: dict[type[Any], Callable[[Any], object]] = {
     GraphScene: lambda scene: GraphSession(scene.expression, dict(scene.inputs), scene.cursor),
     PlotScene: PlotState,
     TableScene: _keep,
-    ConvScene: _keep,
+    ConvScene: ConvScrubber.from_scene,
     TrainScene: _keep,
 }
 """Scene model type -> the state object a view is built from; a new lab adds its entry here."""

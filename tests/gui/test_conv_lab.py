@@ -17,6 +17,7 @@ from gradlab.gui.theme import LIGHT, PROJECTOR, Theme
 from gradlab.lessons import ConvScene
 from gradlab.state.conv import ConvScrubber
 from gradlab.state.conv_settings import ConvSettings
+from gradlab.state.session import build_scene
 
 pytestmark = pytest.mark.gui
 
@@ -194,7 +195,8 @@ def test_presentation_and_themes(qtbot: QtBot, qt_warnings: list[str]) -> None:
 
 
 def test_the_scene_factory_builds_the_conv_lab(qtbot: QtBot) -> None:
-    view = make_view(ConvScene(input="slides-8x8", kernel="sobel-y", padding=1), LIGHT)
+    scene = ConvScene(input="slides-8x8", kernel="sobel-y", padding=1)
+    view = make_view(build_scene(scene), LIGHT)
     qtbot.addWidget(view)
     assert isinstance(view, ConvLab)
     cursor = scene_api(view).cursor
