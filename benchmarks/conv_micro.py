@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from gradlab.engine import Tensor
-from gradlab.nn import functional as F  # noqa: N812 (PyTorch's idiom)
+from gradlab.nn import functional as F
 
 LR = 0.05
 
@@ -88,7 +88,7 @@ def gradlab_steps(images: np.ndarray, labels: np.ndarray, points: np.ndarray, ta
 
 def torch_steps(images: np.ndarray, labels: np.ndarray, points: np.ndarray, target: np.ndarray):
     import torch
-    import torch.nn.functional as TF  # noqa: N812
+    import torch.nn.functional as TF
 
     rng = np.random.default_rng(0)
     cnn = [torch.tensor(p, requires_grad=True) for p in cnn_params(rng)]

@@ -22,7 +22,7 @@ import numpy as np
 from benchmarks.timing import describe, median_time
 from gradlab.data import load_mnist, playground
 from gradlab.engine.tensor import Tensor
-from gradlab.nn import functional as F  # noqa: N812 (PyTorch's convention)
+from gradlab.nn import functional as F
 from gradlab.nn.evaluate import evaluate
 from gradlab.nn.models import mlp, mnist_cnn
 from gradlab.nn.modules import Module

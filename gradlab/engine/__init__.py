@@ -2,6 +2,7 @@
 
 from gradlab.engine.autodiff import backward_steps, record, topological_order
 from gradlab.engine.ops import Op
+from gradlab.engine.tensor import Tensor
 from gradlab.engine.trace import (
     BackwardStep,
     EdgeGrad,
@@ -12,7 +13,6 @@ from gradlab.engine.trace import (
     Trace,
     node_names,
 )
-from gradlab.engine.tensor import Tensor
 from gradlab.engine.value import Value
 
 __all__ = [

@@ -15,7 +15,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from gradlab.engine.tensor import Tensor
-from gradlab.nn import functional as F  # noqa: N812 (PyTorch's convention)
+from gradlab.nn import functional as F
 from gradlab.nn.modules import Module
 
 Labels = NDArray[np.int64]

@@ -15,7 +15,7 @@ from gradlab.engine.trace import Array
 from gradlab.nn.windows import IntPair, Window2d, fold, fold_offsets, pad, patches, unpad
 
 
-def conv2d(  # noqa: PLR0917 (PyTorch's positional signature)
+def conv2d(
     input: Tensor,
     weight: Tensor,
     bias: Tensor | None = None,
@@ -122,7 +122,7 @@ def avg_pool2d(
     return Tensor.from_op(out, Op.AVG_POOL2D, (input,), (vjp,))
 
 
-def _conv_geometry(  # noqa: PLR0917
+def _conv_geometry(
     x: Array,
     w: Array,
     bias: Tensor | None,
@@ -156,7 +156,7 @@ def _conv_geometry(  # noqa: PLR0917
     return geometry
 
 
-def _pool_input(  # noqa: PLR0917 (PyTorch's positional signature)
+def _pool_input(
     input: Tensor,
     kernel_size: IntPair,
     stride: IntPair | None,

@@ -8,7 +8,7 @@ from gradlab.engine import Op, Tensor
 from gradlab.engine.trace import Array
 
 
-def batch_norm(  # noqa: PLR0917 (PyTorch's positional signature)
+def batch_norm(
     input: Tensor,
     running_mean: Tensor | Array | None,
     running_var: Tensor | Array | None,

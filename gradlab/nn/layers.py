@@ -13,7 +13,7 @@ import numpy as np
 from numpy.typing import DTypeLike
 
 from gradlab.engine.tensor import Tensor
-from gradlab.nn import functional as F  # noqa: N812 (PyTorch's convention)
+from gradlab.nn import functional as F
 from gradlab.nn.init import Rng, as_generator, kaiming_uniform, uniform
 from gradlab.nn.modules import Module
 from gradlab.nn.windows import IntPair, pair
@@ -60,7 +60,7 @@ class Conv2d(Module):
     weight: Tensor
     bias: Tensor | None
 
-    def __init__(  # noqa: PLR0917 (PyTorch's positional signature)
+    def __init__(
         self,
         in_channels: int,
         out_channels: int,

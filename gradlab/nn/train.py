@@ -94,7 +94,7 @@ def fit(
     return _run(model, x, np.asarray(y), goal, optimizer, epochs, steps, batch_size, seed, stats)
 
 
-def _run(  # noqa: PLR0917 (private: fit() has checked and named everything)
+def _run(
     model: Module,
     x: NDArray[Any],
     y: NDArray[np.integer],

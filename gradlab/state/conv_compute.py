@@ -15,7 +15,7 @@ from numpy.typing import NDArray
 
 from gradlab.engine import Tensor
 from gradlab.engine.trace import Array
-from gradlab.nn import functional as F  # noqa: N812 (PyTorch's convention)
+from gradlab.nn import functional as F
 from gradlab.nn.windows import Window2d, pad
 from gradlab.state.conv_records import Term, WindowRecord, window_at
 from gradlab.state.conv_settings import ConvSettings, expand_input, expand_weight

@@ -7,12 +7,12 @@ from collections.abc import Callable, Sequence
 import numpy as np
 import pytest
 import torch
-import torch.nn.functional as TF  # noqa: N812
+import torch.nn.functional as TF
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gradlab.engine import Op, Tensor
-from gradlab.nn import functional as F  # noqa: N812
+from gradlab.nn import functional as F
 from gradlab.nn.windows import Window2d, windows
 
 Fn = Callable[..., Tensor]

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from gradlab.cli import train as train_cli
 from gradlab.data import load_mnist, playground
 from gradlab.engine.tensor import Tensor
-from gradlab.nn import functional as F  # noqa: N812 (PyTorch's convention)
+from gradlab.nn import functional as F
 from gradlab.nn.evaluate import OBJECTIVES, confusion_matrix, evaluate, objective, predict
 from gradlab.nn.layers import Linear, ReLU, Tanh
 from gradlab.nn.models import mlp, mnist_cnn
