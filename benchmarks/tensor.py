@@ -24,6 +24,7 @@ from gradlab.data import load_mnist, playground
 from gradlab.engine.tensor import Tensor
 from gradlab.nn import functional as F
 from gradlab.nn.evaluate import evaluate
+from gradlab.nn.memory import keep_freed_memory
 from gradlab.nn.models import mlp, mnist_cnn
 from gradlab.nn.modules import Module
 from gradlab.nn.optim import SGD
@@ -185,6 +186,8 @@ def main() -> None:
             f"PyTorch {torch.__version__} on {torch.get_num_threads()} threads; "
             "ratio = gradlab time / torch time"
         )
+    # the allocator setting fit() applies; process-wide, so torch runs under it too
+    print(f"glibc keeps freed memory: {'yes' if keep_freed_memory() else 'no'}")
     data = load_mnist()
     rng = np.random.default_rng(0)
     index = rng.choice(len(data.x_train), 64, replace=False)

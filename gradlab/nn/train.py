@@ -18,6 +18,7 @@ from numpy.typing import NDArray
 
 from gradlab.engine.tensor import Tensor
 from gradlab.nn.evaluate import Objective, objective
+from gradlab.nn.memory import keep_freed_memory
 from gradlab.nn.modules import Module, Sequential
 from gradlab.nn.optim import Optimizer
 from gradlab.nn.stats import LayerStats, layer_stats
@@ -91,6 +92,7 @@ def fit(
         if limit is not None and limit < 0:
             raise ValueError(f"{name} must be at least 0, got {limit}")
     goal = objective(loss)
+    keep_freed_memory()
     return _run(model, x, np.asarray(y), goal, optimizer, epochs, steps, batch_size, seed, stats)
 
 
