@@ -144,16 +144,21 @@ class Window:
 def windows(h: int, w: int, geometry: Window2d) -> Iterator[Window]:
     """Every output cell of an h × w input, row-major, with the cells its window reads."""
     out_h, out_w = geometry.output_shape(h, w)
-    (kh, kw), (sh, sw) = geometry.kernel, geometry.stride
-    (ph, pw), (dh, dw) = geometry.padding, geometry.dilation
     for i in range(out_h):
         for j in range(out_w):
-            cells = []
-            for a in range(kh):
-                for b in range(kw):
-                    r, c = i * sh - ph + a * dh, j * sw - pw + b * dw
-                    cells.append(Cell(r, c, a, b, not (0 <= r < h and 0 <= c < w)))
-            yield Window(i, j, tuple(cells))
+            yield window(h, w, geometry, i, j)
+
+
+def window(h: int, w: int, geometry: Window2d, row: int, col: int) -> Window:
+    """The window of output cell (row, col) of an h × w input, its cells in kernel order."""
+    (kh, kw), (sh, sw) = geometry.kernel, geometry.stride
+    (ph, pw), (dh, dw) = geometry.padding, geometry.dilation
+    cells = []
+    for a in range(kh):
+        for b in range(kw):
+            r, c = row * sh - ph + a * dh, col * sw - pw + b * dw
+            cells.append(Cell(r, c, a, b, not (0 <= r < h and 0 <= c < w)))
+    return Window(row, col, tuple(cells))
 
 
 def pad(x: Array, geometry: Window2d, value: float = 0.0) -> Array:

@@ -16,8 +16,8 @@ from numpy.typing import NDArray
 from gradlab.engine import Tensor
 from gradlab.engine.trace import Array
 from gradlab.nn import functional as F
-from gradlab.nn.windows import Window2d, pad
-from gradlab.state.conv_records import Term, WindowRecord, window_at
+from gradlab.nn.windows import Window2d, pad, window
+from gradlab.state.conv_records import Term, WindowRecord
 from gradlab.state.conv_settings import ConvSettings, expand_input, expand_weight
 
 BoolArray = NDArray[np.bool_]
@@ -52,7 +52,7 @@ class ConvResult:
             raise IndexError(f"window {index} is outside 0..{self.length - 1}")
         channel, row, col = (int(v) for v in np.unravel_index(index, out.shape))
         h, w = self.x.shape[-2:]
-        window = window_at(h, w, geometry, row, col)
+        under = window(h, w, geometry, row, col)
         ph, pw = geometry.padding
         xp = pad(self.x[0], geometry)
         s = self.settings
@@ -60,7 +60,7 @@ class ConvResult:
         if s.pooling:
             terms = tuple(
                 Term(channel, cell, float(xp[channel, cell.row + ph, cell.col + pw]), None)
-                for cell in window.cells
+                for cell in under.cells
             )
             # the first maximum, as F.max_pool2d routes the gradient to it
             winner = int(np.argmax([t.x for t in terms])) if s.mode == "pool-max" else None
@@ -73,7 +73,7 @@ class ConvResult:
                 float(self.weight[channel, c, cell.kernel_row, cell.kernel_col]),
             )
             for c in range(self.x.shape[1])
-            for cell in window.cells
+            for cell in under.cells
         )
         upstream = None if self.upstream is None else float(self.upstream[channel, row, col])
         return WindowRecord(index, channel, row, col, terms, value, s.bias, None, upstream)

@@ -1,9 +1,8 @@
 """One window position of the conv lab as a record: the cells it reads, products, sum, readout.
 
-`window_at` is the geometry of `gradlab.nn.windows.windows` for a single output cell, so the lab
-can jump to any position without generating every window first (a 28×28 input with a 5×5 kernel
-has 576 windows of 25 cells: about 40 ms to list, far too slow to redo on every control change).
-Tests check it against `windows()` cell by cell.
+The cells come from `gradlab.nn.windows.window`, one output cell at a time, so the lab can jump to
+any position without listing every window first (a 28×28 input with a 5×5 kernel has 576 windows
+of 25 cells: about 40 ms to list, too slow to redo on every control change).
 """
 
 from __future__ import annotations
@@ -11,19 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from gradlab.engine.numbers import format_number
-from gradlab.nn.windows import Cell, Window, Window2d
-
-
-def window_at(h: int, w: int, geometry: Window2d, row: int, col: int) -> Window:
-    """The window of output cell (row, col) of an h × w input, cells in kernel order."""
-    (kh, kw), (sh, sw) = geometry.kernel, geometry.stride
-    (ph, pw), (dh, dw) = geometry.padding, geometry.dilation
-    cells = []
-    for a in range(kh):
-        for b in range(kw):
-            r, c = row * sh - ph + a * dh, col * sw - pw + b * dw
-            cells.append(Cell(r, c, a, b, not (0 <= r < h and 0 <= c < w)))
-    return Window(row, col, tuple(cells))
+from gradlab.nn.windows import Cell
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,8 @@ from hypothesis import strategies as st
 
 from gradlab.engine.numbers import format_number
 from gradlab.lessons import ConvScene
-from gradlab.nn.windows import Window2d, windows
+from gradlab.nn.windows import Window2d, window, windows
 from gradlab.state.conv import ConvScrubber
-from gradlab.state.conv_records import window_at
 from gradlab.state.conv_settings import ConvSettings, as_grid, parse_grid
 
 geometries = st.fixed_dictionaries(
@@ -115,14 +114,15 @@ def test_partial_grads_add_one_window_at_a_time(g: dict[str, int]) -> None:
 
 @settings(max_examples=60, deadline=None)
 @given(geometries)
-def test_window_at_matches_windows(g: dict[str, int]) -> None:
+def test_single_window_matches_the_listing(g: dict[str, int]) -> None:
     geometry = Window2d.of((g["k"], g["kw"]), g["stride"], g["padding"], g["dilation"])
     try:
         listed = list(windows(g["h"], g["w"], geometry))
     except ValueError:
         return
-    for window in listed:
-        assert window_at(g["h"], g["w"], geometry, window.row, window.col) == window
+    for listed_window in listed:
+        row, col = listed_window.row, listed_window.col
+        assert window(g["h"], g["w"], geometry, row, col) == listed_window
 
 
 @settings(max_examples=40, deadline=None)
