@@ -1,4 +1,5 @@
-"""Named grids a lesson can use instead of typing numbers: conv inputs and kernels.
+"""Named grids a lesson can use instead of typing numbers (conv inputs and kernels), and the
+networks a lesson lists layer by layer, built with gradlab.nn for their summary table.
 
 A lesson writes ``input = "slides-8x8"`` or ``kernel = "sobel-x"``; inline grids work too. The
 slides' worked examples come from `gradlab.data.images`, so a lesson shows exactly their numbers.
@@ -6,7 +7,15 @@ slides' worked examples come from `gradlab.data.images`, so a lesson shows exact
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Protocol
+
+import numpy as np
+
 from gradlab.data import images
+from gradlab.nn.layers import AvgPool2d, Conv2d, Flatten, Linear, MaxPool2d, ReLU, Sigmoid, Tanh
+from gradlab.nn.modules import Module, Sequential
+from gradlab.nn.summary import layer_rows
 
 Grid = list[list[float]]
 
@@ -27,3 +36,69 @@ KERNELS: dict[str, Grid] = {
     "box-blur": [[1 / 9] * 3 for _ in range(3)],
     "sharpen": [[0, -1, 0], [-1, 5, -1], [0, -1, 0]],
 }
+
+
+class LayerLike(Protocol):
+    """The fields of `gradlab.lessons.schema.Layer` a model is built from."""
+
+    @property
+    def type(self) -> str: ...
+    @property
+    def in_(self) -> int | None: ...
+    @property
+    def out(self) -> int | None: ...
+    @property
+    def kernel_size(self) -> int | None: ...
+    @property
+    def stride(self) -> int | None: ...
+    @property
+    def padding(self) -> int | None: ...
+
+
+_ACTIVATIONS: dict[str, type[Module]] = {
+    "flatten": Flatten,
+    "relu": ReLU,
+    "tanh": Tanh,
+    "sigmoid": Sigmoid,
+}
+
+
+def build_model(layers: Sequence[LayerLike]) -> Sequential:
+    """The network a lesson lists layer by layer (weights seeded; only shapes and counts matter)."""
+    rng = np.random.default_rng(0)
+    modules: list[Module] = []
+    for layer in layers:
+        k, padding = layer.kernel_size or 1, layer.padding or 0
+        if layer.type == "linear" and layer.in_ and layer.out:
+            modules.append(Linear(layer.in_, layer.out, rng=rng))
+        elif layer.type == "conv2d" and layer.in_ and layer.out:
+            modules.append(Conv2d(layer.in_, layer.out, k, layer.stride or 1, padding, rng=rng))
+        elif layer.type == "max_pool2d":
+            modules.append(MaxPool2d(k, layer.stride, padding))
+        elif layer.type == "avg_pool2d":
+            modules.append(AvgPool2d(k, layer.stride, padding))
+        else:
+            modules.append(_ACTIVATIONS[layer.type]())
+    return Sequential(*modules)
+
+
+def model_table(
+    layers: Sequence[LayerLike], input_shape: tuple[int, ...]
+) -> tuple[list[str], list[list[str | int]]]:
+    """Columns and rows of `gradlab.nn.summary` for a listed network: shapes and parameters.
+
+    Raises ValueError in plain words when the layers do not fit the input or each other.
+    """
+    model = build_model(layers)
+    try:
+        summary = layer_rows(model, input_shape)
+    except (ValueError, IndexError) as err:
+        raise ValueError(
+            f"model: the layers do not fit an input of shape {input_shape}: {err}"
+        ) from None
+    rows: list[list[str | int]] = [
+        [f"{int(row.name) + 1}. {row.kind}", " × ".join(map(str, row.output_shape)), row.params]
+        for row in summary
+    ]
+    rows.append(["total", "", model.num_parameters()])
+    return ["layer", "output shape", "parameters"], rows

@@ -189,15 +189,39 @@ def plot_expression(function: str) -> str:
     return f"{name}(x)" if name.isidentifier() and name != "x" else name
 
 
-class TableScene(Model):
-    """A plain table of numbers or words."""
+class ModelSummary(Model):
+    """A network listed layer by layer; its table of output shapes and parameters is computed."""
 
-    columns: list[str] = Field(min_length=1, max_length=20)
-    rows: list[list[Cell]] = Field(max_length=200)
+    layers: list[Layer] = Field(min_length=1, max_length=64)
+    input_shape: list[Annotated[int, Field(ge=1, le=4096)]] = Field(
+        min_length=1, max_length=3, description="One example's shape, e.g. [1, 32, 32]."
+    )
+
+
+class TableScene(Model):
+    """A plain table of numbers or words, or the layer-by-layer summary of a `model`."""
+
+    columns: list[str] = Field(default=[], max_length=20)
+    rows: list[list[Cell]] = Field(default=[], max_length=200)
     caption: str = ""
+    model: ModelSummary | None = Field(
+        default=None,
+        description="Instead of columns and rows: a network whose output shapes and parameter "
+        "counts gradlab.nn computes.",
+    )
 
     @model_validator(mode="after")
     def _row_lengths(self) -> Self:
+        if self.model is not None:
+            if self.columns or self.rows:
+                raise ValueError("give either 'model' or 'columns' and 'rows', not both")
+            shape = tuple(self.model.input_shape)
+            columns, rows = presets.model_table(self.model.layers, shape)
+            # computed once while validating; the model is frozen from then on
+            object.__setattr__(self, "columns", columns)
+            object.__setattr__(self, "rows", rows)
+        if not self.columns:
+            raise ValueError("columns: a table needs at least one column")
         for index, row in enumerate(self.rows):
             if len(row) != len(self.columns):
                 count = len(self.columns)
