@@ -32,7 +32,7 @@ from gradlab.lessons import (
 )
 from gradlab.lessons.graphs import build_trace
 from gradlab.lessons.schema import Layer
-from gradlab.nn import functional as F  # noqa: N812
+from gradlab.nn import functional as F
 from gradlab.nn.evaluate import evaluate, objective
 from gradlab.nn.layers import AvgPool2d, Conv2d, Flatten, Linear, MaxPool2d, ReLU, Sigmoid, Tanh
 from gradlab.nn.models import lenet5, linear_classifier, mlp
@@ -557,3 +557,21 @@ def test_the_cnn_beats_the_linear_classifier_on_mnist() -> None:
     assert linear[2] > 0.8
     assert cnn[2] > linear[2] + 0.03
     assert lenet[2] > 0.88
+
+
+def summary_tables(slug: str) -> list[TableScene]:
+    return [s.table for s in lesson(slug).steps if s.table is not None and s.table.model]
+
+
+def test_summary_tables_match_the_model_zoo() -> None:
+    (lenet_table,) = summary_tables("architectures")
+    zoo = layer_rows(lenet5(), (1, 32, 32))
+    assert [row[2] for row in lenet_table.rows[:-1]] == [row.params for row in zoo]
+    assert lenet_table.rows[-1] == ["total", "", 61706]
+    shapes = [row[1] for row in lenet_table.rows]
+    for shape in ("6 × 28 × 28", "6 × 14 × 14", "16 × 10 × 10", "16 × 5 × 5", "120 × 1 × 1"):
+        assert shape in shapes
+    (cnn_table,) = summary_tables("mnist-cnn")
+    assert cnn_table.rows[-1] == ["total", "", 9098]
+    (mlp_table,) = summary_tables("counting-parameters")
+    assert [row[2] for row in mlp_table.rows] == [275, 0, 650, 0, 26, 951]
