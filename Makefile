@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 
-.PHONY: run test lint bench screenshots clean
+.PHONY: run test bench screenshots clean
 
 run: $(VENV)/.installed-run
 	$(BIN)/gradlab
@@ -32,6 +32,9 @@ $(VENV)/.installed-run: pyproject.toml | $(VENV)/bin/python
 $(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
 	$(PIP) -e '.[gui,test,oracle]'
 	touch $@ $(VENV)/.installed-run
+
+screenshots: $(VENV)/.installed-run  # needs xvfb-run (Debian: xvfb xauth)
+	xvfb-run -a -s "-screen 0 1920x1080x24" $(BIN)/python tools/screenshots.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -6,7 +6,7 @@ The window's previous theme and window state come back on leaving.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import QByteArray, QEvent, QObject, Qt, QTimer
 from PySide6.QtWidgets import QMainWindow, QWidget
 
 from gradlab.gui.theme import PROJECTOR, Theme
@@ -48,16 +48,25 @@ class Presentation:
         self.active = False
         self._theme_before: Theme | None = None
         self._maximized_before = False
+        self._geometry_before = QByteArray()
 
     def enter(self, current_theme: Theme) -> Theme:
         """Go full screen; returns the theme to apply (the projector theme)."""
         self.active = True
         self._theme_before = current_theme
         self._maximized_before = self.window.isMaximized()
+        self._geometry_before = self.window.saveGeometry()
         for widget in self.chrome:
             widget.hide()
         self.window.showFullScreen()
+        # without a window manager (a bare X server, some kiosks) full screen is only a hint
+        QTimer.singleShot(0, self._cover_screen)
         return PROJECTOR
+
+    def _cover_screen(self) -> None:
+        screen = self.window.screen()
+        if self.active and screen is not None and self.window.geometry() != screen.geometry():
+            self.window.setGeometry(screen.geometry())
 
     def leave(self) -> Theme | None:
         """Back to the window as it was; returns the theme to restore."""
@@ -69,6 +78,7 @@ class Presentation:
             self.window.showMaximized()
         else:
             self.window.showNormal()
+            self.window.restoreGeometry(self._geometry_before)
         return self._theme_before
 
     def blank(self, on: bool) -> None:
