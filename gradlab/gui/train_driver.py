@@ -13,7 +13,7 @@ from PySide6.QtCore import QObject, QTimer, Signal
 
 from gradlab.state.training import TrainingRun
 
-BUDGET_SECONDS = 0.008
+BUDGET_SECONDS = 0.006
 
 
 class TrainDriver(QObject):
