@@ -84,7 +84,7 @@ def build_model(layers: Sequence[LayerLike]) -> Sequential:
 
 def model_table(
     layers: Sequence[LayerLike], input_shape: tuple[int, ...]
-) -> tuple[list[str], list[list[str | int]]]:
+) -> tuple[list[str], list[list[str]]]:
     """Columns and rows of `gradlab.nn.summary` for a listed network: shapes and parameters.
 
     Raises ValueError in plain words when the layers do not fit the input or each other.
@@ -96,9 +96,14 @@ def model_table(
         raise ValueError(
             f"model: the layers do not fit an input of shape {input_shape}: {err}"
         ) from None
-    rows: list[list[str | int]] = [
-        [f"{int(row.name) + 1}. {row.kind}", " × ".join(map(str, row.output_shape)), row.params]
+    # counts as text with thousands separators, as summary() prints them ("61,706")
+    rows: list[list[str]] = [
+        [
+            f"{int(row.name) + 1}. {row.kind}",
+            " × ".join(map(str, row.output_shape)),
+            f"{row.params:,}",
+        ]
         for row in summary
     ]
-    rows.append(["total", "", model.num_parameters()])
+    rows.append(["total", "", f"{model.num_parameters():,}"])
     return ["layer", "output shape", "parameters"], rows

@@ -566,12 +566,19 @@ def summary_tables(slug: str) -> list[TableScene]:
 def test_summary_tables_match_the_model_zoo() -> None:
     (lenet_table,) = summary_tables("architectures")
     zoo = layer_rows(lenet5(), (1, 32, 32))
-    assert [row[2] for row in lenet_table.rows[:-1]] == [row.params for row in zoo]
-    assert lenet_table.rows[-1] == ["total", "", 61706]
+    assert [row[2] for row in lenet_table.rows[:-1]] == [f"{row.params:,}" for row in zoo]
+    assert lenet_table.rows[-1] == ["total", "", "61,706"]
+    assert [row[2] for row in lenet_table.rows if row[2] != "0"][:5] == [
+        "156",
+        "2,416",
+        "48,120",
+        "10,164",
+        "850",
+    ]
     shapes = [row[1] for row in lenet_table.rows]
     for shape in ("6 × 28 × 28", "6 × 14 × 14", "16 × 10 × 10", "16 × 5 × 5", "120 × 1 × 1"):
         assert shape in shapes
     (cnn_table,) = summary_tables("mnist-cnn")
-    assert cnn_table.rows[-1] == ["total", "", 9098]
+    assert cnn_table.rows[-1] == ["total", "", "9,098"]
     (mlp_table,) = summary_tables("counting-parameters")
-    assert [row[2] for row in mlp_table.rows] == [275, 0, 650, 0, 26, 951]
+    assert [row[2] for row in mlp_table.rows] == ["275", "0", "650", "0", "26", "951"]
