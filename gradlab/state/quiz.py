@@ -8,6 +8,7 @@ carry a wrong answer.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 
 from psygnal import Signal
@@ -50,13 +51,13 @@ class QuizState:
         else:
             self.attempts += 1
             correct = abs(given - self.answer) <= self.quiz.tolerance
-            shown = format_number(self.answer)
+            shown = show_number(self.answer)
             if correct:
                 feedback = Feedback(True, f"Correct: {shown}.", given)
             else:
                 direction = "too high" if given > self.answer else "too low"
                 feedback = Feedback(
-                    False, f"Not quite: {format_number(given)} is {direction}.", given
+                    False, f"Not quite: {show_number(given)} is {direction}.", given
                 )
         self.answered.emit(feedback)
         return feedback
@@ -66,7 +67,15 @@ class QuizState:
         if not self.is_revealed:
             self.is_revealed = True
             self.revealed.emit()
-        return format_number(self.answer)
+        return show_number(self.answer)
+
+
+def show_number(x: float) -> str:
+    """A whole number in full with thousands separators (a parameter count reads "61,706", not
+    "6.171e4"); anything else as `format_number` writes it."""
+    if x.is_integer() and 1e4 <= abs(x) < 1e15:
+        return f"{int(x):,}"
+    return format_number(x)
 
 
 def compute_answer(quiz: Quiz, step: Step) -> float:
@@ -96,9 +105,14 @@ def default_prompt(quiz: Quiz) -> str:
     return f"What is the gradient of the output with respect to {quiz.node}?"
 
 
+_THOUSANDS = re.compile(r"^-?[1-9]\d{0,2}(,\d{3})+$")
+
+
 def read_number(text: str) -> float | None:
-    """A typed number: "-4", "−4" (a typographic minus), "0,25" or "1/4"; None if not a number."""
-    cleaned = text.strip().replace("−", "-").replace(",", ".").replace(" ", "")
+    """A typed number: "-4", "−4" (a typographic minus), "0,25" or "1/4", and "61,706" (commas
+    between groups of three digits separate thousands); None if not a number."""
+    cleaned = text.strip().replace("−", "-").replace(" ", "")
+    cleaned = cleaned.replace(",", "" if _THOUSANDS.match(cleaned) else ".")
     try:
         if cleaned.count("/") == 1:
             top, bottom = cleaned.split("/")

@@ -41,7 +41,7 @@ from gradlab.nn.optim import SGD, Adam, Optimizer
 from gradlab.nn.summary import layer_rows
 from gradlab.nn.train import fit
 from gradlab.nn.windows import output_size
-from gradlab.state.quiz import compute_answer
+from gradlab.state.quiz import QuizState, compute_answer, read_number, show_number
 from gradlab.state.session import Session
 
 FILES = discover(lessons_folder())
@@ -582,3 +582,23 @@ def test_summary_tables_match_the_model_zoo() -> None:
     assert cnn_table.rows[-1] == ["total", "", "9,098"]
     (mlp_table,) = summary_tables("counting-parameters")
     assert [row[2] for row in mlp_table.rows] == ["275", "0", "650", "0", "26", "951"]
+
+
+def test_parameter_quizzes_read_and_show_thousands() -> None:
+    step = next(s for s in lesson("counting-parameters").steps if s.quiz is not None)
+    assert step.quiz is not None
+    quiz = QuizState(step.quiz, step)
+    assert quiz.check("951").correct
+    last = lesson("counting-parameters").steps[-1]
+    assert last.quiz is not None
+    quiz = QuizState(last.quiz, last)
+    feedback = quiz.check("7,850")
+    assert feedback.correct
+    assert feedback.message == "Correct: 7850."
+    assert not quiz.check("7,85").correct  # a decimal comma, not a thousands separator
+    (c3,) = (s for s in lesson("architectures").steps[-1:] if s.quiz is not None)
+    assert c3.quiz is not None
+    assert QuizState(c3.quiz, c3).reveal() == "2416"
+    assert show_number(61706.0) == "61,706"
+    assert read_number("61,706") == 61706
+    assert read_number("0,25") == 0.25
