@@ -229,6 +229,9 @@ def _message(detail: ErrorDetails, loc: list[int | str]) -> tuple[str, list[int 
         return f"the required key '{loc[-1]}' is missing", []
     if kind == "extra_forbidden":
         key = str(loc[-1])
+        homes = [table for table, model in _TABLES.items() if key in _model_keys(model)]
+        if homes:
+            return f"'{key}' does not belong here: it is a key of {' and '.join(homes)}", []
         close = difflib.get_close_matches(key, _ALL_KEYS, n=1)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
         return f"'{key}' is not a key a lesson knows{hint}", []
@@ -262,21 +265,17 @@ def _model_keys(model: type[BaseModel]) -> set[str]:
     return {info.alias or name for name, info in model.model_fields.items()}
 
 
-_ALL_KEYS = sorted(
-    set().union(
-        *(
-            _model_keys(model)
-            for model in (
-                schema.Lesson,
-                schema.Step,
-                schema.GraphScene,
-                schema.ConvScene,
-                schema.TrainScene,
-                schema.Layer,
-                schema.PlotScene,
-                schema.TableScene,
-                schema.Quiz,
-            )
-        )
-    )
-)
+_TABLES: dict[str, type[BaseModel]] = {
+    "the top level": schema.Lesson,
+    "[[steps]]": schema.Step,
+    "[steps.graph]": schema.GraphScene,
+    "[steps.conv]": schema.ConvScene,
+    "[steps.train]": schema.TrainScene,
+    "a train layer": schema.Layer,
+    "[steps.plot]": schema.PlotScene,
+    "[steps.table]": schema.TableScene,
+    "[steps.table.model]": schema.ModelSummary,
+    "[steps.quiz]": schema.Quiz,
+}
+"""Where each key of the format belongs, so a key in the wrong table can be sent home."""
+_ALL_KEYS = sorted(set().union(*(_model_keys(model) for model in _TABLES.values())))

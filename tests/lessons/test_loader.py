@@ -187,3 +187,17 @@ def test_json_schema_is_up_to_date() -> None:
     assert SCHEMA_PATH.read_text(encoding="utf-8") == json_schema(), (
         "resources/lesson.schema.json is stale: run python -m gradlab.lessons.schema"
     )
+
+
+def test_a_known_key_in_the_wrong_table_is_sent_home(tmp_path: Path) -> None:
+    lesson = tmp_path / "01-misplaced.toml"
+    lesson.write_text(
+        'id = "x"\ntitle = "t"\nsummary = "s"\nlevel = "beginner"\ngoals = ["g"]\n'
+        '[[steps]]\ntext = "hi"\n[steps.graph]\nexpression = "f = x * 2"\n'
+        'inputs = { x = 1 }\npanels = ["text"]\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(LessonError) as caught:
+        load_lesson(lesson)
+    assert caught.value.line == 11
+    assert "'panels' does not belong here: it is a key of [[steps]]" in str(caught.value)
