@@ -72,7 +72,9 @@ class TrainingRun:
     @classmethod
     def from_scene(cls, scene: TrainScene) -> TrainingRun:
         """The run a lesson's train scene describes (model: preset slug or a list of layers)."""
-        base = TrainSettings(dataset=scene.dataset, architecture="mlp")
+        base = TrainSettings(
+            dataset=scene.dataset, architecture="mlp", noise=scene.noise, points=scene.points
+        )
         if isinstance(scene.model, str):
             hidden = hidden_from_slug(scene.model)
             base = replace(

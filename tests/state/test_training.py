@@ -224,10 +224,20 @@ def test_history_csv_round_trips() -> None:
 
 def test_from_scene_reads_presets_and_layer_lists() -> None:
     run = TrainingRun.from_scene(
-        TrainScene(dataset="xor", model="mlp-5-3", steps=4, optimizer="adam", lr=0.01)
+        TrainScene(
+            dataset="xor",
+            model="mlp-5-3",
+            steps=4,
+            optimizer="adam",
+            lr=0.01,
+            noise=0.2,
+            points=80,
+        )
     )
     assert run.settings.hidden == (5, 3)
     assert run.settings.steps == 4
+    assert run.settings.noise == 0.2
+    assert len(run.data.x_train) + len(run.data.x_test) == 80
     listed = TrainScene.model_validate(
         {
             "dataset": "circle",
