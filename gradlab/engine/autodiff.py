@@ -2,9 +2,10 @@
 
 The loop never computes a derivative itself. Each node stored its local derivatives when it was
 created (numbers for `Value`, a vector-Jacobian product for `Tensor`); the loop walks the graph in
-reverse topological order, asks each node for upstream × local per parent edge, adds that to the
-parent's grad, and yields a `BackwardStep` saying exactly what happened. `backward()` drains these
-steps; the app replays them. So the teaching view cannot drift from the real algorithm.
+reverse topological order and has each node send its grad to its parents (`send_edges` is that
+rule: each parent's grad += upstream × local, recorded per edge; `Value` inlines the same lines for
+speed), then yields a `BackwardStep` saying exactly what happened. `backward()` drains these steps;
+the app replays them. So the teaching view cannot drift from the real algorithm.
 
 Grad semantics: a backward pass first clears the grads of intermediate nodes (they belong to one
 pass), while leaves keep accumulating across passes, as in PyTorch; call `zero_grad()` between
@@ -13,7 +14,7 @@ optimisation steps.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from functools import partial
 from typing import Any, Protocol, Self, TypeVar
 
@@ -54,6 +55,18 @@ class GraphNode(Protocol[G]):
 
     def _current_grad(self) -> G: ...
 
+    def _send(self, index: Mapping[Any, int]) -> tuple[EdgeGrad[G], ...]:
+        """Send this node's grad to its parents: add upstream × local to each parent's grad that
+        needs one, and return a record per edge (ids from `index`). `send_edges` is the rule."""
+        ...
+
+
+class EdgeNode(Protocol[G]):
+    """A node that gives its contributions edge by edge, for `send_edges` (`Tensor`)."""
+
+    @property
+    def parents(self) -> tuple[EdgeNode[G], ...]: ...
+
     def _edge_grads(self) -> Sequence[tuple[float | None, G | None]]:
         """Per parent: (local derivative, upstream × local); None for a parent needing no grad."""
         ...
@@ -61,6 +74,16 @@ class GraphNode(Protocol[G]):
     def _accumulate(self, contribution: G) -> G:
         """Add `contribution` to this node's grad and return the new grad."""
         ...
+
+
+def send_edges(node: EdgeNode[G], index: Mapping[Any, int]) -> tuple[EdgeGrad[G], ...]:
+    """The backprop rule for one node: each parent's grad += upstream × local, recorded."""
+    edges = []
+    for parent, (local, contribution) in zip(node.parents, node._edge_grads(), strict=True):
+        if contribution is not None:
+            parent_grad = parent._accumulate(contribution)
+            edges.append(new_edge((index[parent], local, contribution, parent_grad)))
+    return tuple(edges)
 
 
 N = TypeVar("N", bound=GraphNode[Any])
@@ -73,18 +96,19 @@ def topological_order(root: N) -> list[N]:
     and a 10,000-deep chain needs no recursion.
     """
     order: list[N] = []
-    visited: set[N] = set()
-    stack: list[tuple[N, bool]] = [(root, False)]
+    visited: set[N] = {root}
+    # each stack entry is a node and an iterator over the parents it has yet to visit
+    stack: list[tuple[N, Iterator[N]]] = [(root, iter(root.parents))]
     while stack:
-        node, parents_done = stack.pop()
-        if parents_done:
+        node, parents = stack[-1]
+        for parent in parents:
+            if parent not in visited:
+                visited.add(parent)
+                stack.append((parent, iter(parent.parents)))
+                break
+        else:
+            stack.pop()
             order.append(node)
-            continue
-        if node in visited:
-            continue
-        visited.add(node)
-        stack.append((node, True))
-        stack.extend((p, False) for p in reversed(node.parents) if p not in visited)
     return order
 
 
@@ -105,17 +129,13 @@ def backward_steps(
     for node in reversed(order):
         if not node.requires_grad:
             continue
-        edges = []
-        for parent, (local, contribution) in zip(node.parents, node._edge_grads(), strict=True):
-            if contribution is not None:
-                parent_grad = parent._accumulate(contribution)
-                edges.append(_edge((index[parent], local, contribution, parent_grad)))
-        yield _step((index[node], node._current_grad(), tuple(edges)))
+        edges = node._send(index)
+        yield _step((index[node], node._current_grad(), edges))
 
 
 # Records are built by tuple.__new__ directly: NamedTuple's generated __new__ is a Python call,
 # and the backward loop makes one record per edge of graphs with 10⁵ nodes.
-_edge = partial(tuple.__new__, EdgeGrad)
+new_edge = partial(tuple.__new__, EdgeGrad)
 _step = partial(tuple.__new__, BackwardStep)
 
 

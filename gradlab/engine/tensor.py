@@ -16,16 +16,16 @@ from __future__ import annotations
 
 import builtins
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any, TypeAlias
 
 import numpy as np
 from numpy.typing import ArrayLike, DTypeLike
 
 from gradlab.engine import tensor_math, tensor_shape
-from gradlab.engine.autodiff import backward_steps
+from gradlab.engine.autodiff import backward_steps, send_edges
 from gradlab.engine.ops import Op
-from gradlab.engine.trace import Array
+from gradlab.engine.trace import Array, EdgeGrad
 
 VJP = Callable[[Array], Any]
 """upstream grad -> this parent's contribution (an array, or a NumPy scalar for 0-d results)."""
@@ -275,6 +275,9 @@ class Tensor:
             contribution.setflags(write=False)
             edges.append((None, contribution))
         return edges
+
+    def _send(self, index: Mapping[Any, int]) -> tuple[EdgeGrad[Array], ...]:
+        return send_edges(self, index)
 
     def _accumulate(self, contribution: Array) -> Array:
         if self.grad is None:
