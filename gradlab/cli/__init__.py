@@ -6,6 +6,12 @@ each, registered below. Bad input gives a one-line error and exit status 2, neve
 
 from __future__ import annotations
 
+import os
+
+# Before NumPy loads: the app trains on the GUI's own thread, and a multi-threaded BLAS then
+# fights it for the cores (measured: a small matmul 75x slower, repaints starved). One thread.
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
 import argparse
 from collections.abc import Sequence
 
