@@ -20,11 +20,12 @@ from gradlab.gui.plot_view import PlotView
 from gradlab.gui.table_view import TableView
 from gradlab.gui.theme import Theme
 from gradlab.gui.train_lab import TrainLab
-from gradlab.lessons import TableScene, TrainScene
+from gradlab.lessons import TableScene
 from gradlab.state.conv import ConvScrubber
 from gradlab.state.cursor import Cursor
 from gradlab.state.graph import GraphSession
 from gradlab.state.plot import PlotState
+from gradlab.state.training import TrainingRun
 
 
 class SceneView(Protocol):
@@ -87,7 +88,7 @@ VIEW_FACTORIES: dict[type[Any], ViewFactory] = {
     PlotState: PlotView,
     TableScene: TableView,
     ConvScrubber: ConvLab,
-    TrainScene: TrainLab,
+    TrainingRun: TrainLab,
 }
 """State type -> view; the conv and training labs replace their placeholder entries."""
 

@@ -32,6 +32,7 @@ from gradlab.state.conv import ConvScrubber
 from gradlab.state.graph import GraphSession
 from gradlab.state.plot import PlotState
 from gradlab.state.quiz import QuizState
+from gradlab.state.training import TrainingRun
 
 Stamp = tuple[int, int] | None
 
@@ -46,7 +47,7 @@ SCENE_BUILDERS: dict[type[Any], Callable[[Any], object]] = {
     PlotScene: PlotState,
     TableScene: _keep,
     ConvScene: ConvScrubber.from_scene,
-    TrainScene: _keep,
+    TrainScene: TrainingRun.from_scene,
 }
 """Scene model type -> the state object a view is built from; a new lab adds its entry here."""
 

@@ -199,8 +199,9 @@ def test_digits_show_filters_confusion_and_mistakes(qtbot: QtBot) -> None:
 
 def test_a_lesson_scene_opens_the_lab(qtbot: QtBot) -> None:
     from gradlab.gui.scenes import make_view, scene_api
+    from gradlab.state.session import build_scene
 
-    view = make_view(TrainScene(dataset="moons", model="mlp-4", steps=3), LIGHT)
+    view = make_view(build_scene(TrainScene(dataset="moons", model="mlp-4", steps=3)), LIGHT)
     qtbot.addWidget(view)
     assert isinstance(view, TrainLab)
     assert scene_api(view).cursor is view.run.snapshots

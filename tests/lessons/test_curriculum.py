@@ -594,7 +594,7 @@ def test_parameter_quizzes_read_and_show_thousands() -> None:
     quiz = QuizState(last.quiz, last)
     feedback = quiz.check("7,850")
     assert feedback.correct
-    assert feedback.message == "Correct: 7850."
+    assert feedback.message == "Correct: 7,850."
     assert not quiz.check("7,85").correct  # a decimal comma, not a thousands separator
     (c3,) = (s for s in lesson("architectures").steps[-1:] if s.quiz is not None)
     assert c3.quiz is not None
