@@ -598,7 +598,7 @@ def test_parameter_quizzes_read_and_show_thousands() -> None:
     assert not quiz.check("7,85").correct  # a decimal comma, not a thousands separator
     (c3,) = (s for s in lesson("architectures").steps[-1:] if s.quiz is not None)
     assert c3.quiz is not None
-    assert QuizState(c3.quiz, c3).reveal() == "2416"
+    assert QuizState(c3.quiz, c3).reveal() == "2,416"
     assert show_number(61706.0) == "61,706"
     assert read_number("61,706") == 61706
     assert read_number("0,25") == 0.25
