@@ -13,6 +13,7 @@ from PySide6.QtCore import QPointF, Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from gradlab.data import Dataset
+from gradlab.gui.heatmap import Heatmap
 from gradlab.gui.theme import Theme
 from gradlab.gui.train_plots import BASE_POINT_SIZE, make_plot, style_plot
 from gradlab.state.training_views import Frame
@@ -41,13 +42,13 @@ def diverging(theme: Theme) -> pg.ColorMap:
     return pg.ColorMap([0.0, 0.5, 1.0], [theme.grad, theme.panel, theme.value])
 
 
-def _image_plot(title: str, *, square: bool = True) -> tuple[pg.PlotWidget, pg.ImageItem]:
+def _image_plot(title: str, *, square: bool = True) -> tuple[pg.PlotWidget, Heatmap]:
     plot = make_plot(title)
     plot.getPlotItem().invertY(True)
     plot.getPlotItem().hideAxis("left")
     plot.getPlotItem().hideAxis("bottom")
     plot.getPlotItem().setAspectLocked(square)
-    image = pg.ImageItem()
+    image = Heatmap()
     plot.addItem(image)
     return plot, image
 
@@ -61,7 +62,7 @@ class BoundaryPanel(QWidget):
         self.data = data
         # not aspect-locked: a locked view in a narrow cell would crop the plane
         self.plot = make_plot("decision boundary")
-        self.image = pg.ImageItem()
+        self.image = Heatmap()
         self.image.setOpacity(0.7)  # the points must stand out from the regions they lie in
         self.plot.addItem(self.image)
         self.train_points = pg.ScatterPlotItem(pxMode=True)
@@ -107,7 +108,7 @@ class MosaicPanel(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         self.plots: list[pg.PlotWidget] = []
-        self.images: list[pg.ImageItem] = []
+        self.images: list[Heatmap] = []
         self._geometry: list[tuple[int, int, int, int]] = []
         for i, title in enumerate(titles):
             plot, image = _image_plot(title)

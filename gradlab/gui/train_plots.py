@@ -12,6 +12,7 @@ import pyqtgraph as pg
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from gradlab.gui.heatmap import Heatmap
 from gradlab.gui.theme import ColorField, Theme
 from gradlab.state.training import TrainingRun
 from gradlab.state.training_history import Series, Strip
@@ -151,8 +152,8 @@ class DistributionsPanel(QWidget):
         self.layer.setToolTip("The layer whose distributions are shown")
         self.activation_plot = make_plot("activations")
         self.grad_plot = make_plot("gradients: log10 |dL/d output|")
-        self.activation_image = pg.ImageItem()
-        self.grad_image = pg.ImageItem()
+        self.activation_image = Heatmap()
+        self.grad_image = Heatmap()
         self.activation_plot.addItem(self.activation_image)
         self.grad_plot.addItem(self.grad_image)
         self.activation_plot.setLabel("bottom", "step")
@@ -192,7 +193,7 @@ class DistributionsPanel(QWidget):
             image.setColorMap(cmap)
 
 
-def _show_strip(image: pg.ImageItem, strip: Strip, edges: np.ndarray) -> None:
+def _show_strip(image: Heatmap, strip: Strip, edges: np.ndarray) -> None:
     if len(strip) == 0:
         image.clear()
         return
