@@ -2,14 +2,35 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QMessageLogContext, QSettings, QtMsgType, qInstallMessageHandler
+from PySide6.QtCore import (
+    QEvent,
+    QMessageLogContext,
+    QSettings,
+    QtMsgType,
+    qInstallMessageHandler,
+)
+from PySide6.QtWidgets import QApplication
 
 IGNORED = ("This plugin does not support propagateSizeHints()",)
 """The offscreen platform says this on every window; it is not a problem of gradlab."""
+
+
+@pytest.fixture(autouse=True)
+def _widgets_die_with_their_test(qapp: QApplication) -> Iterator[None]:
+    """Delete what a test closed or scheduled for deletion before the next test starts.
+
+    Otherwise the next test's first event processing paints pyqtgraph views whose windows are
+    half torn down (segfault in GraphicsView.paintEvent, about one full GUI run in three).
+    """
+    yield
+    QApplication.processEvents()
+    QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    gc.collect()
 
 
 @pytest.fixture
