@@ -16,10 +16,8 @@ from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
 from gradlab.gui.conv_lab import ConvLab
 from gradlab.gui.graph_lab import GraphLab
-from gradlab.gui.plot_view import PlotView
 from gradlab.gui.table_view import TableView
 from gradlab.gui.theme import Theme
-from gradlab.gui.train_lab import TrainLab
 from gradlab.lessons import TableScene
 from gradlab.state.conv import ConvScrubber
 from gradlab.state.cursor import Cursor
@@ -83,14 +81,30 @@ class MessageView(QWidget):
 
 ViewFactory = Callable[[Any, Theme], QWidget]
 
+# The plot views need pyqtgraph, which takes about 0.4 s to import: load it with the first plot,
+# so the window shows within 2 s of launch.
+
+
+def _plot_view(state: PlotState, theme: Theme) -> QWidget:
+    from gradlab.gui.plot_view import PlotView  # noqa: PLC0415
+
+    return PlotView(state, theme)
+
+
+def _train_lab(run: TrainingRun, theme: Theme) -> QWidget:
+    from gradlab.gui.train_lab import TrainLab  # noqa: PLC0415
+
+    return TrainLab(run, theme)
+
+
 VIEW_FACTORIES: dict[type[Any], ViewFactory] = {
     GraphSession: GraphLab,
-    PlotState: PlotView,
+    PlotState: _plot_view,
     TableScene: TableView,
     ConvScrubber: ConvLab,
-    TrainingRun: TrainLab,
+    TrainingRun: _train_lab,
 }
-"""State type -> view; the conv and training labs replace their placeholder entries."""
+"""State type -> view; a new lab adds its entry here."""
 
 
 def make_view(state: object, theme: Theme) -> QWidget:
