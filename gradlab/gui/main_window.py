@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QResizeEvent
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QFileDialog,
     QMainWindow,
@@ -44,9 +44,10 @@ class MainWindow(QMainWindow):
         *,
         defer_open: bool = False,
     ) -> None:
-        """`defer_open`: open the last (or first) lesson from the event loop once the window is
-        on screen, so a slow first scene never delays the window."""
+        """`defer_open`: open the last (or first) lesson once the window has painted itself, so
+        a slow first scene (SymPy, pyqtgraph) never delays the window."""
         super().__init__(parent)
+        self._open_after_paint = defer_open
         self.session = session
         self.settings = settings
         self.setWindowTitle("gradlab")
@@ -89,9 +90,7 @@ class MainWindow(QMainWindow):
         self.lesson_list.set_entries(session.entries, session.lesson_index)
         self.apply_theme(self.theme)
         self._restore_geometry()
-        if defer_open:
-            QTimer.singleShot(0, self.restore_lesson)
-        else:
+        if not defer_open:
             self.restore_lesson()
 
     # ---- building ---------------------------------------------------------------------------
@@ -163,7 +162,7 @@ class MainWindow(QMainWindow):
         a.copy_image.triggered.connect(self.copy_image)
         a.quit.triggered.connect(self.close)
         a.shortcuts.triggered.connect(lambda: shortcuts_dialog(a, self).open())
-        self.lesson_list.lesson_chosen.connect(s.open_lesson)
+        self.lesson_list.lesson_chosen.connect(self._on_lesson_chosen)
         self.step_panel.quiz_revealed.connect(lambda: self._cursor_do(Cursor.to_end))
         s.lesson_changed.connect(self._on_lesson_changed)
         s.step_changed.connect(self._on_step_changed)
@@ -370,6 +369,18 @@ class MainWindow(QMainWindow):
             self.session.open_lesson(index, step)
         elif self.session.entries:
             self.session.open_lesson(0)
+
+    def _on_lesson_chosen(self, index: int) -> None:
+        # the list's first focus picks row 0 before anything is painted; the deferred open
+        # after the first paint restores the right lesson
+        if not self._open_after_paint:
+            self.session.open_lesson(index)
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        if self._open_after_paint:
+            self._open_after_paint = False
+            QTimer.singleShot(0, self.restore_lesson)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
