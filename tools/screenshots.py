@@ -21,7 +21,7 @@ from gradlab.state.session import Session
 OUT = Path("screenshots")
 SHOTS = [
     # (file stem, lesson file, lesson step, scene position: "end" or a number of steps)
-    ("chain-rule", "02-chain-rule.toml", 0, 7),
+    ("chain-rule", "02-chain-rule.toml", 3, 7),
     ("activations", "04-activation-functions.toml", 0, 0),
     ("convolution", "10-convolution.toml", 1, 9),
     ("pooling", "11-pooling.toml", 0, "end"),
