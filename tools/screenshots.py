@@ -26,6 +26,7 @@ SHOTS = [
     ("convolution", "10-convolution.toml", 1, 9),
     ("pooling", "11-pooling.toml", 0, "end"),
     ("mnist-cnn", "12-mnist-cnn.toml", 0, 0),
+    ("mnist-training", "12-mnist-cnn.toml", 5, 0),
 ]
 SETTLE_MS = 2000
 
