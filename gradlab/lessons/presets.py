@@ -8,13 +8,10 @@ slides' worked examples come from `gradlab.data.images`, so a lesson shows exact
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Protocol
-
-import numpy as np
 
 from gradlab.data import images
-from gradlab.nn.layers import AvgPool2d, Conv2d, Flatten, Linear, MaxPool2d, ReLU, Sigmoid, Tanh
-from gradlab.nn.modules import Module, Sequential
+from gradlab.nn.models import LayerSpec, from_specs
+from gradlab.nn.modules import Sequential
 from gradlab.nn.summary import layer_rows
 
 Grid = list[list[float]]
@@ -38,52 +35,13 @@ KERNELS: dict[str, Grid] = {
 }
 
 
-class LayerLike(Protocol):
-    """The fields of `gradlab.lessons.schema.Layer` a model is built from."""
-
-    @property
-    def type(self) -> str: ...
-    @property
-    def in_(self) -> int | None: ...
-    @property
-    def out(self) -> int | None: ...
-    @property
-    def kernel_size(self) -> int | None: ...
-    @property
-    def stride(self) -> int | None: ...
-    @property
-    def padding(self) -> int | None: ...
-
-
-_ACTIVATIONS: dict[str, type[Module]] = {
-    "flatten": Flatten,
-    "relu": ReLU,
-    "tanh": Tanh,
-    "sigmoid": Sigmoid,
-}
-
-
-def build_model(layers: Sequence[LayerLike]) -> Sequential:
+def build_model(layers: Sequence[LayerSpec]) -> Sequential:
     """The network a lesson lists layer by layer (weights seeded; only shapes and counts matter)."""
-    rng = np.random.default_rng(0)
-    modules: list[Module] = []
-    for layer in layers:
-        k, padding = layer.kernel_size or 1, layer.padding or 0
-        if layer.type == "linear" and layer.in_ and layer.out:
-            modules.append(Linear(layer.in_, layer.out, rng=rng))
-        elif layer.type == "conv2d" and layer.in_ and layer.out:
-            modules.append(Conv2d(layer.in_, layer.out, k, layer.stride or 1, padding, rng=rng))
-        elif layer.type == "max_pool2d":
-            modules.append(MaxPool2d(k, layer.stride, padding))
-        elif layer.type == "avg_pool2d":
-            modules.append(AvgPool2d(k, layer.stride, padding))
-        else:
-            modules.append(_ACTIVATIONS[layer.type]())
-    return Sequential(*modules)
+    return from_specs(layers, rng=0)
 
 
 def model_table(
-    layers: Sequence[LayerLike], input_shape: tuple[int, ...]
+    layers: Sequence[LayerSpec], input_shape: tuple[int, ...]
 ) -> tuple[list[str], list[list[str]]]:
     """Columns and rows of `gradlab.nn.summary` for a listed network: shapes and parameters.
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 from collections.abc import Callable, Sequence
+from typing import Protocol
 
 from gradlab.nn.init import Rng, as_generator
 from gradlab.nn.layers import AvgPool2d, Conv2d, Flatten, Linear, MaxPool2d, ReLU, Sigmoid, Tanh
@@ -72,3 +73,49 @@ def lenet5(*, padding: int = 0, rng: Rng = 0) -> Sequential:
 def linear_classifier(inputs: int = 784, classes: int = 10, *, rng: Rng = 0) -> Sequential:
     """Flatten then one Linear layer: the MNIST linear classifier (7,850 parameters)."""
     return Sequential(Flatten(), Linear(inputs, classes, rng=rng))
+
+
+class LayerSpec(Protocol):
+    """One layer written out by name and sizes (a lesson's `Layer`, the training lab's builder)."""
+
+    @property
+    def type(self) -> str: ...
+    @property
+    def in_(self) -> int | None: ...
+    @property
+    def out(self) -> int | None: ...
+    @property
+    def kernel_size(self) -> int | None: ...
+    @property
+    def stride(self) -> int | None: ...
+    @property
+    def padding(self) -> int | None: ...
+
+
+_PARAMETER_FREE: dict[str, type[Module]] = {
+    "flatten": Flatten,
+    "relu": ReLU,
+    "tanh": Tanh,
+    "sigmoid": Sigmoid,
+}
+
+
+def from_specs(specs: Sequence[LayerSpec], *, rng: Rng = 0) -> Sequential:
+    """The network a list of layer specs describes, e.g. linear(2 -> 8), tanh, linear(8 -> 1)."""
+    generator = as_generator(rng)
+    return Sequential(*(_layer(spec, generator) for spec in specs))
+
+
+def _layer(spec: LayerSpec, rng: Rng) -> Module:
+    kernel, padding = spec.kernel_size or 2, spec.padding or 0
+    if spec.type in _PARAMETER_FREE:
+        return _PARAMETER_FREE[spec.type]()
+    if spec.type == "linear" and spec.in_ and spec.out:
+        return Linear(spec.in_, spec.out, rng=rng)
+    if spec.type == "conv2d" and spec.in_ and spec.out:
+        return Conv2d(spec.in_, spec.out, kernel, spec.stride or 1, padding, rng=rng)
+    if spec.type == "max_pool2d":
+        return MaxPool2d(kernel, spec.stride, padding)
+    if spec.type == "avg_pool2d":
+        return AvgPool2d(kernel, spec.stride, padding)
+    raise ValueError(f"cannot build a {spec.type} layer from {spec}")

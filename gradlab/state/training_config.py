@@ -14,18 +14,12 @@ import numpy as np
 
 from gradlab.data import DATASETS, Dataset, load_mnist, playground
 from gradlab.nn.layers import (
-    AvgPool2d,
     BatchNorm1d,
-    Conv2d,
     Dropout,
     Flatten,
     Linear,
-    MaxPool2d,
-    ReLU,
-    Sigmoid,
-    Tanh,
 )
-from gradlab.nn.models import ACTIVATIONS, lenet5, linear_classifier, mnist_cnn
+from gradlab.nn.models import ACTIVATIONS, from_specs, lenet5, linear_classifier, mnist_cnn
 from gradlab.nn.modules import Module, Sequential
 from gradlab.nn.optim import SGD, Adam, Optimizer
 
@@ -143,7 +137,7 @@ def build_model(settings: TrainSettings, data: Dataset) -> Sequential:
     rng = np.random.default_rng(settings.seed)
     outputs = output_size(settings, data.num_classes)
     if settings.layers:
-        return Sequential(*(_layer(spec, rng) for spec in settings.layers))
+        return from_specs(settings.layers, rng=rng)
     if settings.architecture == "mnist-cnn":
         return mnist_cnn(rng=rng)
     if settings.architecture == "lenet5":
@@ -169,24 +163,6 @@ def _mlp(
         width = hidden
     layers.append(Linear(width, outputs, rng=rng))
     return Sequential(*layers)
-
-
-def _layer(spec: LayerSpec, rng: np.random.Generator) -> Module:
-    kernel = spec.kernel_size or 2
-    simple: dict[str, type[Module]] = {"relu": ReLU, "tanh": Tanh, "sigmoid": Sigmoid}
-    if spec.type in simple:
-        return simple[spec.type]()
-    if spec.type == "flatten":
-        return Flatten()
-    if spec.type == "linear" and spec.in_ and spec.out:
-        return Linear(spec.in_, spec.out, rng=rng)
-    if spec.type == "conv2d" and spec.in_ and spec.out:
-        return Conv2d(spec.in_, spec.out, kernel, spec.stride or 1, spec.padding or 0, rng=rng)
-    if spec.type == "max_pool2d":
-        return MaxPool2d(kernel, spec.stride, spec.padding or 0)
-    if spec.type == "avg_pool2d":
-        return AvgPool2d(kernel, spec.stride, spec.padding or 0)
-    raise ValueError(f"cannot build a {spec.type} layer from {spec}")
 
 
 def build_optimizer(settings: TrainSettings, model: Module) -> Optimizer:
