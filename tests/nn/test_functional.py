@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 
 import numpy as np
 import pytest
@@ -10,54 +10,17 @@ import torch
 import torch.nn.functional as TF
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from oracles import Fn, check_against_torch
 
 from gradlab.engine import Op, Tensor
 from gradlab.nn import functional as F
-
-Fn = Callable[..., Tensor]
-
-
-def numeric_grads(fn: Fn, arrays: Sequence[np.ndarray], weights: np.ndarray) -> list[np.ndarray]:
-    """Central differences of L = Σ weights · fn(arrays) with respect to each array."""
-
-    def loss(values: Sequence[np.ndarray]) -> float:
-        return float((fn(*(Tensor(v) for v in values)).data * weights).sum())
-
-    grads = []
-    for k, array in enumerate(arrays):
-        grad = np.zeros_like(array)
-        for i in np.ndindex(array.shape):
-            h = 1e-6 * max(1.0, abs(array[i]))
-            up = [a.copy() for a in arrays]
-            down = [a.copy() for a in arrays]
-            up[k][i] += h
-            down[k][i] -= h
-            grad[i] = (loss(up) - loss(down)) / (2 * h)
-        grads.append(grad)
-    return grads
 
 
 def check(
     fn: Fn, torch_fn: Callable[..., torch.Tensor], *arrays: np.ndarray, seed: int = 0
 ) -> None:
     """Forward and grads equal PyTorch's to 1e-6, and grads equal central differences."""
-    tensors = [Tensor(a, requires_grad=True) for a in arrays]
-    references = [torch.tensor(a, requires_grad=True) for a in arrays]
-    out, expected = fn(*tensors), torch_fn(*references)
-    np.testing.assert_allclose(
-        out.data, expected.detach().numpy(), rtol=1e-6, atol=1e-6, strict=True
-    )
-    weights = np.random.default_rng(seed).normal(size=out.shape)
-    (out * weights).sum().backward()
-    (expected * torch.tensor(weights)).sum().backward()
-    numeric = numeric_grads(fn, arrays, weights)
-    for tensor, reference, approx in zip(tensors, references, numeric, strict=True):
-        assert tensor.grad is not None
-        assert reference.grad is not None
-        np.testing.assert_allclose(
-            tensor.grad, reference.grad.numpy(), rtol=1e-6, atol=1e-6, strict=True
-        )
-        np.testing.assert_allclose(tensor.grad, approx, rtol=1e-5, atol=1e-6)
+    check_against_torch(fn, torch_fn, arrays, seed=seed, numeric_rtol=1e-5)
 
 
 def off_kinks(x: np.ndarray, gap: float = 1e-3) -> np.ndarray:

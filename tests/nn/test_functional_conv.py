@@ -10,51 +10,18 @@ import torch
 import torch.nn.functional as TF
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from oracles import Fn, check_against_torch
 
 from gradlab.engine import Op, Tensor
 from gradlab.nn import functional as F
 from gradlab.nn.windows import Window2d, windows
-
-Fn = Callable[..., Tensor]
 
 
 def check(
     fn: Fn, torch_fn: Callable[..., torch.Tensor], arrays: Sequence[np.ndarray], numeric: bool
 ) -> None:
     """Forward and grads equal PyTorch's to 1e-6 (float64); optionally also central differences."""
-    tensors = [Tensor(a, requires_grad=True) for a in arrays]
-    references = [torch.tensor(a, requires_grad=True) for a in arrays]
-    out, expected = fn(*tensors), torch_fn(*references)
-    np.testing.assert_allclose(
-        out.data, expected.detach().numpy(), rtol=1e-6, atol=1e-6, strict=True
-    )
-    weights = np.random.default_rng(0).normal(size=out.shape)
-    (out * weights).sum().backward()
-    (expected * torch.tensor(weights)).sum().backward()
-    for k, (tensor, reference) in enumerate(zip(tensors, references, strict=True)):
-        assert tensor.grad is not None
-        assert reference.grad is not None
-        np.testing.assert_allclose(
-            tensor.grad, reference.grad.numpy(), rtol=1e-6, atol=1e-6, strict=True
-        )
-        if numeric:
-            np.testing.assert_allclose(
-                tensor.grad, central_differences(fn, arrays, k, weights), atol=1e-6
-            )
-
-
-def central_differences(
-    fn: Fn, arrays: Sequence[np.ndarray], k: int, weights: np.ndarray
-) -> np.ndarray:
-    grad = np.zeros_like(arrays[k])
-    for i in np.ndindex(grad.shape):
-        total = 0.0
-        for sign in (1.0, -1.0):
-            moved = [a.copy() for a in arrays]
-            moved[k][i] += sign * 1e-6
-            total += sign * float((fn(*(Tensor(a) for a in moved)).data * weights).sum())
-        grad[i] = total / 2e-6
-    return grad
+    check_against_torch(fn, torch_fn, arrays, numeric_rtol=1e-7 if numeric else None)
 
 
 @st.composite
