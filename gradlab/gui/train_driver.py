@@ -1,8 +1,10 @@
-"""`TrainDriver`: trains a `TrainingRun` in short time-budgeted chunks from a GUI-thread timer.
+"""`TrainDriver`: start, pause and single-step a `TrainingRun` from a GUI-thread timer.
 
 A training loop in a worker thread holds the GIL and starves the interface (about 7 repaints/s
-measured); a zero-interval timer that spends only `budget` seconds per tick leaves the event loop
-free between chunks to paint and answer input.
+measured). A run in a worker process trains on its own core: the timer only collects the steps it
+has sent, every `POLL_MS`. An in-process run is trained in chunks from a zero-interval timer that
+spends only `budget` seconds per tick, leaving the event loop free between chunks to paint and
+answer input.
 """
 
 from __future__ import annotations
@@ -14,6 +16,8 @@ from PySide6.QtCore import QObject, QTimer, Signal
 from gradlab.state.training import TrainingRun
 
 BUDGET_SECONDS = 0.006
+POLL_MS = 5
+"""How often a worker's steps are collected: well under a frame, and the GUI thread stays idle."""
 
 
 class TrainDriver(QObject):
@@ -31,23 +35,29 @@ class TrainDriver(QObject):
         self.busy_seconds = 0.0
         """Wall time spent inside training chunks, for the lab's redraw pacing."""
         self._timer = QTimer(self)
-        self._timer.setInterval(0)
         self._timer.timeout.connect(self._on_tick)
 
     @property
     def running(self) -> bool:
         return self._timer.isActive()
 
+    @property
+    def in_process(self) -> bool:
+        """True when training shares this (GUI) thread, so drawing should leave it time."""
+        return not self.run.in_worker
+
     def start(self) -> None:
         if self.run.finished or self.running:
             return
-        self._timer.start()
+        self.run.play()
+        self._timer.start(0 if self.in_process else POLL_MS)
         self.running_changed.emit(True)
 
     def pause(self) -> None:
         if not self.running:
             return
         self._timer.stop()
+        self.steps_taken += self.run.hold()
         self.running_changed.emit(False)
 
     def toggle(self) -> None:

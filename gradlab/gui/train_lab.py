@@ -1,8 +1,9 @@
 """`TrainLab`: the training lab scene view: model builder, live plots, maps and rewind.
 
-Training runs in time-budgeted chunks from `TrainDriver`'s timer; the views redraw from their own
-timer, one part per tick (each part at most 25 times a second) and only when something changed,
-so painting stays cheap however fast the steps come. The scene's `cursor` is the run's snapshot
+Training runs in a worker process (or, with ``worker=False``, in time-budgeted chunks on this
+thread), driven by `TrainDriver`. The views redraw from their own timer, one part per tick (each
+part at most 25 times a second) and only when something changed, so painting stays cheap however
+fast the steps come. The scene's `cursor` is the run's snapshot
 cursor: moving it back shows the boundary, filters and confusion of that moment (the curves stay
 whole, with a marker at that step).
 """
@@ -55,12 +56,22 @@ class TrainLab(QWidget):
     cursor: Cursor | None  # type: ignore[assignment]
 
     def __init__(
-        self, run: TrainingRun | TrainScene, theme: Theme, parent: QWidget | None = None
+        self,
+        run: TrainingRun | TrainScene,
+        theme: Theme,
+        parent: QWidget | None = None,
+        *,
+        worker: bool = True,
     ) -> None:
         super().__init__(parent)
         self.run = run if isinstance(run, TrainingRun) else TrainingRun.from_scene(run)
+        # training in its own process keeps the interface's core free (switching starts over)
+        self.run.use_worker(worker)
         self.cursor = self.run.snapshots
         self.driver = TrainDriver(self.run, parent=self)
+        # a lab that goes away (another scene, another lesson) must not leave its run training
+        kept = self.run
+        self.destroyed.connect(lambda *_: kept.hold())
         self.digit = 0
         self.repaints = 0
         self._theme = theme
@@ -268,7 +279,7 @@ class TrainLab(QWidget):
         busy = self.driver.busy_seconds - self._paced_busy
         self._paced_at, self._paced_busy = now, self.driver.busy_seconds
         interval = self._redraw.interval()
-        if self.driver.running and busy / wall < TRAIN_SHARE:
+        if self.driver.running and self.driver.in_process and busy / wall < TRAIN_SHARE:
             interval = min(int(interval * 1.3) + 1, MAX_TICK_MS)
         else:
             interval = max(int(interval * 0.8), MIN_TICK_MS)

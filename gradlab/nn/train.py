@@ -74,12 +74,15 @@ def fit(
     batch_size: int = 32,
     seed: int = 0,
     stats: bool = False,
+    stats_every: int = 1,
 ) -> Iterator[TrainRecord]:
     """Train `model` on the training part of `data` with mini-batches shuffled by `seed`.
 
     Stops after `epochs` epochs or `steps` steps, whichever comes first (never, if both are
     None), or after a non-finite step. The model is put in training mode; its parameters take
-    the dtype the batches are cast to (float32 for the default layers).
+    the dtype the batches are cast to (float32 for the default layers). With `stats`, steps 0,
+    `stats_every`, 2·`stats_every`, ... carry per-layer statistics: they cost several times a
+    small step, and a plot of their drift over time needs far fewer samples than there are steps.
     """
     x, y = data if isinstance(data, tuple) else (data.x_train, data.y_train)
     if len(x) != len(y):
@@ -88,12 +91,15 @@ def fit(
         raise ValueError("cannot train on an empty set")
     if batch_size < 1:
         raise ValueError(f"batch_size must be at least 1, got {batch_size}")
+    if stats_every < 1:
+        raise ValueError(f"stats_every must be at least 1, got {stats_every}")
     for name, limit in (("epochs", epochs), ("steps", steps)):
         if limit is not None and limit < 0:
             raise ValueError(f"{name} must be at least 0, got {limit}")
     goal = objective(loss)
     keep_freed_memory()
-    return _run(model, x, np.asarray(y), goal, optimizer, epochs, steps, batch_size, seed, stats)
+    every = stats_every if stats else 0
+    return _run(model, x, np.asarray(y), goal, optimizer, epochs, steps, batch_size, seed, every)
 
 
 def _run(
@@ -106,8 +112,9 @@ def _run(
     steps: int | None,
     batch_size: int,
     seed: int,
-    stats: bool,
+    stats_every: int,
 ) -> Iterator[TrainRecord]:
+    """The loop of `fit`; `stats_every` 0 means no statistics."""
     rng = np.random.default_rng(seed)
     params = model.parameters()
     dtype = params[0].data.dtype if params else np.dtype(np.float32)
@@ -124,6 +131,7 @@ def _run(
             model.train()
             # overflow is detected and reported by _step, so NumPy need not warn about it
             with np.errstate(all="ignore"):
+                stats = stats_every > 0 and step % stats_every == 0
                 done = _step(model, batch, y[index], goal, optimizer, stats=stats)
             yield TrainRecord(
                 step, epoch, iteration, per_epoch, done.loss, done.accuracy, optimizer.lr,

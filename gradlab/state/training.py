@@ -1,10 +1,13 @@
-"""`TrainingRun`: a live training run the lab drives in time-budgeted chunks (Qt-free).
+"""`TrainingRun`: a live training run the lab drives, in-process or in a worker process (Qt-free).
 
-The run wraps one `gradlab.nn.train.fit` generator: `advance(budget)` takes steps until the time
-budget is spent (the GUI calls it from a timer on its own thread, since a training thread would
-starve the interface), `step()` takes exactly one. At every epoch end the test set is evaluated
-in small chunks, spread over later `advance` calls so no single call blocks for long, and a
-snapshot is kept for rewinding. Histories and snapshots are bounded.
+In-process, the run wraps one `gradlab.nn.train.fit` generator: `advance(budget)` takes steps
+until the time budget is spent (the GUI calls it from a timer on its own thread, since a training
+thread would starve the interface), `step()` takes exactly one, and at every epoch end the test
+set is evaluated in small chunks spread over later `advance` calls. With `use_worker(True)` a
+`TrainingWorker` process trains and evaluates instead: `play()` and `hold()` start and stop it,
+`advance` only collects the steps it has taken, and the run's model follows the parameters it
+sends. Either way a snapshot is kept at epoch ends for rewinding; histories and snapshots are
+bounded.
 """
 
 from __future__ import annotations
@@ -19,7 +22,6 @@ from pathlib import Path
 import numpy as np
 from psygnal import Signal
 
-from gradlab.engine.tensor import Tensor
 from gradlab.lessons import TrainScene
 from gradlab.nn.evaluate import objective
 from gradlab.nn.summary import summary
@@ -33,17 +35,16 @@ from gradlab.state.training_config import (
     hidden_from_slug,
     load_data,
 )
+from gradlab.state.training_eval import evaluation_chunks, quiet
 from gradlab.state.training_history import Series, Strip
 from gradlab.state.training_snapshots import Evaluation, Snapshot, Snapshots, freeze
-from gradlab.state.training_stats import LayerStrips, WatchedWeight
+from gradlab.state.training_stats import LayerStrips, WatchedWeight, sample_weight
 from gradlab.state.training_views import Frame, frame_2d, frame_images
+from gradlab.state.training_worker import TakenStep, TrainingWorker
 
-EVAL_CHUNK = 250
-
-
-def _quiet() -> np.errstate:
-    """NumPy's overflow warnings are noise here: fit() reports where values stop being finite."""
-    return np.errstate(over="ignore", invalid="ignore", divide="ignore")
+STATS_EVERY = 8
+"""Per-layer statistics on every 8th step: they cost several times a small step (measured), and
+the distributions' drift shows just as well from a sample."""
 
 
 class TrainingRun:
@@ -59,6 +60,8 @@ class TrainingRun:
     def __init__(self, settings: TrainSettings | None = None, *, stats: bool | None = None) -> None:
         self.settings = settings or TrainSettings()
         self._stats_choice = stats
+        self._in_worker = False
+        self._worker: TrainingWorker | None = None
         self.snapshots = Snapshots()
         self.loss, self.accuracy = Series(), Series()
         self.epoch_loss, self.epoch_accuracy = Series(), Series()
@@ -117,10 +120,17 @@ class TrainingRun:
         # per-layer statistics cost about 4x a small CNN step (measured): on by default only for
         # the 2D sets, where the steps are cheap and the distributions are the lesson
         self.stats = not s.is_images if self._stats_choice is None else self._stats_choice
-        self._run: Iterator[TrainRecord] = fit(
-            self.model, self.data, self.goal, self.optimizer, epochs=s.epochs, steps=s.steps,
-            batch_size=s.batch_size, seed=s.seed, stats=self.stats,
-        )  # fmt: skip
+        if self._worker is not None:
+            self._worker.close()
+        self._worker = None
+        self._run: Iterator[TrainRecord] | None = None
+        if self._in_worker:
+            self._worker = TrainingWorker(s, self.stats, STATS_EVERY)
+        else:
+            self._run = fit(
+                self.model, self.data, self.goal, self.optimizer, epochs=s.epochs, steps=s.steps,
+                batch_size=s.batch_size, seed=s.seed, stats=self.stats, stats_every=STATS_EVERY,
+            )  # fmt: skip
         self.steps_done = 0
         self.epochs_done = 0
         self.iteration = 0
@@ -136,7 +146,7 @@ class TrainingRun:
             series.clear()
         self.layers.clear()
         if self.watched is not None:
-            self.watched = WatchedWeight(self.watched.name, self.watched.index)
+            self.watch(self.watched.name, self.watched.index)
         self.snapshots.clear()
         self._drain(self._evaluate_and_snapshot())
         self.cleared.emit()
@@ -149,15 +159,49 @@ class TrainingRun:
 
     # ---- running -----------------------------------------------------------------------------
 
+    @property
+    def in_worker(self) -> bool:
+        """True when a worker process trains (see `use_worker`)."""
+        return self._in_worker
+
+    def use_worker(self, on: bool) -> None:
+        """Train in a worker process (on) or in this one; switching starts the run over."""
+        if on != self._in_worker:
+            self._in_worker = on
+            self.reset()
+
+    def close(self) -> None:
+        """Stop the worker process, if any (the run can no longer train in it)."""
+        if self._worker is not None:
+            self._worker.close()
+            self._worker = None
+            self._finish("Training was stopped.")
+
+    def play(self) -> None:
+        """Worker: train until `hold`; `advance` collects the steps. In-process: nothing to do."""
+        if self._worker is not None and not self.finished:
+            self._worker.run()
+
+    def hold(self) -> int:
+        """Worker: stop training and apply every step it has taken; the count. In-process: 0."""
+        if self._worker is None:
+            return 0
+        self._worker.hold()
+        return self._collect()
+
     def advance(self, budget_seconds: float) -> int:
-        """Take steps (and evaluation chunks) until `budget_seconds` is spent; the step count."""
+        """Take steps (and evaluation chunks) until `budget_seconds` is spent; the step count.
+        With a worker: apply the steps it has sent, without waiting for more."""
         deadline = time.perf_counter() + budget_seconds
         taken = 0
         while not self.finished and time.perf_counter() < deadline:
             if self._pending is not None:
                 self._drain(self._pending, once=True)
-            else:
-                taken += self._take_step()
+                continue
+            step = self._next_step()
+            if step is None:
+                break
+            taken += self._apply(step)
         self.advanced.emit(taken)
         return taken
 
@@ -165,20 +209,59 @@ class TrainingRun:
         """Exactly one step, with any evaluation it completes (for single-stepping)."""
         if self._pending is not None:
             self._drain(self._pending)
-        taken = 0 if self.finished else self._take_step()
+        if self._worker is not None:
+            self._worker.hold()
+            taken = self._collect(emit=False)
+            if not self.finished:
+                self._worker.step()
+            taken += self._collect(emit=False)
+        else:
+            step = None if self.finished else self._next_step()
+            taken = 0 if step is None else self._apply(step)
         if self._pending is not None:
             self._drain(self._pending)
         self.advanced.emit(taken)
         return taken
 
-    def _take_step(self) -> int:
+    def _collect(self, *, emit: bool = True) -> int:
+        """Apply every step that has arrived from the worker."""
+        taken = 0
+        while not self.finished and (step := self._next_step()) is not None:
+            taken += self._apply(step)
+        if emit:
+            self.advanced.emit(taken)
+        return taken
+
+    def _next_step(self) -> TakenStep | None:
+        """The next step: taken now (in-process) or arrived from the worker; None if there is
+        none (the run is then finished, unless the worker is merely busy)."""
+        if self._worker is not None:
+            step = self._worker.poll()
+            if step is None and self._worker.failure is not None:
+                self._finish(self._worker.failure)
+            elif step is None and self._worker.finished:
+                self._finish(self._finished_message())
+            return step
+        assert self._run is not None  # in-process runs always have their generator
         # fit() reports where a value stopped being finite; NumPy's overflow warnings on the way
         # there say nothing more (and would be errors under a strict warnings filter)
-        with _quiet():
+        with quiet():
             record = next(self._run, None)
         if record is None:
-            self._finish(f"Finished after {self.steps_done} steps ({self.epochs_done} epochs).")
-            return 0
+            self._finish(self._finished_message())
+            return None
+        watched = self.watched
+        if watched is None or not record.finite:
+            return TakenStep(record)
+        sample = sample_weight(self.model, self.optimizer, watched.name, watched.index)
+        return TakenStep(record, sample)
+
+    def _finished_message(self) -> str:
+        return f"Finished after {self.steps_done} steps ({self.epochs_done} epochs)."
+
+    def _apply(self, step: TakenStep) -> int:
+        """Add one step to the history (1), or end the run at a non-finite one (0)."""
+        record = step.record
         if not record.finite:
             self._finish(self._nonfinite_message(record))
             return 0
@@ -190,15 +273,20 @@ class TrainingRun:
         self._epoch_accuracies.append(record.accuracy)
         if record.stats:
             self.layers.append(self.steps_done, record.stats)
-        if self.watched is not None:
-            self.watched.record(self.steps_done, self.model, self.optimizer)
+        if step.state is not None:
+            self.model.load_state_dict(step.state)
+        if self.watched is not None and step.watched is not None:
+            self.watched.add(self.steps_done, step.watched)
         if record.epoch_end:
             self.epochs_done = record.epoch + 1
             self.iteration = 0
             self.epoch_loss.append(self.epochs_done, float(np.mean(self._epoch_losses)))
             self.epoch_accuracy.append(self.epochs_done, float(np.mean(self._epoch_accuracies)))
             self._epoch_losses, self._epoch_accuracies = [], []
-            self._pending = self._evaluate_and_snapshot()
+            if step.evaluation is not None:
+                self._keep(step.evaluation)
+            else:
+                self._pending = self._evaluate_and_snapshot()
         return 1
 
     def _nonfinite_message(self, record: TrainRecord) -> str:
@@ -222,23 +310,13 @@ class TrainingRun:
         self._pending = None
 
     def _evaluate_and_snapshot(self) -> Iterator[None]:
-        """Test loss, accuracy and predictions in chunks (yielding in between), then a snapshot."""
+        """Evaluate in chunks (yielding in between), then `_keep` the result."""
         x, y = self.data.x_test, self.data.y_test
-        losses, predictions = [], []
-        dtype = self.model.parameters()[0].data.dtype
-        for start in range(0, len(x), EVAL_CHUNK):
-            self.model.eval()
-            try:
-                with _quiet():
-                    out = self.model(Tensor(x[start : start + EVAL_CHUNK], dtype=dtype))
-                    chunk_y = y[start : start + EVAL_CHUNK]
-                    losses.append(float(self.goal.loss(out, chunk_y).item()) * len(chunk_y))
-                    predictions.append(self.goal.predict(out.data))
-            finally:
-                self.model.train()
-            yield
-        preds = np.concatenate(predictions)
-        evaluation = Evaluation(sum(losses) / len(x), float(np.mean(preds == y)), preds)
+        evaluation = yield from evaluation_chunks(self.model, self.goal, x, y)
+        self._keep(evaluation)
+
+    def _keep(self, evaluation: Evaluation) -> None:
+        """Record the test evaluation of the model as it is now, and snapshot it when due."""
         if self.steps_done:
             self.test_loss.append(self.epochs_done, evaluation.loss)
             self.test_accuracy.append(self.epochs_done, evaluation.accuracy)
@@ -266,7 +344,7 @@ class TrainingRun:
         common = {"live": shown is None, "evaluation": evaluation}
         try:
             # a model at the edge of overflow is still drawn (the views clean non-finite cells)
-            with _quiet():
+            with quiet():
                 if self.settings.is_images:
                     frame = frame_images(model, self.data, digit, step, epoch, **common)
                 else:
@@ -292,6 +370,8 @@ class TrainingRun:
         if not 0 <= index < params[name].size:
             raise IndexError(f"{name} has {params[name].size} entries, not {index + 1}")
         self.watched = WatchedWeight(name, index)
+        if self._worker is not None:
+            self._worker.watch(name, index)
 
     # ---- export ------------------------------------------------------------------------------
 

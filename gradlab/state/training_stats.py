@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -44,9 +45,31 @@ class LayerStrips:
         return f"{name} {self.kinds.get(name, '')}".strip()
 
 
+@dataclass(frozen=True)
+class WeightSample:
+    """One weight after one step: its value (after the update), its grad (of that step) and each
+    optimiser state entry (momentum buffer, Adam's moments), by name."""
+
+    value: float
+    grad: float | None
+    state: tuple[tuple[str, float], ...]
+
+
+def sample_weight(model: Module, optimizer: Optimizer, name: str, index: int) -> WeightSample:
+    """Entry `index` (flat) of parameter `name`, as `model` and `optimizer` hold it now."""
+    param = dict(model.named_parameters())[name]
+    grad = None if param.grad is None else float(np.asarray(param.grad).flat[index])
+    state = []
+    for key, array in optimizer.state(param).items():
+        values: Any = array
+        if np.ndim(values) == 0:
+            continue  # Adam's step counter, not a per-weight quantity
+        state.append((key, float(values.flat[index])))
+    return WeightSample(float(param.data.flat[index]), grad, tuple(state))
+
+
 class WatchedWeight:
-    """One entry of one parameter, recorded after every step: value (after the update), grad
-    (of that step) and each optimiser state entry (momentum buffer, Adam's moments)."""
+    """One entry of one parameter over the steps: value, grad and optimiser state."""
 
     def __init__(self, name: str, index: int) -> None:
         self.name = name
@@ -55,16 +78,12 @@ class WatchedWeight:
         self.grad = Series()
         self.state: dict[str, Series] = {}
 
-    def record(self, x: float, model: Module, optimizer: Optimizer) -> None:
-        param = dict(model.named_parameters())[self.name]
-        self.value.append(x, float(param.data.flat[self.index]))
-        if param.grad is not None:
-            self.grad.append(x, float(np.asarray(param.grad).flat[self.index]))
-        for key, array in optimizer.state(param).items():
-            values: Any = array
-            if np.ndim(values) == 0:
-                continue  # Adam's step counter, not a per-weight quantity
-            self.state.setdefault(key, Series()).append(x, float(values.flat[self.index]))
+    def add(self, x: float, sample: WeightSample) -> None:
+        self.value.append(x, sample.value)
+        if sample.grad is not None:
+            self.grad.append(x, sample.grad)
+        for key, value in sample.state:
+            self.state.setdefault(key, Series()).append(x, value)
 
     @property
     def label(self) -> str:

@@ -154,6 +154,23 @@ def test_stats_describe_every_layer() -> None:
     )
 
 
+def test_stats_every_k_steps_samples_steps_0_k_2k_and_trains_the_same() -> None:
+    x, y = _blobs(40)
+
+    def run(stats: bool = False, stats_every: int = 1) -> list[TrainRecord]:
+        model = mlp((2, 4, 2), "relu", rng=0)
+        optimizer = SGD(model.parameters(), 0.1)
+        steps = fit(model, (x, y), "cross_entropy", optimizer, steps=7, batch_size=10,
+                    stats=stats, stats_every=stats_every)  # fmt: skip
+        return list(steps)
+
+    sampled = run(stats=True, stats_every=3)
+    assert [r.step for r in sampled if r.stats] == [0, 3, 6]
+    assert [r.loss for r in sampled] == [r.loss for r in run()]
+    with pytest.raises(ValueError, match="stats_every must be at least 1, got 0"):
+        run(stats=True, stats_every=0)
+
+
 def test_exploding_learning_rate_stops_with_a_named_culprit() -> None:
     x, y = _blobs(40)
     x = x * 1000.0
