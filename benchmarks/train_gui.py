@@ -7,7 +7,8 @@ Prints, for a live run in the lab (offscreen unless a display is set):
   posting to handling);
 - steps per second in the window (the lab trains in its worker process, as in the app) against
   headless `fit()` on the same model and settings, with and without per-layer statistics;
-- optionally (``--memory-minutes M``) RSS and tracemalloc every 30 s over an M-minute run.
+- optionally (``--memory-minutes M``) the GUI's and the worker's RSS and the GUI's tracemalloc
+  total every 30 s over an M-minute run.
 
 Goals (issue 6): >= 50 repaints/s, p95 latency < 30 ms, in-window throughput >= 70% of headless.
 Run: ``python -m benchmarks.train_gui [--dataset mnist] [--seconds 10] [--memory-minutes 3]``.
@@ -16,12 +17,13 @@ Run: ``python -m benchmarks.train_gui [--dataset mnist] [--seconds 10] [--memory
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
-import resource
 import threading
 import time
 import tracemalloc
 from dataclasses import replace
+from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Multi-threaded OpenBLAS makes the lab's small matmuls up to ~75x slower on a busy 2-core
@@ -144,6 +146,18 @@ def in_window(app: QApplication, settings: TrainSettings, seconds: float) -> dic
     return result
 
 
+def rss_mb(pid: int | None) -> float:
+    """Resident memory of process `pid` now (Linux /proc), in MB; NaN where unknown."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text(encoding="ascii")
+    except OSError:
+        return float("nan")
+    kilobytes = next(
+        (line.split()[1] for line in status.splitlines() if line.startswith("VmRSS")), "nan"
+    )
+    return float(kilobytes) / 1024.0
+
+
 def memory(app: QApplication, settings: TrainSettings, minutes: float) -> None:
     run = TrainingRun(settings)
     lab = TrainLab(run, LIGHT)
@@ -153,15 +167,19 @@ def memory(app: QApplication, settings: TrainSettings, minutes: float) -> None:
     lab.driver.start()
     started = time.perf_counter()
     next_sample = started
-    print("   t (s)   steps   RSS max (MB)   traced now (MB)   snapshots   loss points")
+    print("   t (s)   steps   GUI RSS (MB)   worker RSS (MB)   traced (MB)   snapshots   points")
     while time.perf_counter() - started < minutes * 60.0:
         app.processEvents()
         if time.perf_counter() >= next_sample:
-            rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
+            workers = multiprocessing.active_children()
+            worker = rss_mb(workers[0].pid) if workers else float("nan")
             traced, _ = tracemalloc.get_traced_memory()
-            row = (time.perf_counter() - started, run.steps_done, rss, traced / 2**20)
-            sizes = (len(run.snapshots.items), len(run.loss))
-            print("{:8.0f} {:7d} {:14.1f} {:17.1f}".format(*row), "{:11d} {:13d}".format(*sizes))
+            row = (time.perf_counter() - started, run.steps_done, rss_mb(os.getpid()), worker)
+            sizes = (traced / 2**20, len(run.snapshots.items), len(run.loss))
+            print(
+                "{:8.0f} {:7d} {:14.1f} {:17.1f}".format(*row),
+                "{:13.1f} {:11d} {:8d}".format(*sizes),
+            )
             next_sample += 30.0
     lab.driver.pause()
     tracemalloc.stop()

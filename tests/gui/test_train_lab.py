@@ -57,6 +57,22 @@ def test_start_trains_and_pause_stops_the_steps(qtbot: QtBot) -> None:
     qtbot.waitUntil(lambda: loss_points(lab) == steps, timeout=5_000)
 
 
+def test_the_lab_trains_in_a_worker_and_a_closed_lab_leaves_its_run_held(qtbot: QtBot) -> None:
+    run = TrainingRun(SMALL)
+    lab = TrainLab(run, LIGHT)
+    assert run.in_worker
+    lab.show()
+    lab.driver.start()
+    qtbot.waitUntil(lambda: run.steps_done >= 10, timeout=10_000)
+    lab.close()
+    lab.deleteLater()
+    qtbot.wait(300)  # a worker still playing would take dozens of steps meanwhile
+    steps = run.steps_done
+    assert run.step() == 1  # only the requested step arrives: nothing else was in flight
+    assert run.steps_done == steps + 1
+    run.close()
+
+
 def test_reset_clears_curves_and_counters(qtbot: QtBot) -> None:
     lab = make_lab(qtbot)
     for _ in range(9):
