@@ -12,11 +12,8 @@ bounded.
 
 from __future__ import annotations
 
-import csv
-import io
 import time
 from collections.abc import Iterator
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -28,15 +25,14 @@ from gradlab.nn.summary import summary
 from gradlab.nn.train import TrainRecord, fit
 from gradlab.state.training_config import (
     OBJECTIVE_NAMES,
-    LayerSpec,
     TrainSettings,
     build_model,
     build_optimizer,
-    hidden_from_slug,
     load_data,
+    settings_from_scene,
 )
 from gradlab.state.training_eval import evaluation_chunks, quiet
-from gradlab.state.training_history import Series, Strip
+from gradlab.state.training_history import Series, Strip, history_csv
 from gradlab.state.training_snapshots import Evaluation, Snapshot, Snapshots, freeze
 from gradlab.state.training_stats import LayerStrips, WatchedWeight, sample_weight
 from gradlab.state.training_views import Frame, frame_2d, frame_images
@@ -75,34 +71,7 @@ class TrainingRun:
     @classmethod
     def from_scene(cls, scene: TrainScene) -> TrainingRun:
         """The run a lesson's train scene describes (model: preset slug or a list of layers)."""
-        base = TrainSettings(
-            dataset=scene.dataset, architecture="mlp", noise=scene.noise, points=scene.points
-        )
-        if isinstance(scene.model, str):
-            hidden = hidden_from_slug(scene.model)
-            base = replace(
-                base,
-                architecture="mlp" if hidden is not None else scene.model,
-                hidden=hidden or base.hidden,
-            )
-        else:
-            specs = tuple(
-                LayerSpec(x.type, x.in_, x.out, x.kernel_size, x.stride, x.padding)
-                for x in scene.model
-            )
-            base = replace(base, layers=specs)
-        return cls(
-            replace(
-                base,
-                loss=scene.loss,
-                optimizer=scene.optimizer,
-                lr=scene.lr,
-                batch_size=scene.batch_size,
-                epochs=scene.epochs,
-                steps=scene.steps,
-                seed=scene.seed,
-            )
-        )
+        return cls(settings_from_scene(scene))
 
     def configure(self, settings: TrainSettings) -> None:
         """New settings: the run starts over."""
@@ -377,15 +346,9 @@ class TrainingRun:
 
     def history_csv(self) -> str:
         """Long format: one row per (kind, step or epoch) point of every curve."""
-        out = io.StringIO()
-        writer = csv.writer(out, lineterminator="\n")
-        writer.writerow(["series", "x", "value"])
         names = ("batch_loss", "batch_accuracy", "epoch_train_loss", "epoch_train_accuracy",
                  "test_loss", "test_accuracy")  # fmt: skip
-        for name, series in zip(names, self._series(), strict=True):
-            for x, value in zip(series.x, series.y, strict=True):
-                writer.writerow([name, f"{x:g}", repr(float(value))])
-        return out.getvalue()
+        return history_csv(dict(zip(names, self._series(), strict=True)))
 
     def export_csv(self, path: str | Path) -> None:
         Path(path).write_text(self.history_csv(), encoding="utf-8")

@@ -7,12 +7,13 @@ The settings are plain data (frozen, comparable); `build_model`, `build_optimize
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 import numpy as np
 
 from gradlab.data import DATASETS, Dataset, load_mnist, playground
+from gradlab.lessons import TrainScene
 from gradlab.nn.layers import (
     BatchNorm1d,
     Dropout,
@@ -179,3 +180,32 @@ def hidden_from_slug(slug: str) -> tuple[int, ...] | None:
     if parts[0] != "mlp" or not all(p.isdigit() and int(p) > 0 for p in parts[1:]):
         return None
     return tuple(int(p) for p in parts[1:]) or TrainSettings().hidden
+
+
+def settings_from_scene(scene: TrainScene) -> TrainSettings:
+    """The settings a lesson's train scene describes (model: preset slug or a list of layers)."""
+    base = TrainSettings(
+        dataset=scene.dataset, architecture="mlp", noise=scene.noise, points=scene.points
+    )
+    if isinstance(scene.model, str):
+        hidden = hidden_from_slug(scene.model)
+        base = replace(
+            base,
+            architecture="mlp" if hidden is not None else scene.model,
+            hidden=hidden or base.hidden,
+        )
+    else:
+        specs = tuple(
+            LayerSpec(x.type, x.in_, x.out, x.kernel_size, x.stride, x.padding) for x in scene.model
+        )
+        base = replace(base, layers=specs)
+    return replace(
+        base,
+        loss=scene.loss,
+        optimizer=scene.optimizer,
+        lr=scene.lr,
+        batch_size=scene.batch_size,
+        epochs=scene.epochs,
+        steps=scene.steps,
+        seed=scene.seed,
+    )

@@ -8,6 +8,9 @@ Until the capacity is reached every step is its own point.
 
 from __future__ import annotations
 
+import csv
+import io
+from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
@@ -119,3 +122,14 @@ class Strip:
     @property
     def x(self) -> NDArray[np.float64]:
         return self._x[: self._count].copy()
+
+
+def history_csv(series: Mapping[str, Series]) -> str:
+    """Long format, header ``series,x,value``: one row per point of every named series."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["series", "x", "value"])
+    for name, points in series.items():
+        for x, value in zip(points.x, points.y, strict=True):
+            writer.writerow([name, f"{x:g}", repr(float(value))])
+    return out.getvalue()
