@@ -22,8 +22,8 @@ pytestmark = pytest.mark.gui
 SMALL = TrainSettings(points=120, hidden=(6, 4), batch_size=20)
 
 
-def make_lab(qtbot: QtBot, settings: TrainSettings = SMALL) -> TrainLab:
-    lab = TrainLab(TrainingRun(settings), LIGHT)
+def make_lab(qtbot: QtBot, settings: TrainSettings = SMALL, *, worker: bool = True) -> TrainLab:
+    lab = TrainLab(TrainingRun(settings), LIGHT, worker=worker)
     qtbot.addWidget(lab)
     lab.resize(1200, 800)
     lab.show()
@@ -44,8 +44,10 @@ def test_n_steps_leave_n_points_on_the_loss_curve(qtbot: QtBot) -> None:
     assert "step 17" in lab.controls.counter.text()
 
 
-def test_start_trains_and_pause_stops_the_steps(qtbot: QtBot) -> None:
-    lab = make_lab(qtbot)
+@pytest.mark.parametrize("worker", [True, False])
+def test_start_trains_and_pause_stops_the_steps(qtbot: QtBot, worker: bool) -> None:
+    lab = make_lab(qtbot, worker=worker)
+    assert lab.driver.in_process is not worker
     lab.controls.start.click()
     assert lab.driver.running
     qtbot.waitUntil(lambda: lab.run.steps_done >= 20, timeout=10_000)
@@ -112,7 +114,7 @@ def test_rewind_restores_the_snapshot_predictions_exactly(qtbot: QtBot) -> None:
 
 
 def test_live_plots_survive_300_repaints(qtbot: QtBot) -> None:
-    lab = make_lab(qtbot)
+    lab = make_lab(qtbot, worker=False)
     lab.tabs.setCurrentWidget(lab.distributions)
     for _ in range(300):
         lab.run.step()
