@@ -1,8 +1,9 @@
 """Neural-net functions with PyTorch's names and arguments; import as ``F``.
 
-Activations, softmax and linear live here; conv2d and pools in `functional_conv`, losses in
-`functional_loss`, batch_norm and dropout in `functional_norm` (all importable from here). Fused
-functions are single graph nodes with their own vector-Jacobian product.
+Activations, softmax and linear live here; conv2d in `functional_conv`, the pools in
+`functional_pool`, losses in `functional_loss`, batch_norm and dropout in `functional_norm` (all
+importable from here). Fused functions are single graph nodes with their own vector-Jacobian
+product.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from gradlab.engine import Op, Tensor
 from gradlab.engine.tensor_math import sigmoid_array
 from gradlab.engine.tensor_shape import axis
 from gradlab.engine.trace import Array
-from gradlab.nn.functional_conv import avg_pool2d, conv2d, max_pool2d
+from gradlab.nn.functional_conv import conv2d
 from gradlab.nn.functional_loss import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
@@ -23,6 +24,7 @@ from gradlab.nn.functional_loss import (
     nll_loss,
 )
 from gradlab.nn.functional_norm import batch_norm, dropout
+from gradlab.nn.functional_pool import avg_pool2d, max_pool2d
 
 __all__ = [
     "avg_pool2d",

@@ -1,18 +1,23 @@
-"""conv2d and the 2-d pools: single graph nodes on NCHW tensors, windows from `gradlab.nn.windows`.
+"""conv2d: one graph node on NCHW tensors, computed as im2col + ONE matmul per group.
 
-conv2d is im2col + one batched matmul: the windows are a strided view, copied once into an
-(N, groups, C/groups·kh·kw, oh·ow) stack of matrices, and the product lands in NCHW order.
-Backward: dW is a matmul with the same matrices, dX a matmul followed by `fold` (kh·kw strided
-adds, never a loop over pixels). Pools take max / mean over the same windows.
+The input is zero-padded into the row layout of `gradlab.nn.windows.row_pad` (each output row is
+computed over the full padded width, so every kernel offset reads one long contiguous run per
+image and channel), copied once into a (groups, C/groups·kh·kw, N·oh·L) matrix, and multiplied by
+the kernels for the whole batch at once; the junk columns past ow are dropped as the result is
+copied to contiguous NCHW with the bias added. Backward uses the same matrices: dW = g @ colsᵀ
+(the matmul sums over the batch), dX = Wᵀ @ g added back onto the input by `fold_rows` (kh·kw
+adds of long runs, never a loop over pixels). Pools live in `functional_pool`.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import numpy as np
 
 from gradlab.engine import Op, Tensor
 from gradlab.engine.trace import Array
-from gradlab.nn.windows import IntPair, Window2d, fold, fold_offsets, pad, patches, unpad
+from gradlab.nn.windows import IntPair, Window2d, fold_rows, row_pad, row_patches
 
 
 def conv2d(
@@ -31,95 +36,55 @@ def conv2d(
     """
     x, w = input.data, weight.data
     geometry = _conv_geometry(x, w, bias, stride, padding, dilation, groups)
-    n, c, _, _ = x.shape
+    n, c, h, width = x.shape
     o, cg, kh, kw = w.shape
-    out_h, out_w = geometry.output_shape(*x.shape[-2:])
-    xp = pad(x, geometry)
-    og, ckk, area = o // groups, cg * kh * kw, out_h * out_w
-    # im2col per image: windows (N, C, oh, ow, kh, kw) -> (N, G, Cg·kh·kw, oh·ow), one copy whose
-    # innermost axis runs along input rows (the cheap direction to gather)
-    windows = patches(xp, geometry).transpose(0, 1, 4, 5, 2, 3)
-    cols = windows.reshape(n, groups, ckk, area)
+    out_h, out_w = geometry.output_shape(h, width)
+    x_rows = row_pad(x, geometry)
+    # im2col in the row layout: (C, kh, kw, N, oh, L) -> (G, Cg·kh·kw, N·oh·L), one copy of long
+    # contiguous runs; then ONE matmul per group over the whole batch (the junk columns j ≥ ow
+    # ride along and are dropped from the result)
+    windows = row_patches(x_rows, geometry, out_h)
+    length = windows.shape[-1]
+    og, ckk, cells = o // groups, cg * kh * kw, n * out_h * length
+    cols = windows.transpose(1, 2, 3, 0, 4, 5).reshape(groups, ckk, cells)
     kernels = w.reshape(groups, og, ckk)
-    # one matmul per image and group, written straight into NCHW order
-    result = (kernels @ cols).reshape(n, o, out_h, out_w)
-    if bias is not None:
-        result += bias.data.reshape(1, o, 1, 1)
+    product = (kernels @ cols).reshape(o, n, out_h, length).transpose(1, 0, 2, 3)[..., :out_w]
+    # one pass to contiguous NCHW (adding the bias on the way), so the elementwise ops that
+    # follow run over long runs instead of short strided rows
+    result = np.empty((n, o, out_h, out_w), dtype=product.dtype)
+    if bias is None:
+        np.copyto(result, product)
+    else:
+        np.add(product, bias.data.reshape(1, o, 1, 1), out=result)
+
+    @_once_per_grad
+    def grad_rows(g: Array) -> Array:
+        # g in the layout of the matmul's product, zero in the junk columns so they add nothing
+        rows = np.zeros((o, n, out_h, length), dtype=g.dtype)
+        rows[..., :out_w] = g.transpose(1, 0, 2, 3)
+        return rows.reshape(groups, og, cells)
 
     def grad_input(g: Array) -> Array:
         # d out/d window = kernel: dcols = Wᵀ @ g, then each window's grad is added back (fold)
-        dcols = kernels.transpose(0, 2, 1) @ g.reshape(n, groups, og, area)
-        dwin = dcols.reshape(n, c, kh, kw, out_h, out_w).transpose(0, 1, 4, 5, 2, 3)
-        return unpad(fold(dwin, geometry, xp.shape), geometry)
+        dcols = kernels.transpose(0, 2, 1) @ grad_rows(g)
+        dwin = dcols.reshape(c, kh, kw, n, out_h, length).transpose(3, 0, 1, 2, 4, 5)
+        dx_rows = fold_rows(dwin, geometry, x_rows.shape)
+        ph, pw = geometry.padding
+        return dx_rows[..., ph : ph + h, pw : pw + width]
 
     def grad_weight(g: Array) -> Array:
-        # d out/d kernel = window: dW = Σ over images of g @ colsᵀ
-        per_image = g.reshape(n, groups, og, area) @ cols.transpose(0, 1, 3, 2)
-        grad: Array = per_image.sum(axis=0).reshape(w.shape)
+        # d out/d kernel = window: dW = g @ colsᵀ, summed over the batch by the matmul itself
+        grad: Array = (grad_rows(g) @ cols.transpose(0, 2, 1)).reshape(w.shape)
         return grad
 
     def grad_bias(g: Array) -> Array:
         # d out/d b[o] = 1 at every position of channel o
-        grad: Array = g.sum(axis=(0, 2, 3))
+        grad: Array = grad_rows(g).sum(axis=-1).reshape(o)
         return grad
 
     parents: tuple[Tensor, ...] = (input, weight) if bias is None else (input, weight, bias)
     vjps = (grad_input, grad_weight, grad_bias)[: len(parents)]
     return Tensor.from_op(result, Op.CONV2D, parents, vjps)
-
-
-def max_pool2d(
-    input: Tensor,
-    kernel_size: IntPair,
-    stride: IntPair | None = None,
-    padding: IntPair = 0,
-    dilation: IntPair = 1,
-) -> Tensor:
-    """The largest entry of each window (implicit −∞ padding); grad to the first maximum."""
-    x, geometry = _pool_input(input, kernel_size, stride, padding, dilation, "max_pool2d")
-    xp = pad(x, geometry, -np.inf)
-    win = patches(xp, geometry)
-    kh, kw = geometry.kernel
-    # one np.maximum per kernel offset over (N, C, oh, ow) views of the windows
-    out = win[..., 0, 0].copy()
-    for k in range(1, kh * kw):
-        np.maximum(out, win[..., k // kw, k % kw], out=out)
-
-    def vjp(g: Array) -> Array:
-        # d max/d entry = 1 for the first largest entry of the window (row-major), else 0
-        taken = np.zeros(out.shape, dtype=bool)
-
-        def grad_at(a: int, b: int) -> Array:
-            hit = win[..., a, b] == out
-            hit &= ~taken
-            taken[...] |= hit
-            picked: Array = g * hit
-            return picked
-
-        return unpad(fold_offsets(grad_at, geometry, xp.shape, g.dtype), geometry)
-
-    return Tensor.from_op(out, Op.MAX_POOL2D, (input,), (vjp,))
-
-
-def avg_pool2d(
-    input: Tensor,
-    kernel_size: IntPair,
-    stride: IntPair | None = None,
-    padding: IntPair = 0,
-) -> Tensor:
-    """The mean of each window; padding zeros count (count_include_pad=True, PyTorch's default)."""
-    x, geometry = _pool_input(input, kernel_size, stride, padding, 1, "avg_pool2d")
-    xp = pad(x, geometry)
-    win = patches(xp, geometry)
-    area = geometry.kernel[0] * geometry.kernel[1]
-    out = win.sum(axis=(-2, -1)) / area
-
-    def vjp(g: Array) -> Array:
-        # d mean/d entry = 1/(kh·kw) for every entry of the window
-        share = g / area
-        return unpad(fold_offsets(lambda a, b: share, geometry, xp.shape, share.dtype), geometry)
-
-    return Tensor.from_op(out, Op.AVG_POOL2D, (input,), (vjp,))
 
 
 def _conv_geometry(
@@ -156,26 +121,14 @@ def _conv_geometry(
     return geometry
 
 
-def _pool_input(
-    input: Tensor,
-    kernel_size: IntPair,
-    stride: IntPair | None,
-    padding: IntPair,
-    dilation: IntPair,
-    name: str,
-) -> tuple[Array, Window2d]:
-    x = input.data
-    if x.ndim not in (3, 4):
-        raise ValueError(f"{name}: input must be (N, C, H, W) or (C, H, W), got shape {x.shape}")
-    geometry = Window2d.of(kernel_size, stride, padding, dilation)
-    span_h, span_w = geometry.span
-    if 2 * geometry.padding[0] > span_h or 2 * geometry.padding[1] > span_w:
-        raise ValueError(
-            f"{name}: padding {geometry.padding} must be at most half of the kernel span "
-            f"{geometry.span}"
-        )
-    try:
-        geometry.output_shape(*x.shape[-2:])
-    except ValueError as err:
-        raise ValueError(f"{name}: {err} (input {x.shape})") from None
-    return x, geometry
+def _once_per_grad(rearrange: Callable[[Array], Array]) -> Callable[[Array], Array]:
+    """`rearrange`, remembering its last argument and result. The engine hands one upstream grad
+    to every VJP of a node, and conv2d's three VJPs all start by laying it out as matmul rows."""
+    last: list[Array] = []
+
+    def cached(g: Array) -> Array:
+        if not last or last[0] is not g:
+            last[:] = [g, rearrange(g)]
+        return last[1]
+
+    return cached

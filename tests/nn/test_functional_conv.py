@@ -212,6 +212,34 @@ def test_bad_arguments_name_the_argument_and_shapes(
         call(x, w)
 
 
+@settings(max_examples=40, deadline=None)
+@given(
+    shape=st.tuples(st.integers(1, 3), st.integers(1, 3), st.integers(2, 9), st.integers(2, 9)),
+    kernel=st.tuples(st.integers(1, 3), st.integers(1, 3)),
+    levels=st.integers(1, 4),
+    seed=st.integers(0, 10_000),
+)
+def test_tiling_pools_match_torch_with_ties(
+    shape: tuple[int, ...], kernel: tuple[int, int], levels: int, seed: int
+) -> None:
+    """stride = kernel (the tiling fast path), sizes divisible or not, values drawn from a few
+    levels so most windows hold ties: the grad goes to the first maximum, as in PyTorch."""
+    kernel = (min(kernel[0], shape[2]), min(kernel[1], shape[3]))
+    x = np.random.default_rng(seed).integers(0, levels, size=shape).astype(np.float64)
+    for fn, torch_fn in ((F.max_pool2d, TF.max_pool2d), (F.avg_pool2d, TF.avg_pool2d)):
+        check(lambda t, f=fn: f(t, kernel), lambda t, f=torch_fn: f(t, kernel), [x], numeric=False)
+
+
+def test_max_pool_sends_an_all_zero_window_to_its_first_cell() -> None:
+    """After relu whole windows are 0: each tile's grad goes to its top-left cell only."""
+    x = Tensor(np.zeros((1, 1, 4, 6), dtype=np.float32), requires_grad=True)
+    F.max_pool2d(x, 2).sum().backward()
+    assert x.grad is not None
+    expected = np.zeros((4, 6), dtype=np.float32)
+    expected[::2, ::2] = 1.0
+    np.testing.assert_array_equal(x.grad[0, 0], expected)
+
+
 def test_pools_take_an_unbatched_image() -> None:
     x = np.random.default_rng(4).normal(size=(2, 5, 6))
     check(lambda t: F.max_pool2d(t, 2), lambda t: TF.max_pool2d(t, 2), [x], numeric=False)
