@@ -172,10 +172,15 @@ class TrainControls(QWidget):
         self.start.setText("Pause" if running else "Start")
         self.start.setEnabled(not run.finished)
         self.step.setEnabled(not run.finished)
-        self.counter.setText(
-            f"epoch {run.epochs_done + 1}, iteration {run.iteration}/{run.batches_per_epoch} "
-            f"(batch of {run.settings.batch_size}), step {run.steps_done}"
-        )
+        batch = f"(batch of {run.settings.batch_size}), step {run.steps_done}"
+        if run.finished and run.iteration == 0:  # no epoch is under way: say how many are done
+            epochs = "1 epoch" if run.epochs_done == 1 else f"{run.epochs_done} epochs"
+            self.counter.setText(f"{epochs} done {batch}")
+        else:
+            self.counter.setText(
+                f"epoch {run.epochs_done + 1}, iteration {run.iteration}/{run.batches_per_epoch} "
+                + batch
+            )
 
     def show_summary(self, text: str) -> None:
         self.summary.setPlainText(text)

@@ -47,9 +47,13 @@ def style_plot(plot: pg.PlotWidget, theme: Theme, scale: float) -> None:
         axis.setPen(pg.mkPen(theme.node_border, width=1))
         axis.setTextPen(pg.mkPen(theme.text))
         axis.setStyle(tickFont=font)
-    # room for the tick labels at this size (pyqtgraph drops labels that do not fit)
-    item.getAxis("left").setWidth(int(pixels * 3.4))
-    item.getAxis("bottom").setHeight(int(pixels * 2.2))
+        if axis.labelText:  # an axis title ("true", "predicted") grows with the ticks
+            size = f"{BASE_POINT_SIZE * scale:.0f}pt"
+            axis.setLabel(axis.labelText, color=theme.text, **{"font-size": size})
+    # room for the tick labels (and a title) at this size: pyqtgraph drops labels that do not fit
+    titled = {side: 1.6 if item.getAxis(side).labelText else 0.0 for side in ("left", "bottom")}
+    item.getAxis("left").setWidth(int(pixels * (3.4 + titled["left"])))
+    item.getAxis("bottom").setHeight(int(pixels * (2.2 + titled["bottom"])))
     title = item.titleLabel.text
     item.setTitle(title, color=theme.text, size=f"{BASE_POINT_SIZE * scale:.0f}pt")
 

@@ -226,7 +226,9 @@ class TrainingRun:
         return TakenStep(record, sample)
 
     def _finished_message(self) -> str:
-        return f"Finished after {self.steps_done} steps ({self.epochs_done} epochs)."
+        steps = "1 step" if self.steps_done == 1 else f"{self.steps_done} steps"
+        epochs = "1 epoch" if self.epochs_done == 1 else f"{self.epochs_done} epochs"
+        return f"Finished after {steps} ({epochs})."
 
     def _apply(self, step: TakenStep) -> int:
         """Add one step to the history (1), or end the run at a non-finite one (0)."""

@@ -28,6 +28,11 @@ def _widgets_die_with_their_test(qapp: QApplication) -> Iterator[None]:
     half torn down (segfault in GraphicsView.paintEvent, about one full GUI run in three).
     """
     yield
+    # widgets a test made without qtbot (or that outlived it) go too: a stray view painted
+    # during a later, non-GUI test crashed there the same way
+    for widget in QApplication.topLevelWidgets():
+        widget.close()
+        widget.deleteLater()
     QApplication.processEvents()
     QApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
     gc.collect()

@@ -75,6 +75,15 @@ def test_the_lab_trains_in_a_worker_and_a_closed_lab_leaves_its_run_held(qtbot: 
     run.close()
 
 
+def test_a_finished_run_counts_whole_epochs(qtbot: QtBot) -> None:
+    lab = make_lab(qtbot, TrainSettings(points=120, batch_size=20, steps=3), worker=False)
+    for _ in range(4):
+        lab.driver.step()
+    lab.refresh()
+    assert lab.run.message == "Finished after 3 steps (1 epoch)."
+    assert lab.controls.counter.text().startswith("1 epoch done (batch of 20), step 3")
+
+
 def test_reset_clears_curves_and_counters(qtbot: QtBot) -> None:
     lab = make_lab(qtbot)
     for _ in range(9):
