@@ -93,9 +93,7 @@ class TrainingRun:
             self._worker.close()
         self._worker = None
         self._run: Iterator[TrainRecord] | None = None
-        if self._in_worker:
-            self._worker = TrainingWorker(s, self.stats, STATS_EVERY)
-        else:
+        if not self._in_worker:  # a worker starts with the first step or play
             self._run = fit(
                 self.model, self.data, self.goal, self.optimizer, epochs=s.epochs, steps=s.steps,
                 batch_size=s.batch_size, seed=s.seed, stats=self.stats, stats_every=STATS_EVERY,
@@ -140,7 +138,7 @@ class TrainingRun:
             self.reset()
 
     def close(self) -> None:
-        """Stop the worker process, if any (the run can no longer train in it)."""
+        """Stop the worker process, if one has started (the run cannot go on without it)."""
         if self._worker is not None:
             self._worker.close()
             self._worker = None
@@ -148,8 +146,16 @@ class TrainingRun:
 
     def play(self) -> None:
         """Worker: train until `hold`; `advance` collects the steps. In-process: nothing to do."""
-        if self._worker is not None and not self.finished:
-            self._worker.run()
+        if self._in_worker and not self.finished:
+            self._started_worker().run()
+
+    def _started_worker(self) -> TrainingWorker:
+        """The worker, started now if need be (processes cost memory: only runs that train)."""
+        if self._worker is None:
+            self._worker = TrainingWorker(self.settings, self.stats, STATS_EVERY)
+            if self.watched is not None:
+                self._worker.watch(self.watched.name, self.watched.index)
+        return self._worker
 
     def hold(self) -> int:
         """Worker: stop training and apply every step it has taken; the count. In-process: 0."""
@@ -178,11 +184,12 @@ class TrainingRun:
         """Exactly one step, with any evaluation it completes (for single-stepping)."""
         if self._pending is not None:
             self._drain(self._pending)
-        if self._worker is not None:
-            self._worker.hold()
+        if self._in_worker:
+            worker = self._started_worker()
+            worker.hold()
             taken = self._collect(emit=False)
             if not self.finished:
-                self._worker.step()
+                worker.step()
             taken += self._collect(emit=False)
         else:
             step = None if self.finished else self._next_step()
@@ -204,7 +211,9 @@ class TrainingRun:
     def _next_step(self) -> TakenStep | None:
         """The next step: taken now (in-process) or arrived from the worker; None if there is
         none (the run is then finished, unless the worker is merely busy)."""
-        if self._worker is not None:
+        if self._in_worker:
+            if self._worker is None:
+                return None  # not started: no steps yet
             step = self._worker.poll()
             if step is None and self._worker.failure is not None:
                 self._finish(self._worker.failure)

@@ -3,6 +3,7 @@ holds, fails and cleans up as a user would expect."""
 
 from __future__ import annotations
 
+import multiprocessing
 import time
 
 import numpy as np
@@ -125,3 +126,19 @@ def test_close_and_switching_back_stop_the_process() -> None:
     assert not process.is_alive()
     assert run.steps_done == 0  # switching starts over
     assert run.step() == 1
+
+
+def test_the_worker_starts_with_the_first_step_not_before() -> None:
+    before = len(multiprocessing.active_children())
+    run = in_worker(SMALL)
+    run.watch("0.bias", 2)
+    assert run.advance(0.01) == 0
+    assert run.hold() == 0
+    assert len(multiprocessing.active_children()) == before  # browsing lessons costs no process
+    try:
+        assert run.step() == 1
+        assert len(multiprocessing.active_children()) == before + 1
+        assert run.watched is not None
+        assert len(run.watched.value) == 1  # the watch made before the start reached the worker
+    finally:
+        run.close()
