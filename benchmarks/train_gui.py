@@ -17,7 +17,6 @@ Run: ``python -m benchmarks.train_gui [--dataset mnist] [--seconds 10] [--memory
 from __future__ import annotations
 
 import argparse
-import multiprocessing
 import os
 import threading
 import time
@@ -171,8 +170,7 @@ def memory(app: QApplication, settings: TrainSettings, minutes: float) -> None:
     while time.perf_counter() - started < minutes * 60.0:
         app.processEvents()
         if time.perf_counter() >= next_sample:
-            workers = multiprocessing.active_children()
-            worker = rss_mb(workers[0].pid) if workers else float("nan")
+            worker = rss_mb(run.worker_pid)
             traced, _ = tracemalloc.get_traced_memory()
             row = (time.perf_counter() - started, run.steps_done, rss_mb(os.getpid()), worker)
             sizes = (traced / 2**20, len(run.snapshots.items), len(run.loss))

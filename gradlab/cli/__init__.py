@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import os
 
-# Before NumPy loads: the app trains on the GUI's own thread, and a multi-threaded BLAS then
-# fights it for the cores (measured: a small matmul 75x slower, repaints starved). One thread.
+# Before NumPy loads: BLAS threads spinning beside the GUI thread fight it for the cores
+# (measured: a small matmul 75x slower, repaints starved). One thread; the training worker
+# process inherits the setting.
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import argparse

@@ -131,6 +131,11 @@ class TrainingRun:
         """True when a worker process trains (see `use_worker`)."""
         return self._in_worker
 
+    @property
+    def worker_pid(self) -> int | None:
+        """The worker's process id once it has started (for monitoring), else None."""
+        return None if self._worker is None else self._worker.pid
+
     def use_worker(self, on: bool) -> None:
         """Train in a worker process (on) or in this one; switching starts the run over."""
         if on != self._in_worker:

@@ -135,9 +135,11 @@ def test_the_worker_starts_with_the_first_step_not_before() -> None:
     assert run.advance(0.01) == 0
     assert run.hold() == 0
     assert len(multiprocessing.active_children()) == before  # browsing lessons costs no process
+    assert run.worker_pid is None
     try:
         assert run.step() == 1
         assert len(multiprocessing.active_children()) == before + 1
+        assert run.worker_pid in {p.pid for p in multiprocessing.active_children()}
         assert run.watched is not None
         assert len(run.watched.value) == 1  # the watch made before the start reached the worker
     finally:
