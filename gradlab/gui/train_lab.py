@@ -69,9 +69,10 @@ class TrainLab(QWidget):
         self.run.use_worker(worker)
         self.cursor = self.run.snapshots
         self.driver = TrainDriver(self.run, parent=self)
-        # a lab that goes away (another scene, another lesson) must not leave its run training
+        # the lab owns its run's training: when it goes (another step, another lesson), so does
+        # the worker process, now rather than whenever the garbage collector gets to the run
         kept = self.run
-        self.destroyed.connect(lambda *_: kept.hold())
+        self.destroyed.connect(lambda *_: kept.close())
         self.digit = 0
         self.repaints = 0
         self._theme = theme

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 from pathlib import Path
 
 import numpy as np
@@ -59,20 +60,20 @@ def test_start_trains_and_pause_stops_the_steps(qtbot: QtBot, worker: bool) -> N
     qtbot.waitUntil(lambda: loss_points(lab) == steps, timeout=5_000)
 
 
-def test_the_lab_trains_in_a_worker_and_a_closed_lab_leaves_its_run_held(qtbot: QtBot) -> None:
+def test_the_lab_trains_in_a_worker_and_its_process_ends_with_the_lab(qtbot: QtBot) -> None:
     run = TrainingRun(SMALL)
     lab = TrainLab(run, LIGHT)
     assert run.in_worker
     lab.show()
     lab.driver.start()
     qtbot.waitUntil(lambda: run.steps_done >= 10, timeout=10_000)
+    pid = run.worker_pid
+    assert pid in {p.pid for p in multiprocessing.active_children()}
     lab.close()
     lab.deleteLater()
-    qtbot.wait(300)  # a worker still playing would take dozens of steps meanwhile
-    steps = run.steps_done
-    assert run.step() == 1  # only the requested step arrives: nothing else was in flight
-    assert run.steps_done == steps + 1
-    run.close()
+    qtbot.waitUntil(lambda: run.finished, timeout=5_000)
+    assert run.message == "Training was stopped."
+    assert pid not in {p.pid for p in multiprocessing.active_children()}
 
 
 def test_a_finished_run_counts_whole_epochs(qtbot: QtBot) -> None:
