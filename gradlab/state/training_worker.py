@@ -45,6 +45,8 @@ from gradlab.state.training_stats import WeightSample, sample_weight
 
 SEND_SECONDS = 0.01
 """Steps are batched into one message per this much training: ~100 small messages a second."""
+STOP_SECONDS = 0.3
+"""How long a worker told to stop may take to finish its step before it is terminated."""
 ANSWER_SECONDS = 60.0
 """How long a blocking request (hold, one step) waits, worker start-up included."""
 
@@ -153,7 +155,9 @@ class TrainingWorker:
 def _stop(conn: Connection, process: BaseProcess) -> None:
     with contextlib.suppress(OSError):  # already gone
         conn.send(("stop",))
-    process.join(timeout=2.0)
+    # a playing worker may be blocked sending steps nobody reads: its state is disposable, so
+    # closing (a lab, the app) waits only briefly before ending it
+    process.join(timeout=STOP_SECONDS)
     if process.is_alive():
         process.terminate()
         process.join(timeout=2.0)

@@ -144,3 +144,18 @@ def test_the_worker_starts_with_the_first_step_not_before() -> None:
         assert len(run.watched.value) == 1  # the watch made before the start reached the worker
     finally:
         run.close()
+
+
+def test_closing_a_playing_run_ends_its_worker_at_once() -> None:
+    run = in_worker(TrainSettings(dataset="mnist", architecture="mnist-cnn", batch_size=64))
+    run.play()
+    deadline = time.monotonic() + 60.0
+    while run.advance(0.01) == 0 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    time.sleep(0.5)  # the worker runs ahead until the pipe is full, then blocks sending
+    pid = run.worker_pid
+    started = time.monotonic()
+    run.close()
+    assert time.monotonic() - started < 1.5
+    assert pid not in {p.pid for p in multiprocessing.active_children()}
+    assert run.message == "Training was stopped."
