@@ -1,11 +1,12 @@
 """conv2d: one graph node on NCHW tensors, computed as im2col + ONE matmul per group.
 
-The input is zero-padded into the row layout of `gradlab.nn.windows.row_pad` (each output row is
-computed over the full padded width, so every kernel offset reads one long contiguous run per
-image and channel), copied once into a (groups, C/groups·kh·kw, N·oh·L) matrix, and multiplied by
-the kernels for the whole batch at once; the junk columns past ow are dropped as the result is
-copied to contiguous NCHW with the bias added. Backward uses the same matrices: dW = g @ colsᵀ
-(the matmul sums over the batch), dX = Wᵀ @ g added back onto the input by `fold_rows` (kh·kw
+The input is stored in the row layout of `gradlab.nn.row_layout` (rows without padding columns,
+so every kernel offset reads one long contiguous run per image and channel; the few reads that
+wrap onto a neighbouring row stand for padding and are zeroed). It is copied once into a
+(groups, C/groups·kh·kw, N·oh·L) matrix and multiplied by the kernels for the whole batch at
+once, then copied to contiguous NCHW with the bias added (for a "same" convolution L = ow, so
+that copy is a transpose of long runs). Backward uses the same matrices: dW = g @ colsᵀ (the
+matmul sums over the batch), dX = Wᵀ @ g added back onto the input by the layout's fold (kh·kw
 adds of long runs, never a loop over pixels). Pools live in `functional_pool`.
 """
 
@@ -17,7 +18,8 @@ import numpy as np
 
 from gradlab.engine import Op, Tensor
 from gradlab.engine.trace import Array
-from gradlab.nn.windows import IntPair, Window2d, fold_rows, row_pad, row_patches
+from gradlab.nn.row_layout import RowLayout
+from gradlab.nn.windows import IntPair, Window2d
 
 
 def conv2d(
@@ -38,15 +40,17 @@ def conv2d(
     geometry = _conv_geometry(x, w, bias, stride, padding, dilation, groups)
     n, c, h, width = x.shape
     o, cg, kh, kw = w.shape
-    out_h, out_w = geometry.output_shape(h, width)
-    x_rows = row_pad(x, geometry)
+    layout = RowLayout.of(h, width, geometry)
+    out_h, out_w, length = layout.out_h, layout.out_w, layout.length
+    x_rows = layout.pad(x)
     # im2col in the row layout: (C, kh, kw, N, oh, L) -> (G, Cg·kh·kw, N·oh·L), one copy of long
-    # contiguous runs; then ONE matmul per group over the whole batch (the junk columns j ≥ ow
-    # ride along and are dropped from the result)
-    windows = row_patches(x_rows, geometry, out_h)
-    length = windows.shape[-1]
+    # contiguous runs, with the reads that wrapped onto a neighbouring row zeroed (they stand for
+    # padding); then ONE matmul per group over the whole batch
     og, ckk, cells = o // groups, cg * kh * kw, n * out_h * length
-    cols = windows.transpose(1, 2, 3, 0, 4, 5).reshape(groups, ckk, cells)
+    cols = np.empty((groups, ckk, cells), dtype=x.dtype)
+    windows = cols.reshape(c, kh, kw, n, out_h, length)
+    np.copyto(windows, layout.patches(x_rows).transpose(1, 2, 3, 0, 4, 5))
+    _zero_wrapped(windows, layout)
     kernels = w.reshape(groups, og, ckk)
     product = (kernels @ cols).reshape(o, n, out_h, length).transpose(1, 0, 2, 3)[..., :out_w]
     # one pass to contiguous NCHW (adding the bias on the way), so the elementwise ops that
@@ -67,11 +71,9 @@ def conv2d(
 
     def grad_input(g: Array) -> Array:
         # d out/d window = kernel: dcols = Wᵀ @ g, then each window's grad is added back (fold)
-        dcols = kernels.transpose(0, 2, 1) @ grad_rows(g)
-        dwin = dcols.reshape(c, kh, kw, n, out_h, length).transpose(3, 0, 1, 2, 4, 5)
-        dx_rows = fold_rows(dwin, geometry, x_rows.shape)
-        ph, pw = geometry.padding
-        return dx_rows[..., ph : ph + h, pw : pw + width]
+        dcols = (kernels.transpose(0, 2, 1) @ grad_rows(g)).reshape(c, kh, kw, n, out_h, length)
+        _zero_wrapped(dcols, layout)
+        return layout.crop(layout.fold(dcols.transpose(3, 0, 1, 2, 4, 5)))
 
     def grad_weight(g: Array) -> Array:
         # d out/d kernel = window: dW = g @ colsᵀ, summed over the batch by the matmul itself
@@ -133,3 +135,9 @@ def _once_per_grad(rearrange: Callable[[Array], Array]) -> Callable[[Array], Arr
         return last[1]
 
     return cached
+
+
+def _zero_wrapped(cols: Array, layout: RowLayout) -> None:
+    """Zero the entries of (C, kh, kw, N, oh, L) im2col rows that read across a row end."""
+    for b, columns in layout.wrapped():
+        cols[:, :, b, :, :, columns] = 0

@@ -8,10 +8,7 @@ One place for the arithmetic shared by `conv2d`, the pools and the conv view of 
   people and tests);
 - `patches(x_padded, geometry)`: the same windows as one strided view (for the math), and
   `fold(...)` / `fold_offsets(...)`, its adjoint, which add window grads back onto the padded
-  input;
-- `row_pad` / `row_patches` / `fold_rows`: the same windows in the row layout conv2d computes
-  in, where every output row spans the full padded width (a few junk columns) so that each
-  kernel offset is one long contiguous run instead of oh short rows.
+  input (conv2d uses the faster `gradlab.nn.row_layout`).
 
 Coordinates: `windows()` speaks in UNPADDED input coordinates, so a padding cell has a row or
 column outside 0..h−1 (e.g. −1) and is flagged `padding=True`. `patches()` and `fold()` work on the
@@ -237,58 +234,4 @@ def fold_offsets(
                 out[..., rows, cols] += grad_at(a, b)
             else:
                 out[..., rows, cols] = grad_at(a, b)
-    return out
-
-
-def row_pad(x: Array, geometry: Window2d) -> Array:
-    """`x` laid out for `row_patches`: `geometry.padding` zeros around the last two axes, the
-    width rounded up to a multiple of the column stride, and one spare zero row at the bottom."""
-    *lead, h, w = x.shape
-    (ph, pw), sw = geometry.padding, geometry.stride[1]
-    width = -(-(w + 2 * pw) // sw) * sw
-    out = np.zeros((*lead, h + 2 * ph + 1, width), dtype=x.dtype)
-    out[..., ph : ph + h, pw : pw + w] = x
-    return out
-
-
-def row_patches(x_rows: Array, geometry: Window2d, out_h: int) -> Array:
-    """The windows of a `row_pad` array as a read-only view (..., kh, kw, oh, L), L = W/sw.
-
-    ``row_patches(xr, g, oh)[..., a, b, i, j] == xr[..., i·sh + a·dh, j·sw + b·dw]``. Columns
-    j < ow are the windows of `patches`; the rest read on into the next row (junk, which callers
-    drop or weight by zero; the spare row keeps them inside the array). The point of the layout:
-    with stride 1, each kernel offset (a, b) is ONE contiguous run per image and channel, so an
-    im2col copy or a `fold_rows` add moves long runs instead of one short row at a time.
-    """
-    *lead, _, width = x_rows.shape
-    *lead_strides, row, col = x_rows.strides
-    (sh, sw), (dh, dw) = geometry.stride, geometry.dilation
-    return as_strided(
-        x_rows,
-        shape=(*lead, *geometry.kernel, out_h, width // sw),
-        strides=(*lead_strides, row * dh, col * dw, row * sh, col * sw),
-        writeable=False,
-    )
-
-
-def fold_rows(grad_rows: Array, geometry: Window2d, rows_shape: Sequence[int]) -> Array:
-    """The adjoint of `row_patches`: add each window's grad onto the `row_pad` cell it read.
-
-    `grad_rows` has the shape of the `row_patches` view and zeros in its junk columns (they land
-    on other cells). One add per kernel offset, each over the contiguous runs `row_patches` reads.
-    """
-    *lead, kh, kw, out_h, length = grad_rows.shape
-    out = np.zeros(tuple(rows_shape), dtype=grad_rows.dtype)
-    # a flat view per image and channel: offset (a, b) starts a·dh rows and b·dw cells in
-    cells = out.reshape(*lead, -1)
-    *lead_strides, row, col = out.strides
-    (sh, sw), (dh, dw) = geometry.stride, geometry.dilation
-    for a in range(kh):
-        for b in range(kw):
-            target = as_strided(
-                cells[..., a * dh * out.shape[-1] + b * dw :],
-                shape=(*lead, out_h, length),
-                strides=(*lead_strides, row * sh, col * sw),
-            )
-            target += grad_rows[..., a, b, :, :]
     return out

@@ -1,5 +1,4 @@
-"""The sliding-window geometry: formula, validation, explicit windows, strided patches, fold,
-and the row layout conv2d computes in."""
+"""The sliding-window geometry: formula, validation, explicit windows, strided patches, fold."""
 
 from __future__ import annotations
 
@@ -9,18 +8,7 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gradlab.nn.windows import (
-    Window2d,
-    fold,
-    fold_rows,
-    output_size,
-    pad,
-    patches,
-    row_pad,
-    row_patches,
-    unpad,
-    windows,
-)
+from gradlab.nn.windows import Window2d, fold, output_size, pad, patches, unpad, windows
 
 
 @st.composite
@@ -134,38 +122,3 @@ def test_fold_is_the_adjoint_of_patches(case: tuple[int, int, Window2d], seed: i
     assert folded.shape == xp.shape
     np.testing.assert_allclose((view * y).sum(), (xp * folded).sum(), rtol=1e-10)
     assert unpad(folded, geometry).shape == (3, h, w)
-
-
-@settings(max_examples=40, deadline=None)
-@given(case=geometries(), seed=st.integers(0, 999))
-def test_row_patches_hold_the_windows_of_patches(
-    case: tuple[int, int, Window2d], seed: int
-) -> None:
-    """The first ow columns of the row layout are exactly `patches`; the rest are junk."""
-    h, w, geometry = case
-    x = np.random.default_rng(seed).normal(size=(2, 3, h, w))
-    out_h, out_w = geometry.output_shape(h, w)
-    rows = row_patches(row_pad(x, geometry), geometry, out_h)
-    assert not rows.flags.writeable
-    assert rows.shape[:-1] == (2, 3, *geometry.kernel, out_h)
-    assert rows.shape[-1] >= out_w
-    expected = patches(pad(x, geometry), geometry).transpose(0, 1, 4, 5, 2, 3)
-    np.testing.assert_array_equal(rows[..., :out_w], expected)
-
-
-@settings(max_examples=40, deadline=None)
-@given(case=geometries(), seed=st.integers(0, 999))
-def test_fold_rows_is_the_adjoint_of_row_patches(
-    case: tuple[int, int, Window2d], seed: int
-) -> None:
-    """⟨row_patches(x), y⟩ = ⟨x, fold_rows(y)⟩ for every y that is zero in the junk columns."""
-    h, w, geometry = case
-    rng = np.random.default_rng(seed)
-    x_rows = row_pad(rng.normal(size=(2, h, w)), geometry)
-    out_h, out_w = geometry.output_shape(h, w)
-    view = row_patches(x_rows, geometry, out_h)
-    y = rng.normal(size=view.shape)
-    y[..., out_w:] = 0.0
-    folded = fold_rows(y, geometry, x_rows.shape)
-    assert folded.shape == x_rows.shape
-    np.testing.assert_allclose((view * y).sum(), (x_rows * folded).sum(), rtol=1e-10)
