@@ -1,8 +1,9 @@
 """Is the training lab responsive while it trains, and how much training speed does the window cost?
 
 Prints, for a live run in the lab (offscreen unless a display is set):
-- repaints per second of a probe widget asked to repaint on every event-loop pass (what the UI
-  thread can still paint) and full lab redraws per second;
+- repaints per second of a probe widget asked to repaint at a display's 60 Hz (``--probe-hz 0``:
+  on every event-loop pass, which measures the headroom but spends a whole core on it, taking it
+  from training on a 2-core machine) and full lab redraws per second;
 - p50/p95/max latency of synthetic key events posted every 20 ms from another thread (time from
   posting to handling);
 - steps per second in the window (the lab trains in its worker process, as in the app) against
@@ -11,7 +12,8 @@ Prints, for a live run in the lab (offscreen unless a display is set):
   total every 30 s over an M-minute run.
 
 Goals (issue 6): >= 50 repaints/s, p95 latency < 30 ms, in-window throughput >= 70% of headless.
-Run: ``python -m benchmarks.train_gui [--dataset mnist] [--seconds 10] [--memory-minutes 3]``.
+Run: ``python -m benchmarks.train_gui [--dataset mnist] [--seconds 10] [--probe-hz 60]
+[--memory-minutes 3]``.
 """
 
 from __future__ import annotations
@@ -93,7 +95,9 @@ def headless_steps_per_second(settings: TrainSettings, seconds: float, stats: bo
     return steps / (time.perf_counter() - started)
 
 
-def in_window(app: QApplication, settings: TrainSettings, seconds: float) -> dict[str, float]:
+def in_window(
+    app: QApplication, settings: TrainSettings, seconds: float, probe_hz: float
+) -> dict[str, float]:
     run = TrainingRun(settings)
     lab = TrainLab(run, LIGHT)
     lab.driver.step()  # the worker's start-up and first step are not part of the measurement
@@ -106,7 +110,7 @@ def in_window(app: QApplication, settings: TrainSettings, seconds: float) -> dic
     window.show()
     app.processEvents()
     repaint = QTimer()
-    repaint.setInterval(0)
+    repaint.setInterval(0 if probe_hz <= 0 else round(1000 / probe_hz))
     repaint.timeout.connect(probe.update)
     # keys come from another thread, like a real input device: a GUI-thread timer would itself
     # wait for the busy loop and hide the latency it is meant to measure
@@ -187,14 +191,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--dataset", choices=("spiral", "mnist"), default="spiral")
     parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument("--probe-hz", type=float, default=60.0)
     parser.add_argument("--memory-minutes", type=float, default=0.0)
     args = parser.parse_args()
     settings = MNIST if args.dataset == "mnist" else TrainSettings()
     app = QApplication.instance() or QApplication([])
     assert isinstance(app, QApplication)
     app.setPalette(palette(LIGHT))
-    print(f"training lab on {args.dataset}, {args.seconds:g} s per measurement")
-    window = in_window(app, settings, args.seconds)
+    rate = "every event-loop pass" if args.probe_hz <= 0 else f"{args.probe_hz:g} Hz"
+    print(f"training lab on {args.dataset}, {args.seconds:g} s per measurement, probe at {rate}")
+    window = in_window(app, settings, args.seconds, args.probe_hz)
     for name, value in window.items():
         print(f"  {name:18s} {value:10.1f}")
     window_stats = not settings.is_images  # TrainingRun's default
