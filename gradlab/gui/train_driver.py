@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import time
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import QApplication
 
 from gradlab.state.training import TrainingRun
 
@@ -69,7 +70,15 @@ class TrainDriver(QObject):
     def step(self) -> None:
         """One optimisation step (pauses a running run first)."""
         self.pause()
-        self.steps_taken += self.run.step()
+        # the first step of a worker run waits for the process to start (about half a second)
+        starting = self.run.in_worker and self.run.worker_pid is None
+        if starting:
+            QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
+        try:
+            self.steps_taken += self.run.step()
+        finally:
+            if starting:
+                QApplication.restoreOverrideCursor()
 
     def reset(self) -> None:
         self.pause()

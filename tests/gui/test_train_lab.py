@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from gradlab.engine.tensor import Tensor
@@ -43,6 +44,7 @@ def test_n_steps_leave_n_points_on_the_loss_curve(qtbot: QtBot) -> None:
     lab.refresh()
     assert loss_points(lab) == 17
     assert "step 17" in lab.controls.counter.text()
+    assert QApplication.overrideCursor() is None  # the wait cursor of the worker's start is gone
 
 
 @pytest.mark.parametrize("worker", [True, False])
