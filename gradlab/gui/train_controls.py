@@ -26,6 +26,8 @@ from gradlab.nn.models import ACTIVATIONS
 from gradlab.state.training import TrainingRun
 from gradlab.state.training_config import ARCHITECTURES, LOSSES, OPTIMIZERS, TrainSettings
 
+LESSON_LAYERS = "lesson's layers"
+"""The Model entry for a lesson's own layer list (shown only when the settings carry one)."""
 LOSS_LABELS = {"cross_entropy": "cross-entropy", "bce": "BCE", "mse": "MSE", "hinge": "hinge"}
 
 
@@ -86,6 +88,7 @@ class TrainControls(QWidget):
         self.test_share = _spin(0.05, 0.9, 0.05, 2)
         self.architecture = QComboBox()
         self.architecture.addItems(list(ARCHITECTURES))
+        self.architecture.currentTextChanged.connect(self._on_architecture)
         self.hidden = QLineEdit()
         self.hidden.setToolTip("Neurons per hidden layer, e.g. 8, 8")
         self.activation = QComboBox()
@@ -119,7 +122,10 @@ class TrainControls(QWidget):
         self.dataset.setCurrentText(s.dataset)
         self.noise.setValue(s.noise)
         self.test_share.setValue(s.test_fraction)
-        self.architecture.setCurrentText(s.architecture)
+        # a lesson's layer list is a model of its own: say so instead of showing the MLP fields
+        if s.layers and self.architecture.findText(LESSON_LAYERS) < 0:
+            self.architecture.insertItem(0, LESSON_LAYERS)
+        self.architecture.setCurrentText(LESSON_LAYERS if s.layers else s.architecture)
         self.hidden.setText(", ".join(str(n) for n in s.hidden))
         self.activation.setCurrentText(s.activation)
         self.loss.setCurrentIndex(self.loss.findData(s.loss))
@@ -136,12 +142,14 @@ class TrainControls(QWidget):
         parts = [p.strip() for p in self.hidden.text().replace(";", ",").split(",") if p.strip()]
         if not all(p.isdigit() for p in parts):
             raise ValueError("hidden layers: write neuron counts separated by commas, e.g. 8, 8")
+        model = self.architecture.currentText()
+        keep_layers = model == LESSON_LAYERS
         return replace(
             self._base,
             dataset=self.dataset.currentText(),
             noise=self.noise.value(),
             test_fraction=self.test_share.value(),
-            architecture=self.architecture.currentText(),
+            architecture=self._base.architecture if keep_layers else model,
             hidden=tuple(int(p) for p in parts),
             activation=self.activation.currentText(),
             loss=self.loss.currentData(),
@@ -152,8 +160,13 @@ class TrainControls(QWidget):
             dropout=self.dropout.value(),
             batch_norm=self.batch_norm.isChecked(),
             seed=self.seed.value(),
-            layers=(),
+            layers=self._base.layers if keep_layers else (),
         )
+
+    def _on_architecture(self, model: str) -> None:
+        # hidden sizes and the activation describe the MLP only
+        self.hidden.setEnabled(model == "mlp")
+        self.activation.setEnabled(model == "mlp")
 
     def _on_apply(self) -> None:
         try:

@@ -77,7 +77,9 @@ class CurvesPanel(QWidget):
         self.accuracy_plot = make_plot("accuracy")
         self.accuracy_plot.setYRange(0.0, 1.0, padding=0.02)
         self._x_limit = self._y_limit = 0.0
-        self.legend = self.loss_plot.getPlotItem().addLegend(offset=(-10, 10))
+        # one row along the top: loss falls, so the top is free, whereas a column of entries at
+        # the right hid the newest part of the curve (large type in presentation mode)
+        self.legend = self.loss_plot.getPlotItem().addLegend(offset=(-10, 5), colCount=3)
         # epoch curves get dots: after one epoch they are a single point
         self.loss_curves = [
             self.loss_plot.plot(name=name, symbol=None if i == 0 else "o", symbolSize=6)
@@ -105,7 +107,7 @@ class CurvesPanel(QWidget):
                 plot.setXRange(0.0, self._x_limit, padding=0.0)
         highest = max(run.loss.y.max(initial=0.0), run.test_loss.y.max(initial=0.0), 0.1)
         if not self._y_limit / 4.0 < highest <= self._y_limit:
-            self._y_limit = highest * 1.25
+            self._y_limit = highest * 1.4  # headroom for the legend row
             self.loss_plot.setYRange(0.0, self._y_limit, padding=0.0)
 
     def mark(self, step: int | None) -> None:

@@ -12,11 +12,12 @@ from pytestqt.qtbot import QtBot
 
 from gradlab.engine.tensor import Tensor
 from gradlab.gui.theme import LIGHT, PROJECTOR
+from gradlab.gui.train_controls import LESSON_LAYERS
 from gradlab.gui.train_lab import TrainLab
 from gradlab.lessons import TrainScene
 from gradlab.state.cursor import Cursor
 from gradlab.state.training import TrainingRun
-from gradlab.state.training_config import TrainSettings, build_model
+from gradlab.state.training_config import LayerSpec, TrainSettings, build_model
 from gradlab.state.training_views import confidence, extent_of, grid_points
 
 pytestmark = pytest.mark.gui
@@ -235,6 +236,26 @@ def test_a_lesson_scene_opens_the_lab(qtbot: QtBot) -> None:
     qtbot.addWidget(view)
     assert isinstance(view, TrainLab)
     assert scene_api(view).cursor is view.run.snapshots
+
+
+def test_a_lessons_layer_list_shows_as_its_own_model_and_survives_apply(qtbot: QtBot) -> None:
+    layers = (LayerSpec("linear", 2, 5), LayerSpec("tanh"), LayerSpec("linear", 5, 2))
+    lab = make_lab(qtbot, TrainSettings(points=120, batch_size=20, layers=layers), worker=False)
+    controls = lab.controls
+    assert controls.architecture.currentText() == LESSON_LAYERS
+    assert not controls.hidden.isEnabled()
+    controls.lr.setValue(0.05)
+    controls.apply.click()
+    assert lab.run.settings.layers == layers
+    assert lab.run.settings.lr == 0.05
+    assert "Total params: 27" in controls.summary.toPlainText()  # 2·5 + 5 + 5·2 + 2
+    controls.architecture.setCurrentText("mlp")
+    assert controls.hidden.isEnabled()
+    controls.apply.click()
+    assert lab.run.settings.layers == ()
+    controls.architecture.setCurrentText(LESSON_LAYERS)  # the lesson's model stays on offer
+    controls.apply.click()
+    assert lab.run.settings.layers == layers
 
 
 @pytest.mark.slow
