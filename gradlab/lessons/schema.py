@@ -106,19 +106,29 @@ class Layer(Model):
     """One layer of a model given as a list, e.g. ``{ type = "linear", in = 2, out = 8 }``."""
 
     type: Literal[
-        "linear", "conv2d", "max_pool2d", "avg_pool2d", "flatten", "relu", "tanh", "sigmoid"
-    ]
+        "linear", "conv2d", "max_pool2d", "avg_pool2d", "flatten", "relu", "tanh", "sigmoid",
+        "dropout", "batch_norm1d", "batch_norm2d",
+    ]  # fmt: skip
     in_: int | None = Field(default=None, ge=1, alias="in")
-    out: int | None = Field(default=None, ge=1)
+    out: int | None = Field(
+        default=None, ge=1, description="Output features; for batch norm, the features normalised."
+    )
     kernel_size: int | None = Field(default=None, ge=1)
     stride: int | None = Field(default=None, ge=1)
     padding: int | None = Field(default=None, ge=0)
+    p: float | None = Field(
+        default=None, ge=0, lt=1, description="Dropout: the probability of zeroing a unit."
+    )
 
     @model_validator(mode="after")
     def _sizes(self) -> Self:
         needs_sizes = self.type in {"linear", "conv2d"}
         if needs_sizes and (self.in_ is None or self.out is None):
             raise ValueError(f"a {self.type} layer needs 'in' and 'out'")
+        if self.type in {"batch_norm1d", "batch_norm2d"} and self.out is None:
+            raise ValueError(f"a {self.type} layer needs 'out' (the features it normalises)")
+        if self.type == "dropout" and self.p is None:
+            raise ValueError("a dropout layer needs 'p' (the probability of zeroing a unit)")
         if self.type in {"conv2d", "max_pool2d", "avg_pool2d"} and self.kernel_size is None:
             raise ValueError(f"a {self.type} layer needs 'kernel_size'")
         return self
@@ -136,6 +146,7 @@ class TrainScene(Model):
     epochs: int | None = Field(default=None, ge=1, le=1000)
     steps: int | None = Field(default=None, ge=1, le=1_000_000)
     seed: int = Field(default=0, ge=0)
+    l2: float = Field(default=0.0, ge=0, le=1, description="Weight decay (L2 penalty).")
     noise: float = Field(
         default=0.0, ge=0, le=0.5, description="Label noise of a playground set (over-fitting)."
     )

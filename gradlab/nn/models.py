@@ -7,7 +7,19 @@ from collections.abc import Callable, Sequence
 from typing import Protocol
 
 from gradlab.nn.init import Rng, as_generator
-from gradlab.nn.layers import AvgPool2d, Conv2d, Flatten, Linear, MaxPool2d, ReLU, Sigmoid, Tanh
+from gradlab.nn.layers import (
+    AvgPool2d,
+    BatchNorm1d,
+    BatchNorm2d,
+    Conv2d,
+    Dropout,
+    Flatten,
+    Linear,
+    MaxPool2d,
+    ReLU,
+    Sigmoid,
+    Tanh,
+)
 from gradlab.nn.modules import Module, Sequential
 
 ACTIVATIONS: dict[str, Callable[[], Module]] = {"tanh": Tanh, "relu": ReLU, "sigmoid": Sigmoid}
@@ -90,6 +102,8 @@ class LayerSpec(Protocol):
     def stride(self) -> int | None: ...
     @property
     def padding(self) -> int | None: ...
+    @property
+    def p(self) -> float | None: ...
 
 
 _PARAMETER_FREE: dict[str, type[Module]] = {
@@ -118,4 +132,10 @@ def _layer(spec: LayerSpec, rng: Rng) -> Module:
         return MaxPool2d(kernel, spec.stride, padding)
     if spec.type == "avg_pool2d":
         return AvgPool2d(kernel, spec.stride, padding)
+    if spec.type == "dropout" and spec.p is not None:
+        return Dropout(spec.p, rng=rng)
+    if spec.type == "batch_norm1d" and spec.out:
+        return BatchNorm1d(spec.out)
+    if spec.type == "batch_norm2d" and spec.out:
+        return BatchNorm2d(spec.out)
     raise ValueError(f"cannot build a {spec.type} layer from {spec}")

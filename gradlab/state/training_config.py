@@ -53,6 +53,7 @@ class LayerSpec:
     kernel_size: int | None = None
     stride: int | None = None
     padding: int | None = None
+    p: float | None = None
 
 
 @dataclass(frozen=True)
@@ -196,7 +197,8 @@ def settings_from_scene(scene: TrainScene) -> TrainSettings:
         )
     else:
         specs = tuple(
-            LayerSpec(x.type, x.in_, x.out, x.kernel_size, x.stride, x.padding) for x in scene.model
+            LayerSpec(x.type, x.in_, x.out, x.kernel_size, x.stride, x.padding, x.p)
+            for x in scene.model
         )
         base = replace(base, layers=specs)
     return replace(
@@ -208,4 +210,5 @@ def settings_from_scene(scene: TrainScene) -> TrainSettings:
         epochs=scene.epochs,
         steps=scene.steps,
         seed=scene.seed,
+        l2=scene.l2,
     )

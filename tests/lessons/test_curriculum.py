@@ -34,9 +34,8 @@ from gradlab.lessons.graphs import build_trace
 from gradlab.lessons.schema import Layer
 from gradlab.nn import functional as F
 from gradlab.nn.evaluate import evaluate, objective
-from gradlab.nn.layers import AvgPool2d, Conv2d, Flatten, Linear, MaxPool2d, ReLU, Sigmoid, Tanh
-from gradlab.nn.models import lenet5, linear_classifier, mlp
-from gradlab.nn.modules import Module, Sequential
+from gradlab.nn.models import from_specs, lenet5, linear_classifier, mlp
+from gradlab.nn.modules import Sequential
 from gradlab.nn.optim import SGD, Adam, Optimizer
 from gradlab.nn.summary import layer_rows
 from gradlab.nn.train import fit
@@ -137,31 +136,7 @@ def test_every_step_builds_headless(slug: str) -> None:
 
 
 def build_model(layers: list[Layer], seed: int = 0) -> Sequential:
-    rng = np.random.default_rng(seed)
-    modules: list[Module] = []
-    for layer in layers:
-        k, stride, padding = layer.kernel_size or 1, layer.stride, layer.padding or 0
-        if layer.type == "linear":
-            assert layer.in_ is not None
-            assert layer.out is not None
-            modules.append(Linear(layer.in_, layer.out, rng=rng))
-        elif layer.type == "conv2d":
-            assert layer.in_ is not None
-            assert layer.out is not None
-            modules.append(Conv2d(layer.in_, layer.out, k, stride or 1, padding, rng=rng))
-        elif layer.type == "max_pool2d":
-            modules.append(MaxPool2d(k, stride, padding))
-        elif layer.type == "avg_pool2d":
-            modules.append(AvgPool2d(k, stride, padding))
-        else:
-            simple: dict[str, type[Module]] = {
-                "flatten": Flatten,
-                "relu": ReLU,
-                "tanh": Tanh,
-                "sigmoid": Sigmoid,
-            }
-            modules.append(simple[layer.type]())
-    return Sequential(*modules)
+    return from_specs(layers, rng=seed)
 
 
 TRAIN_STEPS = [
@@ -490,9 +465,10 @@ def train_curves(step: Step) -> tuple[list[float], list[float], float]:
     params = model.parameters()
     optimizer: Optimizer
     if scene.optimizer == "adam":
-        optimizer = Adam(params, lr=scene.lr)
+        optimizer = Adam(params, lr=scene.lr, weight_decay=scene.l2)
     else:
-        optimizer = SGD(params, lr=scene.lr, momentum=0.9 if scene.optimizer == "momentum" else 0)
+        momentum = 0.9 if scene.optimizer == "momentum" else 0
+        optimizer = SGD(params, lr=scene.lr, momentum=momentum, weight_decay=scene.l2)
     goal = objective(scene.loss)
     train, test, batch = [], [], []
     x_test = Tensor(data.x_test.astype(np.float32))
@@ -502,6 +478,7 @@ def train_curves(step: Step) -> tuple[list[float], list[float], float]:
         if record.epoch_end:
             train.append(float(np.mean(batch)))
             batch = []
+            model.eval()  # dropout off for the test set; fit() turns training mode back on
             test.append(float(goal.loss(model(x_test), data.y_test).item()))
     accuracy = evaluate(model, data.x_test.astype(np.float32), data.y_test, rule=goal)
     return train, test, accuracy
@@ -520,6 +497,19 @@ def test_over_fitting_steps_over_fit(slug: str) -> None:
     best = int(np.argmin(test))
     assert best < len(test) // 4
     assert test[-1] > 2 * test[best]
+
+
+@pytest.mark.slow
+def test_dropout_and_weight_decay_tame_the_over_fitting_step() -> None:
+    plain = train_curves(train_step("training-tricks", "Over-fitting in the curves"))
+    tamed_step = train_step("training-tricks", "Dropout and weight decay against over-fitting")
+    assert tamed_step.train is not None
+    assert tamed_step.train.l2 == 0.001
+    tamed = train_curves(tamed_step)
+    # as the step says: training loss no longer falls to zero, test loss climbs about half as high
+    assert plain[0][-1] < 0.01
+    assert tamed[0][-1] > 0.05
+    assert tamed[1][-1] < 0.6 * plain[1][-1]
 
 
 @pytest.mark.slow

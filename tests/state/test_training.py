@@ -253,6 +253,40 @@ def test_from_scene_reads_presets_and_layer_lists() -> None:
     assert [type(m).__name__ for m in run.model] == ["Linear", "ReLU", "Linear"]
     run_out(run)
     assert run.epochs_done == 1
+    regularised = TrainScene.model_validate(
+        {
+            "dataset": "circle",
+            "model": [
+                {"type": "linear", "in": 2, "out": 4},
+                {"type": "batch_norm1d", "out": 4},
+                {"type": "relu"},
+                {"type": "dropout", "p": 0.25},
+                {"type": "linear", "in": 4, "out": 2},
+            ],
+            "l2": 0.01,
+            "steps": 3,
+        }
+    )
+    run = TrainingRun.from_scene(regularised)
+    kinds = [type(m).__name__ for m in run.model]
+    assert kinds == ["Linear", "BatchNorm1d", "ReLU", "Dropout", "Linear"]
+    assert run.settings.l2 == 0.01
+    assert run.optimizer.weight_decay == 0.01
+    run_out(run)
+    assert run.steps_done == 3
+
+
+@pytest.mark.parametrize(
+    ("layer", "message"),
+    [
+        ({"type": "dropout"}, "a dropout layer needs 'p'"),
+        ({"type": "dropout", "p": 1.0}, "less than 1"),
+        ({"type": "batch_norm2d"}, "a batch_norm2d layer needs 'out'"),
+    ],
+)
+def test_scene_layers_say_what_they_miss(layer: dict[str, object], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        TrainScene.model_validate({"dataset": "circle", "model": [layer], "steps": 1})
 
 
 @pytest.mark.parametrize("loss", ["bce", "mse", "hinge", "cross_entropy"])
