@@ -189,7 +189,9 @@ class TrainingRun:
         """Exactly one step, with any evaluation it completes (for single-stepping)."""
         if self._pending is not None:
             self._drain(self._pending)
-        if self._in_worker:
+        if self.finished:
+            taken = 0
+        elif self._in_worker:
             worker = self._started_worker()
             worker.hold()
             taken = self._collect(emit=False)
@@ -197,7 +199,7 @@ class TrainingRun:
                 worker.step()
             taken += self._collect(emit=False)
         else:
-            step = None if self.finished else self._next_step()
+            step = self._next_step()
             taken = 0 if step is None else self._apply(step)
         if self._pending is not None:
             self._drain(self._pending)

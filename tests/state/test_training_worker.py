@@ -94,6 +94,9 @@ def test_a_step_limit_and_a_nan_end_the_worker_run_with_the_usual_messages() -> 
         assert limited.message == "Finished after 7 steps (2 epochs)."
         play_until(exploding)
         assert "NaN or infinite" in exploding.message
+        pid = exploding.worker_pid
+        assert exploding.step() == 0  # a finished run stays finished: no new worker either
+        assert exploding.worker_pid == pid
         assert all(np.isfinite(p.data).all() for p in exploding.model.parameters())
         assert np.isfinite(exploding.loss.y).all()
     finally:
