@@ -5,7 +5,8 @@
 (b) one full-batch step of a 2-8-8-1 tanh MLP on 500 points (BCE with logits, SGD);
 (c) conv2d (64×8×14×14 input, 16 3×3 filters, padding 1) forward + backward alone;
 (d) the whole 3-epoch CNN run on mnist10k (8,000 digits, batch 64, lr 0.05, momentum 0.9),
-    including gradlab's per-step bookkeeping in `fit`, and the test accuracy each reaches.
+    including gradlab's per-step bookkeeping in `fit`, and the test accuracy each reaches;
+(a1) (a) again with torch on one thread, as gradlab computes on one core.
 
 Both sides use float32 and the same initial weights. Run: ``python -m benchmarks.tensor``.
 """
@@ -16,6 +17,10 @@ import os
 import time
 from collections.abc import Callable
 from typing import Any
+
+# Before NumPy loads, as the app does: gradlab computes on one core. OpenBLAS's extra thread only
+# spins against torch's threads on this 2-core machine (gradlab's step varied 9-14 ms with it).
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import numpy as np
 
@@ -36,6 +41,7 @@ except ImportError:  # the oracle extra is optional
     torch = None
 
 EPOCHS = 3
+WARMUP_STEPS = 20
 
 
 def _our_step(model: Module, optimizer: SGD, x: Any, y: Any, loss: str) -> Callable[[], None]:
@@ -95,14 +101,17 @@ def _torch_step(reference: Any, x: Any, y: Any, loss: str) -> Callable[[], None]
 def _steps(name: str, kind: str, x: Any, y: Any, *, loss: str, repeats: int) -> None:
     model = mnist_cnn(rng=0) if kind == "cnn" else mlp((2, 8, 8, 1), "tanh", rng=0)
     reference = _torch_model(model, kind) if torch is not None else None
+    # steady state, as in a training run: the first steps also grow the heap (page faults) and
+    # warm the caches, so both sides take WARMUP_STEPS untimed steps first
     ours = median_time(
         _our_step(model, SGD(model.parameters(), lr=0.05, momentum=0.9), x, y, loss),
         repeats=repeats,
+        warmup=WARMUP_STEPS,
     )
     theirs = (
         None
         if reference is None
-        else median_time(_torch_step(reference, x, y, loss), repeats=repeats)
+        else median_time(_torch_step(reference, x, y, loss), repeats=repeats, warmup=WARMUP_STEPS)
     )
     print(describe(name, ours, theirs, "torch"))
 
@@ -210,6 +219,19 @@ def main() -> None:
     )
     _conv()
     _whole_run()
+    if torch is not None:
+        # gradlab computes on one core; this says how much of (a)'s ratio is torch's other cores
+        threads = torch.get_num_threads()
+        torch.set_num_threads(1)
+        _steps(
+            "(a1) the same step, torch on 1 thread",
+            "cnn",
+            data.x_train[index],
+            data.y_train[index],
+            loss="cross_entropy",
+            repeats=30,
+        )
+        torch.set_num_threads(threads)
 
 
 if __name__ == "__main__":
