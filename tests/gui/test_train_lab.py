@@ -190,6 +190,23 @@ def test_applying_settings_rebuilds_the_lab(qtbot: QtBot) -> None:
     assert lab.run.settings.hidden == (3,)
 
 
+def test_applying_settings_while_training_restarts_in_a_new_worker(qtbot: QtBot) -> None:
+    lab = make_lab(qtbot)
+    lab.driver.start()
+    qtbot.waitUntil(lambda: lab.run.steps_done >= 5, timeout=10_000)
+    old = lab.run.worker_pid
+    lab.controls.dataset.setCurrentText("xor")
+    lab.controls.apply.click()
+    assert not lab.driver.running
+    assert lab.run.steps_done == 0
+    assert old not in {p.pid for p in multiprocessing.active_children()}
+    lab.driver.start()
+    qtbot.waitUntil(lambda: lab.run.steps_done >= 5, timeout=10_000)
+    assert lab.run.worker_pid not in {None, old}
+    assert lab.run.settings.dataset == "xor"
+    lab.driver.pause()
+
+
 def test_clicking_a_neuron_follows_its_bias(qtbot: QtBot) -> None:
     lab = make_lab(qtbot)
     lab.maps.tile_clicked.emit(1, 2)  # second hidden layer, third neuron
