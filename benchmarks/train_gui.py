@@ -38,13 +38,12 @@ from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
 
 from gradlab.gui.theme import LIGHT, palette
 from gradlab.gui.train_lab import TrainLab
-from gradlab.nn.train import fit
 from gradlab.state.training import STATS_EVERY, TrainingRun
 from gradlab.state.training_config import (
-    OBJECTIVE_NAMES,
     TrainSettings,
     build_model,
     build_optimizer,
+    fit_settings,
     load_data,
 )
 
@@ -84,9 +83,7 @@ def headless_steps_per_second(settings: TrainSettings, seconds: float, stats: bo
     data = load_data(settings)
     model = build_model(settings, data)
     optimizer = build_optimizer(settings, model)
-    run = fit(model, data, OBJECTIVE_NAMES[settings.loss], optimizer,
-              batch_size=settings.batch_size, seed=settings.seed, stats=stats,
-              stats_every=STATS_EVERY)  # fmt: skip
+    run = fit_settings(settings, data, model, optimizer, stats=stats, stats_every=STATS_EVERY)
     next(run)  # the first step pays one-off costs, as in the window
     steps, started = 0, time.perf_counter()
     while time.perf_counter() - started < seconds:

@@ -22,12 +22,13 @@ from psygnal import Signal
 from gradlab.lessons import TrainScene
 from gradlab.nn.evaluate import objective
 from gradlab.nn.summary import summary
-from gradlab.nn.train import TrainRecord, fit
+from gradlab.nn.train import TrainRecord
 from gradlab.state.training_config import (
     OBJECTIVE_NAMES,
     TrainSettings,
     build_model,
     build_optimizer,
+    fit_settings,
     load_data,
     settings_from_scene,
 )
@@ -94,10 +95,9 @@ class TrainingRun:
         self._worker = None
         self._run: Iterator[TrainRecord] | None = None
         if not self._in_worker:  # a worker starts with the first step or play
-            self._run = fit(
-                self.model, self.data, self.goal, self.optimizer, epochs=s.epochs, steps=s.steps,
-                batch_size=s.batch_size, seed=s.seed, stats=self.stats, stats_every=STATS_EVERY,
-            )  # fmt: skip
+            self._run = fit_settings(
+                s, self.data, self.model, self.optimizer, stats=self.stats, stats_every=STATS_EVERY
+            )
         self.steps_done = 0
         self.epochs_done = 0
         self.iteration = 0

@@ -1,12 +1,13 @@
 """`TrainSettings`: what the training lab's model builder chooses, and the objects it makes.
 
 The settings are plain data (frozen, comparable); `build_model`, `build_optimizer` and
-`load_data` turn them into the dataset, model and optimiser that `gradlab.nn.train.fit` runs.
+`load_data` turn them into the dataset, model and optimiser, and `fit_settings` into the
+`gradlab.nn.train.fit` run over them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
@@ -23,6 +24,7 @@ from gradlab.nn.layers import (
 from gradlab.nn.models import ACTIVATIONS, from_specs, lenet5, linear_classifier, mnist_cnn
 from gradlab.nn.modules import Module, Sequential
 from gradlab.nn.optim import SGD, Adam, Optimizer
+from gradlab.nn.train import TrainRecord, fit
 
 LossName = Literal["mse", "bce", "cross_entropy", "hinge"]
 OptimizerName = Literal["sgd", "momentum", "adam"]
@@ -173,6 +175,23 @@ def build_optimizer(settings: TrainSettings, model: Module) -> Optimizer:
         return Adam(params, lr=settings.lr, weight_decay=settings.l2)
     momentum = MOMENTUM if settings.optimizer == "momentum" else 0.0
     return SGD(params, lr=settings.lr, momentum=momentum, weight_decay=settings.l2)
+
+
+def fit_settings(
+    settings: TrainSettings,
+    data: Dataset,
+    model: Module,
+    optimizer: Optimizer,
+    *,
+    stats: bool,
+    stats_every: int,
+) -> Iterator[TrainRecord]:
+    """The `fit` generator the settings describe, for `model` and `optimizer` built from them."""
+    s = settings
+    return fit(
+        model, data, OBJECTIVE_NAMES[s.loss], optimizer, epochs=s.epochs, steps=s.steps,
+        batch_size=s.batch_size, seed=s.seed, stats=stats, stats_every=stats_every,
+    )  # fmt: skip
 
 
 def hidden_from_slug(slug: str) -> tuple[int, ...] | None:

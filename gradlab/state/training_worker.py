@@ -24,19 +24,20 @@ import time
 import traceback
 import weakref
 from collections import deque
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Any
 
 from gradlab.nn.evaluate import objective
-from gradlab.nn.train import TrainRecord, fit
+from gradlab.nn.train import TrainRecord
 from gradlab.state.training_config import (
     OBJECTIVE_NAMES,
     TrainSettings,
     build_model,
     build_optimizer,
+    fit_settings,
     load_data,
 )
 from gradlab.state.training_eval import evaluate_at_once, quiet
@@ -185,11 +186,9 @@ class _Trainer:
         self.model = build_model(settings, self.data)
         self.optimizer = build_optimizer(settings, self.model)
         self.goal = objective(OBJECTIVE_NAMES[settings.loss])
-        s = settings
-        self.steps: Iterator[TrainRecord] = fit(
-            self.model, self.data, self.goal, self.optimizer, epochs=s.epochs, steps=s.steps,
-            batch_size=s.batch_size, seed=s.seed, stats=stats, stats_every=stats_every,
-        )  # fmt: skip
+        self.steps = fit_settings(
+            settings, self.data, self.model, self.optimizer, stats=stats, stats_every=stats_every
+        )
         self.budget: int | None = 0
         self.watched: tuple[str, int] | None = None
 
