@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from gradlab.data import DATASETS
 from gradlab.nn.models import ACTIVATIONS
-from gradlab.state.training import TrainingRun
+from gradlab.state.training import TrainingRun, counted
 from gradlab.state.training_config import ARCHITECTURES, LOSSES, OPTIMIZERS, TrainSettings
 
 LESSON_LAYERS = "lesson's layers"
@@ -187,8 +187,7 @@ class TrainControls(QWidget):
         self.step.setEnabled(not run.finished)
         batch = f"(batch of {run.settings.batch_size}), step {run.steps_done}"
         if run.finished and run.iteration == 0:  # no epoch is under way: say how many are done
-            epochs = "1 epoch" if run.epochs_done == 1 else f"{run.epochs_done} epochs"
-            self.counter.setText(f"{epochs} done {batch}")
+            self.counter.setText(f"{counted(run.epochs_done, 'epoch')} done {batch}")
         else:
             self.counter.setText(
                 f"epoch {run.epochs_done + 1}, iteration {run.iteration}/{run.batches_per_epoch} "

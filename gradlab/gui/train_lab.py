@@ -3,9 +3,9 @@
 Training runs in a worker process (or, with ``worker=False``, in time-budgeted chunks on this
 thread), driven by `TrainDriver`. The views redraw from their own timer, one part per tick (each
 part at most 25 times a second) and only when something changed, so painting stays cheap however
-fast the steps come. The scene's `cursor` is the run's snapshot
-cursor: moving it back shows the boundary, filters and confusion of that moment (the curves stay
-whole, with a marker at that step).
+fast the steps come. The scene's `cursor` is the run's snapshot cursor: moving it back shows the
+boundary, filters and confusion of that moment (the curves stay whole, with a marker at that
+step).
 """
 
 from __future__ import annotations

@@ -44,6 +44,11 @@ STATS_EVERY = 8
 the distributions' drift shows just as well from a sample."""
 
 
+def counted(n: int, noun: str) -> str:
+    """ "1 epoch", "3 epochs": the counters as the lab's messages say them."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 class TrainingRun:
     """Settings -> data, model, optimiser and a fit generator; history, snapshots, frames."""
 
@@ -242,8 +247,7 @@ class TrainingRun:
         return TakenStep(record, sample)
 
     def _finished_message(self) -> str:
-        steps = "1 step" if self.steps_done == 1 else f"{self.steps_done} steps"
-        epochs = "1 epoch" if self.epochs_done == 1 else f"{self.epochs_done} epochs"
+        steps, epochs = counted(self.steps_done, "step"), counted(self.epochs_done, "epoch")
         return f"Finished after {steps} ({epochs})."
 
     def _apply(self, step: TakenStep) -> int:
