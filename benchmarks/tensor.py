@@ -200,14 +200,12 @@ def main() -> None:
     data = load_mnist()
     rng = np.random.default_rng(0)
     index = rng.choice(len(data.x_train), 64, replace=False)
-    _steps(
-        "(a) CNN training step, batch 64",
-        "cnn",
-        data.x_train[index],
-        data.y_train[index],
-        loss="cross_entropy",
-        repeats=30,
-    )
+
+    def cnn_step(name: str) -> None:
+        _steps(name, "cnn", data.x_train[index], data.y_train[index], loss="cross_entropy",
+               repeats=30)  # fmt: skip
+
+    cnn_step("(a) CNN training step, batch 64")
     points = playground("spiral", 1000, test_fraction=0.5)
     _steps(
         "(b) 2-8-8-1 tanh MLP step, 500 points",
@@ -223,14 +221,7 @@ def main() -> None:
         # gradlab computes on one core; this says how much of (a)'s ratio is torch's other cores
         threads = torch.get_num_threads()
         torch.set_num_threads(1)
-        _steps(
-            "(a1) the same step, torch on 1 thread",
-            "cnn",
-            data.x_train[index],
-            data.y_train[index],
-            loss="cross_entropy",
-            repeats=30,
-        )
+        cnn_step("(a1) the same step, torch on 1 thread")
         torch.set_num_threads(threads)
 
 
