@@ -169,6 +169,8 @@ def parse(text: str) -> Program:
         ) from None
     except (RecursionError, MemoryError):
         raise ExpressionError(f"nested too deeply (at most {MAX_DEPTH} levels)") from None
+    if not module.body:  # blank, or comments only
+        raise ExpressionError("the expression is empty: try  f = (x + y) * z")
     _check_nodes(module)
     statements = _statements(module)
     inputs = _inputs(statements)
@@ -177,8 +179,6 @@ def parse(text: str) -> Program:
 
 def _precheck(text: str) -> None:
     """Cheap refusals before the parser sees the text."""
-    if not text.strip():
-        raise ExpressionError("the expression is empty: try  f = (x + y) * z")
     if len(text) > MAX_CHARS:
         raise ExpressionError(
             f"the expression is too long ({len(text):,} characters, at most {MAX_CHARS:,})"

@@ -63,6 +63,8 @@ def test_negative_literal_is_one_constant() -> None:
         ("f = x + ÿ", "only ASCII"),
         ("", "empty"),
         ("   \n ", "empty"),
+        ("#", "empty"),
+        ("# only a note\n", "empty"),
         ("foo(x)", "unknown function 'foo'"),
         ("f = x +", "not a valid expression"),
         ("x ** y", "exponent must be a number"),
