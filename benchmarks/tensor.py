@@ -6,223 +6,135 @@
 (c) conv2d (64×8×14×14 input, 16 3×3 filters, padding 1) forward + backward alone;
 (d) the whole 3-epoch CNN run on mnist10k (8,000 digits, batch 64, lr 0.05, momentum 0.9),
     including gradlab's per-step bookkeeping in `fit`, and the test accuracy each reaches;
-(a1) (a) again with torch on one thread, as gradlab computes on one core.
+(a1) (a) again with torch on one thread.
 
-Both sides use float32 and the same initial weights. Run: ``python -m benchmarks.tensor``.
+Both sides use float32 and the same initial weights. gradlab runs in a process of its own, torch in
+this one, and the two take turns, so both see the same machine (see `benchmarks._engine_side`).
+Run: ``python -m benchmarks.tensor``.
 """
 
 from __future__ import annotations
 
 import os
-import time
-from collections.abc import Callable
 from typing import Any
 
-# Before NumPy loads, as the app does: gradlab computes on one core. OpenBLAS's extra thread only
-# spins against torch's threads on this 2-core machine (gradlab's step varied 9-14 ms with it).
+# Before NumPy loads, in the parent and so in both engines' processes, as the app does: OpenBLAS's
+# own threads would spin against gradlab's helper thread (`gradlab.nn.threads`) on 2 cores.
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import numpy as np
 
-from benchmarks.timing import describe, median_time
+from benchmarks._engine_side import EngineSide, LocalSide, Side
+from benchmarks.timing import describe, interleaved_medians
 from gradlab.data import load_mnist, playground
-from gradlab.engine.tensor import Tensor
-from gradlab.nn import functional as F
-from gradlab.nn.evaluate import evaluate
-from gradlab.nn.memory import keep_freed_memory
 from gradlab.nn.models import mlp, mnist_cnn
-from gradlab.nn.modules import Module
-from gradlab.nn.optim import SGD
-from gradlab.nn.train import fit
-
-try:
-    import torch
-except ImportError:  # the oracle extra is optional
-    torch = None
 
 EPOCHS = 3
 WARMUP_STEPS = 20
+ROUNDS = 10
+"""Turns each side takes in a measurement (see `interleaved_medians`)."""
 
 
-def _our_step(model: Module, optimizer: SGD, x: Any, y: Any, loss: str) -> Callable[[], None]:
-    batch = Tensor(x)
-
-    def step() -> None:
-        optimizer.zero_grad()
-        out = model(batch)
-        if loss == "cross_entropy":
-            value = F.cross_entropy(out, y)
-        else:
-            value = F.binary_cross_entropy_with_logits(out.reshape(-1), y)
-        value.backward()
-        optimizer.step()
-
-    return step
+def _compare(name: str, ours: Side, torch: Side | None, *, calls: int, warmup: int) -> None:
+    """Time the workloads loaded in `ours` and `torch`, taking turns."""
+    if torch is None:
+        times = ours.timed(warmup + calls)[warmup:]
+        print(describe(name, float(np.median(times)), None, "torch"))
+        return
+    medians = interleaved_medians(
+        ours.timed, torch.timed, rounds=ROUNDS, per_round=-(-calls // ROUNDS), warmup=warmup
+    )
+    print(describe(name, *medians, "torch"))
 
 
-def _torch_model(model: Module, kind: str) -> Any:
-    nn = torch.nn
-    if kind == "cnn":
-        reference = nn.Sequential(
-            nn.Conv2d(1, 8, 3, padding=1),
-            nn.ReLU(),
-            nn.MaxPool2d(2),
-            nn.Conv2d(8, 16, 3, padding=1),
-            nn.ReLU(),
-            nn.MaxPool2d(2),
-            nn.Flatten(),
-            nn.Linear(784, 10),
-        )
-    else:
-        reference = nn.Sequential(
-            nn.Linear(2, 8), nn.Tanh(), nn.Linear(8, 8), nn.Tanh(), nn.Linear(8, 1)
-        )
-    reference.load_state_dict({k: torch.tensor(v) for k, v in model.state_dict().items()})
-    return reference
-
-
-def _torch_step(reference: Any, x: Any, y: Any, loss: str) -> Callable[[], None]:
-    optimizer = torch.optim.SGD(reference.parameters(), lr=0.05, momentum=0.9)
-    batch, target = torch.tensor(x), torch.tensor(y)
-
-    def step() -> None:
-        optimizer.zero_grad()
-        out = reference(batch)
-        if loss == "cross_entropy":
-            value = torch.nn.functional.cross_entropy(out, target)
-        else:
-            value = torch.nn.functional.binary_cross_entropy_with_logits(out.reshape(-1), target)
-        value.backward()
-        optimizer.step()
-
-    return step
-
-
-def _steps(name: str, kind: str, x: Any, y: Any, *, loss: str, repeats: int) -> None:
+def _steps(
+    name: str, kind: str, x: Any, y: Any, sides: tuple[Side, Side | None], calls: int
+) -> None:
     model = mnist_cnn(rng=0) if kind == "cnn" else mlp((2, 8, 8, 1), "tanh", rng=0)
-    reference = _torch_model(model, kind) if torch is not None else None
+    for side in sides:
+        if side is not None:
+            side.load("step", kind, model.state_dict(), x, y)
     # steady state, as in a training run: the first steps also grow the heap (page faults) and
     # warm the caches, so both sides take WARMUP_STEPS untimed steps first
-    ours = median_time(
-        _our_step(model, SGD(model.parameters(), lr=0.05, momentum=0.9), x, y, loss),
-        repeats=repeats,
-        warmup=WARMUP_STEPS,
-    )
-    theirs = (
-        None
-        if reference is None
-        else median_time(_torch_step(reference, x, y, loss), repeats=repeats, warmup=WARMUP_STEPS)
-    )
-    print(describe(name, ours, theirs, "torch"))
+    _compare(name, *sides, calls=calls, warmup=WARMUP_STEPS)
 
 
-def _conv() -> None:
+def _conv(sides: tuple[Side, Side | None]) -> None:
     rng = np.random.default_rng(0)
     x = rng.random((64, 8, 14, 14), dtype=np.float32)
     w = (rng.random((16, 8, 3, 3), dtype=np.float32) - 0.5) / 6
     b = np.zeros(16, np.float32)
     grad = np.ones((64, 16, 14, 14), np.float32)
-
-    def ours() -> None:
-        xt, wt, bt = (Tensor(a, requires_grad=True) for a in (x, w, b))
-        F.conv2d(xt, wt, bt, padding=1).backward(grad)
-
-    reference = None
-    if torch is not None:
-        gt = torch.tensor(grad)
-
-        def theirs() -> None:
-            xt, wt, bt = (torch.tensor(a, requires_grad=True) for a in (x, w, b))
-            torch.nn.functional.conv2d(xt, wt, bt, padding=1).backward(gt)
-
-        reference = median_time(theirs, repeats=30)
-    print(
-        describe(
-            "(c) conv2d 64x8x14x14 * 16x8x3x3 fwd+bwd",
-            median_time(ours, repeats=30),
-            reference,
-            "torch",
-        )
-    )
+    for side in sides:
+        if side is not None:
+            side.load("conv", x, w, b, grad)
+    _compare("(c) conv2d 64x8x14x14 * 16x8x3x3 fwd+bwd", *sides, calls=50, warmup=3)
 
 
-def _whole_run() -> None:
+def _whole_run(sides: tuple[Side, Side | None]) -> None:
     data = load_mnist()
-    model = mnist_cnn(rng=0)
-    reference = _torch_model(model, "cnn") if torch is not None else None
-    start = time.perf_counter()
-    optimizer = SGD(model.parameters(), lr=0.05, momentum=0.9)
-    for _ in fit(model, data, "cross_entropy", optimizer, epochs=EPOCHS, batch_size=64, seed=0):
-        pass
-    ours = time.perf_counter() - start
-    accuracy = evaluate(model, data.x_test, data.y_test)
-    theirs = None
-    if reference is not None:
-        theirs, their_accuracy = _torch_run(
-            reference, data.x_train, data.y_train, data.x_test, data.y_test
-        )
-    print(describe(f"(d) {EPOCHS}-epoch CNN run on mnist10k", ours, theirs, "torch"))
+    state = mnist_cnn(rng=0).state_dict()
+    arrays = (data.x_train, data.y_train, data.x_test, data.y_test)
+    ours, torch = sides
+    seconds, accuracy = ours.whole_run(state, arrays, EPOCHS)
+    theirs = None if torch is None else torch.whole_run(state, arrays, EPOCHS)
+    name = f"(d) {EPOCHS}-epoch CNN run on mnist10k"
+    print(describe(name, seconds, None if theirs is None else theirs[0], "torch"))
     line = f"    test accuracy: gradlab {accuracy:.2%}"
-    print(line if theirs is None else f"{line}, torch {their_accuracy:.2%}")
+    print(line if theirs is None else f"{line}, torch {theirs[1]:.2%}")
 
 
-def _torch_run(reference: Any, x: Any, y: Any, x_test: Any, y_test: Any) -> tuple[float, float]:
-    optimizer = torch.optim.SGD(reference.parameters(), lr=0.05, momentum=0.9)
-    images, labels = torch.tensor(x), torch.tensor(y)
-    generator = torch.Generator().manual_seed(0)
-    start = time.perf_counter()
-    for _ in range(EPOCHS):
-        order = torch.randperm(len(images), generator=generator)
-        for i in range(0, len(images), 64):
-            index = order[i : i + 64]
-            optimizer.zero_grad()
-            torch.nn.functional.cross_entropy(reference(images[index]), labels[index]).backward()
-            optimizer.step()
-    elapsed = time.perf_counter() - start
-    with torch.no_grad():
-        predicted = reference(torch.tensor(x_test)).argmax(dim=1).numpy()
-    return elapsed, float(np.mean(predicted == y_test))
+def _torch_side() -> Side | None:
+    try:
+        import torch  # noqa: F401 - only to learn whether the oracle extra is installed
+    except ImportError:
+        return None
+    # after gradlab's process has started, so torch's threads never exist there
+    return LocalSide("torch")
 
 
 def main() -> None:
     # other processes skew every figure: say how busy the machine was
     load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"{os.cpu_count()} CPUs, load average {load} (figures are only meaningful when idle)")
+    sides = (EngineSide("gradlab"), _torch_side())
+    ours, torch = sides
+    print(f"gradlab {ours.version} on {ours.threads} threads (gradlab.nn.threads)")
     if torch is None:
         print("PyTorch is not installed: gradlab's times only (pip install '.[oracle]' for ratios)")
     else:
-        print(
-            f"PyTorch {torch.__version__} on {torch.get_num_threads()} threads; "
-            "ratio = gradlab time / torch time"
-        )
-    # the allocator setting fit() applies; process-wide, so torch runs under it too
-    print(f"glibc keeps freed memory: {'yes' if keep_freed_memory() else 'no'}")
+        print(f"PyTorch {torch.version} on {torch.threads} threads; ratio = gradlab / torch time")
+    try:
+        _all(sides)
+    finally:
+        for side in sides:
+            if side is not None:
+                side.close()
+
+
+def _all(sides: tuple[Side, Side | None]) -> None:
     data = load_mnist()
-    rng = np.random.default_rng(0)
-    index = rng.choice(len(data.x_train), 64, replace=False)
-
-    def cnn_step(name: str) -> None:
-        _steps(name, "cnn", data.x_train[index], data.y_train[index], loss="cross_entropy",
-               repeats=30)  # fmt: skip
-
-    cnn_step("(a) CNN training step, batch 64")
+    index = np.random.default_rng(0).choice(len(data.x_train), 64, replace=False)
+    images, labels = data.x_train[index], data.y_train[index]
+    _steps("(a) CNN training step, batch 64", "cnn", images, labels, sides, calls=60)
     points = playground("spiral", 1000, test_fraction=0.5)
     _steps(
         "(b) 2-8-8-1 tanh MLP step, 500 points",
         "mlp",
         points.x_train,
         points.y_train.astype(np.float32),
-        loss="bce",
-        repeats=200,
+        sides,
+        calls=200,
     )
-    _conv()
-    _whole_run()
+    _conv(sides)
+    _whole_run(sides)
+    torch = sides[1]
     if torch is not None:
-        # gradlab computes on one core; this says how much of (a)'s ratio is torch's other cores
-        threads = torch.get_num_threads()
-        torch.set_num_threads(1)
-        cnn_step("(a1) the same step, torch on 1 thread")
-        torch.set_num_threads(threads)
+        # how much of (a)'s ratio is torch's second thread
+        threads = torch.threads
+        torch.set_threads(1)
+        _steps("(a1) the same step, torch on 1 thread", "cnn", images, labels, sides, calls=60)
+        torch.set_threads(threads)
 
 
 if __name__ == "__main__":

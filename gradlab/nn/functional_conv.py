@@ -1,25 +1,31 @@
-"""conv2d: one graph node on NCHW tensors, computed as im2col + ONE matmul per group.
+"""conv2d: one graph node on NCHW tensors, computed as im2col + one matmul per image and group.
 
 The input is stored in the row layout of `gradlab.nn.row_layout` (rows without padding columns,
 so every kernel offset reads one long contiguous run per image and channel; the few reads that
 wrap onto a neighbouring row stand for padding and are zeroed). It is copied once into a
-(groups, C/groups·kh·kw, N·oh·L) matrix and multiplied by the kernels for the whole batch at
-once, then copied to contiguous NCHW with the bias added (for a "same" convolution L = ow, so
-that copy is a transpose of long runs). Backward uses the same matrices: dW = g @ colsᵀ (the
-matmul sums over the batch), dX = Wᵀ @ g added back onto the input by the layout's fold (kh·kw
-adds of long runs, never a loop over pixels). Pools live in `functional_pool`.
+(groups, C/groups·kh·kw, N, oh·L) array, plus a row of ones when there is a bias (the kernels
+get the bias as one more column, so the matmul adds it). The matmuls write (N, O, oh·L): for a
+"same" convolution L = ow, so that is already the NCHW result, with no transpose and no bias
+pass. Backward uses the same matrices per image: dX = Wᵀ @ g added back onto the input by the
+layout's fold (kh·kw adds of long runs, never a loop over pixels), and dW = Σ g @ colsᵀ (its
+last column is the bias grad), computed on `threads`' helper thread meanwhile. Pools live in
+`functional_pool`.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TypeVar
 
 import numpy as np
 
 from gradlab.engine import Op, Tensor
 from gradlab.engine.trace import Array
+from gradlab.nn import threads
 from gradlab.nn.row_layout import RowLayout
 from gradlab.nn.windows import IntPair, Window2d
+
+R = TypeVar("R")
 
 
 def conv2d(
@@ -42,51 +48,69 @@ def conv2d(
     o, cg, kh, kw = w.shape
     layout = RowLayout.of(h, width, geometry)
     out_h, out_w, length = layout.out_h, layout.out_w, layout.length
-    x_rows = layout.pad(x)
-    # im2col in the row layout: (C, kh, kw, N, oh, L) -> (G, Cg·kh·kw, N·oh·L), one copy of long
-    # contiguous runs, with the reads that wrapped onto a neighbouring row zeroed (they stand for
-    # padding); then ONE matmul per group over the whole batch
-    og, ckk, cells = o // groups, cg * kh * kw, n * out_h * length
-    cols = np.empty((groups, ckk, cells), dtype=x.dtype)
-    windows = cols.reshape(c, kh, kw, n, out_h, length)
-    np.copyto(windows, layout.patches(x_rows).transpose(1, 2, 3, 0, 4, 5))
-    _zero_wrapped(windows, layout)
-    kernels = w.reshape(groups, og, ckk)
-    product = (kernels @ cols).reshape(o, n, out_h, length).transpose(1, 0, 2, 3)[..., :out_w]
-    # one pass to contiguous NCHW (adding the bias on the way), so the elementwise ops that
-    # follow run over long runs instead of short strided rows
-    result = np.empty((n, o, out_h, out_w), dtype=product.dtype)
-    if bias is None:
-        np.copyto(result, product)
-    else:
-        np.add(product, bias.data.reshape(1, o, 1, 1), out=result)
+    og, ckk, cells = o // groups, cg * kh * kw, out_h * length
+    # im2col in the row layout, one (Cg·kh·kw [+1], oh·L) matrix per image and group, with the
+    # reads that wrapped onto a neighbouring row zeroed (they stand for padding). A bias is one
+    # more row of ones in every matrix and one more column of the kernels, so the matmul adds it
+    depth = ckk + (bias is not None)
+    cols = np.empty((groups, depth, n, cells), dtype=x.dtype)
+    windows = cols[:, :ckk].reshape(groups, cg, kh, kw, n, out_h, length)
+    patches = layout.patches(layout.pad(x)).transpose(1, 2, 3, 0, 4, 5)
+    np.copyto(windows, patches.reshape(groups, cg, kh, kw, n, out_h, length))
+    _zero_wrapped(windows, layout, kernel_column_axis=3)
+    kernels = np.empty((groups, og, depth), dtype=w.dtype)
+    kernels[..., :ckk] = w.reshape(groups, og, ckk)
+    if bias is not None:
+        cols[:, ckk] = 1
+        kernels[..., ckk] = bias.data.reshape(groups, og)
+    # one matmul per image and group, written straight into (N, O, oh, L): NCHW when L = ow
+    per_image = cols.transpose(2, 0, 1, 3)
+    product = np.matmul(kernels, per_image).reshape(n, o, out_h, length)
+    result = product if length == out_w else np.ascontiguousarray(product[..., :out_w])
+
+    def grad_rows(g: Array) -> Array:
+        # g as the matmuls' (N, G, O/G, oh·L) product, zero in the junk columns (they add nothing)
+        if length == out_w:
+            return g.reshape(n, groups, og, cells)
+        rows = np.zeros((n, o, out_h, length), dtype=g.dtype)
+        rows[..., :out_w] = g
+        return rows.reshape(n, groups, og, cells)
+
+    def grad_kernels(rows: Array) -> Array:
+        # d out/d kernel = window: dW = Σ_images g @ colsᵀ; with a bias, its last column is
+        # d out/d b = Σ g (from the row of ones)
+        grad: Array = np.matmul(rows, per_image.transpose(0, 1, 3, 2)).sum(axis=0)
+        return grad
 
     @_once_per_grad
-    def grad_rows(g: Array) -> Array:
-        # g in the layout of the matmul's product, zero in the junk columns so they add nothing
-        rows = np.empty((o, n, out_h, length), dtype=g.dtype)
-        rows[..., :out_w] = g.transpose(1, 0, 2, 3)
-        rows[..., out_w:] = 0
-        return rows.reshape(groups, og, cells)
+    def grads(g: Array) -> tuple[Array | None, Array | None]:
+        # the engine asks for each parent's grad in turn; dX and dW are independent, so dW runs
+        # on the helper thread while this one computes dX
+        rows = grad_rows(g)
+        needs_kernels = weight.requires_grad or (bias is not None and bias.requires_grad)
+        kernel_grad = threads.start(lambda: grad_kernels(rows)) if needs_kernels else None
+        input_grad = grad_input(rows) if input.requires_grad else None
+        return input_grad, None if kernel_grad is None else kernel_grad()
 
-    def grad_input(g: Array) -> Array:
-        # d out/d window = kernel: dcols = Wᵀ @ g, then each window's grad is added back (fold)
-        dcols = (kernels.transpose(0, 2, 1) @ grad_rows(g)).reshape(c, kh, kw, n, out_h, length)
-        _zero_wrapped(dcols, layout)
-        return layout.crop(layout.fold(dcols.transpose(3, 0, 1, 2, 4, 5)))
+    def grad_input(rows: Array) -> Array:
+        # d out/d window = kernel: dcols = Wᵀ @ g per image, then each window's grad is added back
+        # onto the cells it read (fold); dcols comes out as (N, C, kh, kw, oh, L), fold's order
+        dcols = np.matmul(kernels[..., :ckk].transpose(0, 2, 1), rows)
+        dcols = dcols.reshape(n, c, kh, kw, out_h, length)
+        _zero_wrapped(dcols, layout, kernel_column_axis=3)
+        return layout.crop(layout.fold(dcols))
 
-    def grad_weight(g: Array) -> Array:
-        # d out/d kernel = window: dW = g @ colsᵀ, summed over the batch by the matmul itself
-        grad: Array = (grad_rows(g) @ cols.transpose(0, 2, 1)).reshape(w.shape)
-        return grad
+    def vjp_input(g: Array) -> Array:
+        return _computed(grads(g)[0])
 
-    def grad_bias(g: Array) -> Array:
-        # d out/d b[o] = 1 at every position of channel o
-        grad: Array = grad_rows(g).sum(axis=-1).reshape(o)
-        return grad
+    def vjp_weight(g: Array) -> Array:
+        return _computed(grads(g)[1])[..., :ckk].reshape(w.shape)
+
+    def vjp_bias(g: Array) -> Array:
+        return _computed(grads(g)[1])[..., ckk].reshape(o)
 
     parents: tuple[Tensor, ...] = (input, weight) if bias is None else (input, weight, bias)
-    vjps = (grad_input, grad_weight, grad_bias)[: len(parents)]
+    vjps = (vjp_input, vjp_weight, vjp_bias)[: len(parents)]
     return Tensor.from_op(result, Op.CONV2D, parents, vjps)
 
 
@@ -124,20 +148,28 @@ def _conv_geometry(
     return geometry
 
 
-def _once_per_grad(rearrange: Callable[[Array], Array]) -> Callable[[Array], Array]:
-    """`rearrange`, remembering its last argument and result. The engine hands one upstream grad
-    to every VJP of a node, and conv2d's three VJPs all start by laying it out as matmul rows."""
-    last: list[Array] = []
+def _once_per_grad(compute: Callable[[Array], R]) -> Callable[[Array], R]:
+    """`compute`, remembering its last argument and result. The engine hands one upstream grad
+    to every VJP of a node, and conv2d computes all of its grads together from it."""
+    last: list[tuple[Array, R]] = []
 
-    def cached(g: Array) -> Array:
-        if not last or last[0] is not g:
-            last[:] = [g, rearrange(g)]
-        return last[1]
+    def cached(g: Array) -> R:
+        if not last or last[0][0] is not g:
+            last[:] = [(g, compute(g))]
+        return last[0][1]
 
     return cached
 
 
-def _zero_wrapped(cols: Array, layout: RowLayout) -> None:
-    """Zero the entries of (C, kh, kw, N, oh, L) im2col rows that read across a row end."""
+def _computed(grad: Array | None) -> Array:
+    """A grad `grads` computed because its parent requires one (the engine asks for no other)."""
+    assert grad is not None
+    return grad
+
+
+def _zero_wrapped(cols: Array, layout: RowLayout, *, kernel_column_axis: int) -> None:
+    """Zero the im2col entries (last axis: output column) that read across a row end."""
+    index: list[slice | int] = [slice(None)] * cols.ndim
     for b, columns in layout.wrapped():
-        cols[:, :, b, :, :, columns] = 0
+        index[kernel_column_axis], index[-1] = b, columns
+        cols[tuple(index)] = 0

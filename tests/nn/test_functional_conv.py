@@ -14,6 +14,7 @@ from oracles import Fn, check_against_torch
 
 from gradlab.engine import Op, Tensor
 from gradlab.nn import functional as F
+from gradlab.nn import threads
 from gradlab.nn.windows import Window2d, windows
 
 
@@ -174,6 +175,41 @@ def test_conv2d_skips_the_input_grad_when_not_needed() -> None:
     F.conv2d(x, w).sum().backward()
     assert x.grad is None
     np.testing.assert_array_equal(w.grad, np.full((1, 1, 3, 3), 4.0))
+
+
+def test_conv2d_grads_of_a_frozen_kernel_and_a_trained_bias() -> None:
+    # the bias grad comes from the same matmul as the kernel grad (a row of ones in the windows)
+    rng = np.random.default_rng(5)
+    x = Tensor(rng.normal(size=(3, 2, 5, 5)), requires_grad=True)
+    w, b = Tensor(rng.normal(size=(4, 2, 3, 3))), Tensor(rng.normal(size=4), requires_grad=True)
+    g = rng.normal(size=(3, 4, 5, 5))
+    F.conv2d(x, w, b, padding=1).backward(g)
+    assert w.grad is None
+    np.testing.assert_allclose(b.grad, g.sum(axis=(0, 2, 3)), rtol=1e-12)
+    expected = TF.grad.conv2d_input(x.shape, torch.tensor(w.data), torch.tensor(g), padding=1)
+    np.testing.assert_allclose(x.grad, expected.numpy(), rtol=1e-10, atol=1e-12)
+
+
+@settings(max_examples=15, deadline=None)
+@given(case=conv_cases())
+def test_conv2d_grads_are_the_same_on_one_thread_and_two(case: dict) -> None:
+    rng = np.random.default_rng(case["seed"])
+    arrays = [rng.normal(size=case["x"]), rng.normal(size=case["weight"])]
+    if case["bias"]:
+        arrays.append(rng.normal(size=case["weight"][0]))
+
+    def grads(count: int) -> list[np.ndarray]:
+        tensors = [Tensor(a, requires_grad=True) for a in arrays]
+        before = threads.get_num_threads()
+        threads.set_num_threads(count)
+        try:
+            (F.conv2d(*tensors, **case["args"]) ** 2).sum().backward()
+        finally:
+            threads.set_num_threads(before)
+        return [t.grad for t in tensors if t.grad is not None]
+
+    for one, two in zip(grads(1), grads(2), strict=True):
+        np.testing.assert_array_equal(one, two)
 
 
 @pytest.mark.parametrize(
