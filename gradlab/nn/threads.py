@@ -47,6 +47,17 @@ def set_num_threads(count: int) -> None:
     _threads = min(count, 2)
 
 
+def _forget_helper() -> None:
+    """In a forked child: the helper thread was not copied, so the next `start` makes a new one
+    (submitting to the parent's executor would wait forever)."""
+    global _helper  # noqa: PLW0603 - the process-wide helper, reset in the child
+    _helper = None
+
+
+if hasattr(os, "register_at_fork"):
+    os.register_at_fork(after_in_child=_forget_helper)
+
+
 def start(task: Callable[[], T]) -> Callable[[], T]:
     """Begin `task` on the helper thread (or run it now with one thread); call the result to
     wait for its value. Exceptions surface at that call."""

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import multiprocessing.queues
+import os
 import threading
 from collections.abc import Iterator
 
@@ -50,6 +53,23 @@ def test_an_exception_in_the_task_surfaces_when_waiting() -> None:
     wait = threads.start(fail)
     with pytest.raises(ArithmeticError, match="boom"):
         wait()
+
+
+def _answer_from_the_helper(results: multiprocessing.queues.Queue[int]) -> None:
+    results.put(threads.start(lambda: 42)())
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="fork is POSIX only")
+def test_a_forked_child_gets_a_helper_of_its_own() -> None:
+    threads.set_num_threads(2)
+    threads.start(lambda: None)()  # the parent's helper exists before the fork
+    context = multiprocessing.get_context("fork")
+    results = context.Queue()
+    child = context.Process(target=_answer_from_the_helper, args=(results,), daemon=True)
+    child.start()
+    assert results.get(timeout=20) == 42
+    child.join(timeout=20)
+    assert child.exitcode == 0
 
 
 def test_counts_above_two_act_as_two_and_zero_is_refused() -> None:
