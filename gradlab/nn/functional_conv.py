@@ -88,9 +88,12 @@ def conv2d(
         # on the helper thread while this one computes dX
         rows = grad_rows(g)
         needs_kernels = weight.requires_grad or (bias is not None and bias.requires_grad)
-        kernel_grad = threads.start(lambda: grad_kernels(rows)) if needs_kernels else None
-        input_grad = grad_input(rows) if input.requires_grad else None
-        return input_grad, None if kernel_grad is None else kernel_grad()
+        if not input.requires_grad:
+            return None, grad_kernels(rows) if needs_kernels else None
+        if not needs_kernels:
+            return grad_input(rows), None
+        kernel_grad = threads.start(lambda: grad_kernels(rows))
+        return grad_input(rows), kernel_grad()
 
     def grad_input(rows: Array) -> Array:
         # d out/d window = kernel: dcols = Wᵀ @ g per image, then each window's grad is added back

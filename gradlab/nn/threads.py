@@ -28,7 +28,8 @@ def _usable_cpus() -> int:
 
 def _default_threads() -> int:
     setting = os.environ.get("GRADLAB_NUM_THREADS", "").strip()
-    return int(setting) if setting.isdigit() and int(setting) >= 1 else min(2, _usable_cpus())
+    count = int(setting) if setting.isdigit() and int(setting) >= 1 else _usable_cpus()
+    return min(count, 2)
 
 
 _threads = _default_threads()
