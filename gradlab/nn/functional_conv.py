@@ -55,53 +55,53 @@ def conv2d(
     depth = ckk + (bias is not None)
     cols = np.empty((groups, depth, n, cells), dtype=x.dtype)
     windows = cols[:, :ckk].reshape(groups, cg, kh, kw, n, out_h, length)
-    patches = layout.patches(layout.pad(x)).transpose(1, 2, 3, 0, 4, 5)
-    np.copyto(windows, patches.reshape(groups, cg, kh, kw, n, out_h, length))
-    _zero_wrapped(windows, layout, kernel_column_axis=3)
     kernels = np.empty((groups, og, depth), dtype=w.dtype)
     kernels[..., :ckk] = w.reshape(groups, og, ckk)
     if bias is not None:
         cols[:, ckk] = 1
         kernels[..., ckk] = bias.data.reshape(groups, og)
-    # one matmul per image and group, written straight into (N, O, oh, L): NCHW when L = ow
     per_image = cols.transpose(2, 0, 1, 3)
-    product = np.matmul(kernels, per_image).reshape(n, o, out_h, length)
-    result = product if length == out_w else np.ascontiguousarray(product[..., :out_w])
+    product = np.empty((n, groups, og, cells), dtype=np.result_type(x, w))
+    # each thread takes a part of the batch (`threads.batch_parts`)
+    parts = threads.batch_parts(n, cols.size + product.size)
 
-    def grad_rows(g: Array) -> Array:
-        # g as the matmuls' (N, G, O/G, oh·L) product, zero in the junk columns (they add nothing)
-        if length == out_w:
-            return g.reshape(n, groups, og, cells)
-        rows = np.zeros((n, o, out_h, length), dtype=g.dtype)
-        rows[..., :out_w] = g
-        return rows.reshape(n, groups, og, cells)
+    def forward(part: slice) -> None:
+        patches = layout.patches(layout.pad(x[part])).transpose(1, 2, 3, 0, 4, 5)
+        np.copyto(windows[:, :, :, :, part], patches.reshape(windows[:, :, :, :, part].shape))
+        _zero_wrapped(windows[:, :, :, :, part], layout, kernel_column_axis=3)
+        # one matmul per image and group, straight into (N, O, oh, L): NCHW when L = ow
+        np.matmul(kernels, per_image[part], out=product[part])
 
-    def grad_kernels(rows: Array) -> Array:
-        # d out/d kernel = window: dW = Σ_images g @ colsᵀ; with a bias, its last column is
-        # d out/d b = Σ g (from the row of ones)
-        grad: Array = np.matmul(rows, per_image.transpose(0, 1, 3, 2)).sum(axis=0)
-        return grad
+    threads.run(forward, parts)
+    product_nchw = product.reshape(n, o, out_h, length)
+    result = product_nchw if length == out_w else np.ascontiguousarray(product_nchw[..., :out_w])
+    needs_kernels = weight.requires_grad or (bias is not None and bias.requires_grad)
 
     @_once_per_grad
     def grads(g: Array) -> tuple[Array | None, Array | None]:
-        # the engine asks for each parent's grad in turn; dX and dW are independent, so dW runs
-        # on the helper thread while this one computes dX
-        rows = grad_rows(g)
-        needs_kernels = weight.requires_grad or (bias is not None and bias.requires_grad)
-        if not input.requires_grad:
-            return None, grad_kernels(rows) if needs_kernels else None
-        if not needs_kernels:
-            return grad_input(rows), None
-        kernel_grad = threads.start(lambda: grad_kernels(rows))
-        return grad_input(rows), kernel_grad()
+        # the engine asks for each parent's grad in turn; all come from one pass over g, split
+        # over the batch like the forward pass
+        rows = _product_layout(g, (n, groups, og, cells), length - out_w)
+        input_grad = np.empty(x.shape, dtype=g.dtype) if input.requires_grad else None
 
-    def grad_input(rows: Array) -> Array:
-        # d out/d window = kernel: dcols = Wᵀ @ g per image, then each window's grad is added back
-        # onto the cells it read (fold); dcols comes out as (N, C, kh, kw, oh, L), fold's order
-        dcols = np.matmul(kernels[..., :ckk].transpose(0, 2, 1), rows)
-        dcols = dcols.reshape(n, c, kh, kw, out_h, length)
-        _zero_wrapped(dcols, layout, kernel_column_axis=3)
-        return layout.crop(layout.fold(dcols))
+        def backward(part: slice) -> Array | None:
+            if input_grad is not None:
+                # d out/d window = kernel: dcols = Wᵀ @ g per image, each window's grad then
+                # added back onto the cells it read (fold), in fold's (N, C, kh, kw, oh, L) order
+                dcols = np.matmul(kernels[..., :ckk].transpose(0, 2, 1), rows[part])
+                dcols = dcols.reshape(-1, c, kh, kw, out_h, length)
+                _zero_wrapped(dcols, layout, kernel_column_axis=3)
+                input_grad[part] = layout.crop(layout.fold(dcols))
+            if not needs_kernels:
+                return None
+            # d out/d kernel = window: dW = Σ_images g @ colsᵀ; with a bias, its last column is
+            # d out/d b = Σ g (from the row of ones)
+            partial: Array = np.matmul(rows[part], per_image[part].transpose(0, 1, 3, 2))
+            summed: Array = partial.sum(axis=0)
+            return summed
+
+        partials = [p for p in threads.run(backward, parts) if p is not None]
+        return input_grad, np.sum(partials, axis=0) if partials else None
 
     def vjp_input(g: Array) -> Array:
         return _computed(grads(g)[0])
@@ -162,6 +162,16 @@ def _once_per_grad(compute: Callable[[Array], R]) -> Callable[[Array], R]:
         return last[0][1]
 
     return cached
+
+
+def _product_layout(g: Array, shape: tuple[int, int, int, int], junk: int) -> Array:
+    """g (N, O, oh, ow) as the matmuls' (N, G, O/G, oh·L) product, zero in the `junk` columns
+    L − ow (so they add nothing); a view when there are none."""
+    if junk == 0:
+        return g.reshape(shape)
+    rows = np.zeros((*g.shape[:-1], g.shape[-1] + junk), dtype=g.dtype)
+    rows[..., : g.shape[-1]] = g
+    return rows.reshape(shape)
 
 
 def _computed(grad: Array | None) -> Array:

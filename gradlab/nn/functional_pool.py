@@ -17,6 +17,7 @@ import numpy as np
 
 from gradlab.engine import Op, Tensor
 from gradlab.engine.trace import Array
+from gradlab.nn import threads
 from gradlab.nn.windows import IntPair, Window2d, fold_offsets, pad, patches, unpad
 
 
@@ -102,27 +103,38 @@ def _tiles(x: Array, geometry: Window2d) -> Array:
 
 def _max_pool_tiles(input: Tensor, geometry: Window2d) -> Tensor:
     """max_pool2d over tiles: a running np.maximum per kernel offset, remembering where each
-    entry beat all earlier ones (strictly, so the first maximum keeps ties)."""
+    entry beat all earlier ones (strictly, so the first maximum keeps ties). Big inputs split
+    over their first axis across `threads`."""
     x = input.data
     tiles = _tiles(x, geometry)
     kh, kw = geometry.kernel
-    out = tiles[..., 0, :, 0].copy()
-    beats = []
-    for k in range(1, kh * kw):
-        entry = tiles[..., k // kw, :, k % kw]
-        beats.append(entry > out)
-        np.maximum(out, entry, out=out)
+    out = np.empty(tiles[..., 0, :, 0].shape, dtype=x.dtype)
+    beats = np.empty((kh * kw - 1, *out.shape), dtype=bool)
+    parts = threads.batch_parts(x.shape[0], x.size)
+
+    def forward(part: slice) -> None:
+        out[part] = tiles[part, ..., 0, :, 0]
+        for k in range(1, kh * kw):
+            entry = tiles[part, ..., k // kw, :, k % kw]
+            np.greater(entry, out[part], out=beats[k - 1, part])
+            np.maximum(out[part], entry, out=out[part])
+
+    threads.run(forward, parts)
 
     def vjp(g: Array) -> Array:
         # d max/d entry = 1 for the first largest entry of the tile (row-major), else 0: entry k
         # is that one if it beat every earlier entry and no later entry beat it
         grad, grad_tiles = _zero_tiles(x.shape, geometry, g.dtype)
-        beaten_later = np.zeros(out.shape, dtype=bool)
-        for k in range(kh * kw - 1, 0, -1):
-            first = beats[k - 1] & ~beaten_later
-            np.multiply(g, first, out=grad_tiles[..., k // kw, :, k % kw])
-            beaten_later |= beats[k - 1]
-        np.multiply(g, ~beaten_later, out=grad_tiles[..., 0, :, 0])
+
+        def backward(part: slice) -> None:
+            beaten_later = np.zeros(out[part].shape, dtype=bool)
+            for k in range(kh * kw - 1, 0, -1):
+                first = beats[k - 1, part] & ~beaten_later
+                np.multiply(g[part], first, out=grad_tiles[part, ..., k // kw, :, k % kw])
+                beaten_later |= beats[k - 1, part]
+            np.multiply(g[part], ~beaten_later, out=grad_tiles[part, ..., 0, :, 0])
+
+        threads.run(backward, parts)
         return grad
 
     return Tensor.from_op(out, Op.MAX_POOL2D, (input,), (vjp,))

@@ -1,9 +1,9 @@
 """A second core for independent work inside one op, as PyTorch's intra-op threads give it.
 
-NumPy releases the GIL inside matmul and large ufunc loops, so a whole independent piece of an
-op's work (conv2d's weight grad, while the caller computes its input grad) can run on a helper
-thread. Only whole pieces go there: splitting an op into many small chunks costs more in thread
-wake-ups and GIL hand-offs than it saves (measured on this project's 2-core machines).
+NumPy releases the GIL inside matmul, copies and large ufunc loops, so conv2d can give half of
+its batch to a helper thread, forward and backward, while the calling thread does the other
+half. Only big ops split, in two halves: many small chunks cost more in thread wake-ups and GIL
+hand-offs than they save (measured on this project's 2-core machines).
 
 `set_num_threads(1)` runs everything on the calling thread; the default is 2 where the process
 may use two or more CPUs, or GRADLAB_NUM_THREADS when set.
@@ -13,10 +13,14 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
 T = TypeVar("T")
+
+MIN_SPLIT_WORK = 100_000
+"""Array elements below which an op stays on one thread: handing half to the helper costs
+about 30-50 µs (a thread wake-up and GIL hand-offs on a VM), the time NumPy takes for ~100k."""
 
 _helper: ThreadPoolExecutor | None = None
 
@@ -59,14 +63,25 @@ if hasattr(os, "register_at_fork"):
     os.register_at_fork(after_in_child=_forget_helper)
 
 
-def start(task: Callable[[], T]) -> Callable[[], T]:
-    """Begin `task` on the helper thread (or run it now with one thread); call the result to
-    wait for its value. Exceptions surface at that call."""
+def batch_parts(batch: int, work: int) -> list[slice]:
+    """The batch in one part per thread, or whole when `work` (array elements an op touches)
+    is too little to pay for a hand-over (`MIN_SPLIT_WORK`)."""
+    if _threads < 2 or batch < 2 or work < MIN_SPLIT_WORK:
+        return [slice(0, batch)]
+    return [slice(0, batch // 2), slice(batch // 2, batch)]
+
+
+def run(task: Callable[[slice], T], parts: list[slice]) -> list[T]:
+    """`task` on every part: the last on the helper thread, the others on this one."""
     global _helper  # noqa: PLW0603 - created on first use, so one-thread runs never start it
-    if _threads < 2:
-        value = task()
-        return lambda: value
+    if len(parts) == 1:
+        return [task(parts[0])]
     if _helper is None:
         _helper = ThreadPoolExecutor(max_workers=1, thread_name_prefix="gradlab-helper")
-    future: Future[T] = _helper.submit(task)
-    return future.result
+    future = _helper.submit(task, parts[-1])
+    try:
+        here = [task(part) for part in parts[:-1]]
+    finally:
+        # never leave the helper working on arrays the caller is about to drop
+        done = future.result()
+    return [*here, done]

@@ -192,24 +192,28 @@ def test_conv2d_grads_of_a_frozen_kernel_and_a_trained_bias() -> None:
 
 @settings(max_examples=15, deadline=None)
 @given(case=conv_cases())
-def test_conv2d_grads_are_the_same_on_one_thread_and_two(case: dict) -> None:
+def test_conv2d_is_the_same_on_one_thread_and_split_over_two(case: dict) -> None:
     rng = np.random.default_rng(case["seed"])
     arrays = [rng.normal(size=case["x"]), rng.normal(size=case["weight"])]
     if case["bias"]:
         arrays.append(rng.normal(size=case["weight"][0]))
 
-    def grads(count: int) -> list[np.ndarray]:
+    def run(count: int) -> list[np.ndarray]:
         tensors = [Tensor(a, requires_grad=True) for a in arrays]
-        before = threads.get_num_threads()
+        saved = threads.get_num_threads(), threads.MIN_SPLIT_WORK
         threads.set_num_threads(count)
+        threads.MIN_SPLIT_WORK = 0  # split even these small cases
         try:
-            (F.conv2d(*tensors, **case["args"]) ** 2).sum().backward()
+            out = F.conv2d(*tensors, **case["args"])
+            (out**2).sum().backward()
         finally:
-            threads.set_num_threads(before)
-        return [t.grad for t in tensors if t.grad is not None]
+            threads.set_num_threads(saved[0])
+            threads.MIN_SPLIT_WORK = saved[1]
+        return [out.data, *(t.grad for t in tensors)]
 
-    for one, two in zip(grads(1), grads(2), strict=True):
-        np.testing.assert_array_equal(one, two)
+    for one, two in zip(run(1), run(2), strict=True):
+        # the kernel grad adds the two halves' sums: equal up to rounding
+        np.testing.assert_allclose(one, two, rtol=1e-12, atol=1e-12)
 
 
 @pytest.mark.parametrize(
@@ -264,6 +268,20 @@ def test_tiling_pools_match_torch_with_ties(
     x = np.random.default_rng(seed).integers(0, levels, size=shape).astype(np.float64)
     for fn, torch_fn in ((F.max_pool2d, TF.max_pool2d), (F.avg_pool2d, TF.avg_pool2d)):
         check(lambda t, f=fn: f(t, kernel), lambda t, f=torch_fn: f(t, kernel), [x], numeric=False)
+
+
+@pytest.mark.parametrize("shape", [(5, 3, 6, 7), (4, 6, 5)])
+def test_max_pool_split_over_two_threads_matches_torch_with_ties(shape: tuple[int, ...]) -> None:
+    # the first axis in two halves, one on the helper thread; ties everywhere (3 levels)
+    x = np.random.default_rng(11).integers(0, 3, size=shape).astype(np.float64)
+    saved = threads.get_num_threads(), threads.MIN_SPLIT_WORK
+    threads.set_num_threads(2)
+    threads.MIN_SPLIT_WORK = 0
+    try:
+        check(lambda t: F.max_pool2d(t, 2), lambda t: TF.max_pool2d(t, 2), [x], numeric=False)
+    finally:
+        threads.set_num_threads(saved[0])
+        threads.MIN_SPLIT_WORK = saved[1]
 
 
 def test_max_pool_sends_an_all_zero_window_to_its_first_cell() -> None:

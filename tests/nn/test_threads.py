@@ -1,4 +1,4 @@
-"""gradlab.nn.threads: a helper thread with two threads, the caller's thread with one."""
+"""gradlab.nn.threads: big batches in two halves, one on a helper thread; small ones whole."""
 
 from __future__ import annotations
 
@@ -20,54 +20,64 @@ def _restore_thread_count() -> Iterator[None]:
     threads.set_num_threads(before)
 
 
-def test_two_threads_run_the_task_on_the_helper() -> None:
+def test_big_batches_split_in_two_halves_and_small_ones_stay_whole() -> None:
     threads.set_num_threads(2)
-    wait = threads.start(threading.current_thread)
-    assert wait() is not threading.current_thread()
-
-
-def test_one_thread_runs_the_task_at_once_on_the_caller() -> None:
+    assert threads.batch_parts(64, threads.MIN_SPLIT_WORK) == [slice(0, 32), slice(32, 64)]
+    assert threads.batch_parts(5, 10**9) == [slice(0, 2), slice(2, 5)]
+    assert threads.batch_parts(64, threads.MIN_SPLIT_WORK - 1) == [slice(0, 64)]
+    assert threads.batch_parts(1, 10**9) == [slice(0, 1)]
     threads.set_num_threads(1)
-    ran: list[threading.Thread] = []
-    wait = threads.start(lambda: ran.append(threading.current_thread()) or len(ran))
-    assert ran == [threading.current_thread()]
-    assert wait() == 1
+    assert threads.batch_parts(64, 10**9) == [slice(0, 64)]
 
 
-def test_the_task_and_the_caller_overlap() -> None:
-    # the helper waits for an event only the caller sets after start() returned: with one
-    # thread this would deadlock, so it is only run with two
+def test_the_last_part_runs_on_the_helper_in_order() -> None:
     threads.set_num_threads(2)
-    go = threading.Event()
-    wait = threads.start(lambda: go.wait(timeout=5))
-    go.set()
-    assert wait() is True
+    parts = [slice(0, 2), slice(2, 4)]
+    ran = threads.run(lambda part: (part, threading.current_thread()), parts)
+    assert [part for part, _ in ran] == parts
+    assert ran[0][1] is threading.current_thread()
+    assert ran[1][1] is not threading.current_thread()
 
 
-def test_an_exception_in_the_task_surfaces_when_waiting() -> None:
+def test_the_two_halves_overlap() -> None:
+    # each half waits for the other to have started: run one after the other, both time out
     threads.set_num_threads(2)
+    started = [threading.Event(), threading.Event()]
 
-    def fail() -> None:
-        raise ArithmeticError("boom")
+    def task(part: slice) -> bool:
+        started[part.start].set()
+        return started[1 - part.start].wait(timeout=5)
 
-    wait = threads.start(fail)
+    assert threads.run(task, [slice(0, 1), slice(1, 2)]) == [True, True]
+
+
+def test_an_exception_on_the_helper_surfaces_after_both_halves_ended() -> None:
+    threads.set_num_threads(2)
+    finished: list[int] = []
+
+    def task(part: slice) -> None:
+        if part.start == 1:
+            raise ArithmeticError("boom")
+        finished.append(part.start)
+
     with pytest.raises(ArithmeticError, match="boom"):
-        wait()
+        threads.run(task, [slice(0, 1), slice(1, 2)])
+    assert finished == [0]
 
 
-def _answer_from_the_helper(results: multiprocessing.queues.Queue[int]) -> None:
-    results.put(threads.start(lambda: 42)())
+def _answer_from_the_helper(results: multiprocessing.queues.Queue[list[int]]) -> None:
+    results.put(threads.run(lambda part: part.start, [slice(0, 1), slice(1, 2)]))
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="fork is POSIX only")
 def test_a_forked_child_gets_a_helper_of_its_own() -> None:
     threads.set_num_threads(2)
-    threads.start(lambda: None)()  # the parent's helper exists before the fork
+    threads.run(lambda part: None, [slice(0, 1), slice(1, 2)])  # the parent's helper exists
     context = multiprocessing.get_context("fork")
     results = context.Queue()
     child = context.Process(target=_answer_from_the_helper, args=(results,), daemon=True)
     child.start()
-    assert results.get(timeout=20) == 42
+    assert results.get(timeout=20) == [0, 1]
     child.join(timeout=20)
     assert child.exitcode == 0
 
