@@ -6,7 +6,7 @@
 (c) conv2d (64×8×14×14 input, 16 3×3 filters, padding 1) forward + backward alone;
 (d) the whole 3-epoch CNN run on mnist10k (8,000 digits, batch 64, lr 0.05, momentum 0.9),
     including gradlab's per-step bookkeeping in `fit`, and the test accuracy each reaches;
-(a1) (a) again with torch on one thread.
+(a1) (a) with torch on one thread, timed in the same turns as (a).
 
 Both sides use float32 and the same initial weights. gradlab runs in a process of its own, torch in
 this one, and the two take turns, so both see the same machine (see `benchmarks._engine_side`).
@@ -47,16 +47,39 @@ def _compare(name: str, ours: Side, torch: Side | None, *, calls: int, warmup: i
     print(describe(name, *medians, "torch"))
 
 
-def _steps(
-    name: str, kind: str, x: Any, y: Any, sides: tuple[Side, Side | None], calls: int
-) -> None:
+def _load_step(kind: str, x: Any, y: Any, sides: tuple[Side, Side | None]) -> None:
     model = mnist_cnn(rng=0) if kind == "cnn" else mlp((2, 8, 8, 1), "tanh", rng=0)
     for side in sides:
         if side is not None:
             side.load("step", kind, model.state_dict(), x, y)
+
+
+def _cnn_step(x: Any, y: Any, sides: tuple[Side, Side | None]) -> None:
+    """(a) against torch on its default threads and (a1) on one, all three taking turns: which
+    of torch's settings is faster changes with the machine's state."""
+    ours, torch = sides
+    name = "(a) CNN training step, batch 64"
+    _load_step("cnn", x, y, sides)
     # steady state, as in a training run: the first steps also grow the heap (page faults) and
-    # warm the caches, so both sides take WARMUP_STEPS untimed steps first
-    _compare(name, *sides, calls=calls, warmup=WARMUP_STEPS)
+    # warm the caches, so every side takes WARMUP_STEPS untimed steps first
+    if torch is None:
+        _compare(name, ours, None, calls=60, warmup=WARMUP_STEPS)
+        return
+    threads = torch.threads
+
+    def one_thread(calls: int) -> list[float]:
+        torch.set_threads(1)
+        try:
+            return torch.timed(calls)
+        finally:
+            torch.set_threads(threads)
+
+    mine, default, single = interleaved_medians(
+        ours.timed, torch.timed, one_thread, rounds=ROUNDS, per_round=6, warmup=WARMUP_STEPS
+    )
+    print(describe(name, mine, default, "torch"))
+    print(describe("(a1) the same step, torch on 1 thread", mine, single, "torch"))
+    print(f"    against torch's faster setting: ratio {mine / min(default, single):.2f}x")
 
 
 def _conv(sides: tuple[Side, Side | None]) -> None:
@@ -116,25 +139,12 @@ def _all(sides: tuple[Side, Side | None]) -> None:
     data = load_mnist()
     index = np.random.default_rng(0).choice(len(data.x_train), 64, replace=False)
     images, labels = data.x_train[index], data.y_train[index]
-    _steps("(a) CNN training step, batch 64", "cnn", images, labels, sides, calls=60)
+    _cnn_step(images, labels, sides)
     points = playground("spiral", 1000, test_fraction=0.5)
-    _steps(
-        "(b) 2-8-8-1 tanh MLP step, 500 points",
-        "mlp",
-        points.x_train,
-        points.y_train.astype(np.float32),
-        sides,
-        calls=200,
-    )
+    _load_step("mlp", points.x_train, points.y_train.astype(np.float32), sides)
+    _compare("(b) 2-8-8-1 tanh MLP step, 500 points", *sides, calls=200, warmup=WARMUP_STEPS)
     _conv(sides)
     _whole_run(sides)
-    torch = sides[1]
-    if torch is not None:
-        # how much of (a)'s ratio is torch's second thread
-        threads = torch.threads
-        torch.set_threads(1)
-        _steps("(a1) the same step, torch on 1 thread", "cnn", images, labels, sides, calls=60)
-        torch.set_threads(threads)
 
 
 if __name__ == "__main__":

@@ -34,28 +34,25 @@ def timed_calls(run: Callable[[], object]) -> Callable[[int], list[float]]:
 
 
 def interleaved_medians(
-    ours: Callable[[int], list[float]],
-    theirs: Callable[[int], list[float]],
-    *,
+    *sides: Callable[[int], list[float]],
     rounds: int = 10,
     per_round: int = 5,
     warmup: int = 3,
-) -> tuple[float, float]:
-    """Seconds per call of two timed batches (`timed_calls`), each the median of
-    rounds·per_round calls.
+) -> list[float]:
+    """Seconds per call of each timed batch (`timed_calls`), the median of rounds·per_round calls.
 
-    The two take turns, `per_round` calls each (who goes first alternates), so both see the same
-    machine: on a shared VM the speed of one process drifts by 40 % over seconds, and timing one
-    side after the other measures that drift as much as the code.
+    The sides take turns, `per_round` calls each (the order rotates every round), so all see the
+    same machine: on a shared VM the speed of one process drifts by 40 % over seconds, and timing
+    one side after the other measures that drift as much as the code.
     """
-    ours(warmup)
-    theirs(warmup)
-    times: tuple[list[float], list[float]] = ([], [])
+    for timed in sides:
+        timed(warmup)
+    times: list[list[float]] = [[] for _ in sides]
     for round_ in range(rounds):
-        order = ((ours, times[0]), (theirs, times[1]))
-        for timed, into in order if round_ % 2 == 0 else order[::-1]:
-            into.extend(timed(per_round))
-    return statistics.median(times[0]), statistics.median(times[1])
+        for k in range(len(sides)):
+            turn = (round_ + k) % len(sides)
+            times[turn].extend(sides[turn](per_round))
+    return [statistics.median(side_times) for side_times in times]
 
 
 def describe(name: str, ours: float, reference: float | None, reference_name: str) -> str:
