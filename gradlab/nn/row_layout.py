@@ -109,13 +109,19 @@ class RowLayout:
         cells = self._flat(out)
         *lead_strides, row_stride, col = out.strides
         (sh, sw), (dh, dw) = self.geometry.stride, self.geometry.dilation
+        span = self.out_h * self.length
         for a in range(kh):
             for b in range(kw):
-                target = as_strided(
-                    cells[..., self._start + a * dh * self.row + b * dw :],
-                    shape=(*lead, self.out_h, self.length),
-                    strides=(*lead_strides, row_stride * sh, col * sw),
-                )
+                start = self._start + a * dh * self.row + b * dw
+                if (sh, sw) == (1, 1):
+                    # all oh·L reads of one offset are consecutive cells: a plain slice
+                    target = cells[..., start : start + span].reshape(*lead, self.out_h, -1)
+                else:
+                    target = as_strided(
+                        cells[..., start:],
+                        shape=(*lead, self.out_h, self.length),
+                        strides=(*lead_strides, row_stride * sh, col * sw),
+                    )
                 target += grad_rows[..., a, b, :, :]
         return out
 
