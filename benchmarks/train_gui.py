@@ -38,6 +38,7 @@ from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
 
 from gradlab.gui.theme import LIGHT, palette
 from gradlab.gui.train_lab import TrainLab
+from gradlab.nn import threads
 from gradlab.state.training import STATS_EVERY, TrainingRun
 from gradlab.state.training_config import (
     TrainSettings,
@@ -201,6 +202,9 @@ def main() -> None:
     for name, value in window.items():
         print(f"  {name:18s} {value:10.1f}")
     window_stats = not settings.is_images  # TrainingRun's default
+    # headless on the worker's threads: with a window, one core stays the interface's
+    threads.set_num_threads(threads.threads_beside_an_interface())
+    print(f"  headless runs on {threads.get_num_threads()} thread(s), as the lab's worker")
     for stats in (True, False):
         headless = headless_steps_per_second(replace(settings), args.seconds, stats)
         same = "  <- same fit() arguments as the window" if stats == window_stats else ""

@@ -30,6 +30,7 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Any
 
+from gradlab.nn import threads
 from gradlab.nn.evaluate import objective
 from gradlab.nn.train import TrainRecord
 from gradlab.state.training_config import (
@@ -167,6 +168,7 @@ def _stop(conn: Connection, process: BaseProcess) -> None:
 
 def serve(conn: Connection, settings: TrainSettings, stats: bool, stats_every: int) -> None:
     """The worker process: build the run from `settings` and obey commands until told to stop."""
+    threads.set_num_threads(threads.threads_beside_an_interface())
     try:
         _Trainer(conn, settings, stats, stats_every).serve()
     except (EOFError, BrokenPipeError):

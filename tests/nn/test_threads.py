@@ -87,3 +87,11 @@ def test_counts_above_two_act_as_two_and_zero_is_refused() -> None:
     assert threads.get_num_threads() == 2
     with pytest.raises(ValueError, match="at least 1, got 0"):
         threads.set_num_threads(0)
+
+
+@pytest.mark.parametrize(("cpus", "expected"), [(1, 1), (2, 1), (3, 2), (16, 2)])
+def test_work_beside_a_window_leaves_the_interface_a_core(
+    monkeypatch: pytest.MonkeyPatch, cpus: int, expected: int
+) -> None:
+    monkeypatch.setattr(threads, "_usable_cpus", lambda: cpus)
+    assert threads.threads_beside_an_interface() == expected
