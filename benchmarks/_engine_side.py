@@ -133,12 +133,12 @@ class _GradlabCalls:
         return version("gradlab")
 
     def threads(self) -> int:
-        from gradlab.nn import threads
+        from gradlab.engine import threads
 
         return threads.get_num_threads()
 
     def set_threads(self, count: int) -> None:
-        from gradlab.nn import threads
+        from gradlab.engine import threads
 
         threads.set_num_threads(count)
 

@@ -19,7 +19,7 @@ import os
 from typing import Any
 
 # Before NumPy loads, in the parent and so in both engines' processes, as the app does: OpenBLAS's
-# own threads would spin against gradlab's helper thread (`gradlab.nn.threads`) on 2 cores.
+# own threads would spin against gradlab's helper thread (`gradlab.engine.threads`) on 2 cores.
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import numpy as np
@@ -122,7 +122,7 @@ def main() -> None:
     print(f"{os.cpu_count()} CPUs, load average {load} (figures are only meaningful when idle)")
     sides = (EngineSide("gradlab"), _torch_side())
     ours, torch = sides
-    print(f"gradlab {ours.version} on {ours.threads} threads (gradlab.nn.threads)")
+    print(f"gradlab {ours.version} on {ours.threads} threads (gradlab.engine.threads)")
     if torch is None:
         print("PyTorch is not installed: gradlab's times only (pip install '.[oracle]' for ratios)")
     else:

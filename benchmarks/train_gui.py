@@ -36,9 +36,9 @@ from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer
 from PySide6.QtGui import QKeyEvent, QPaintEvent
 from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
 
+from gradlab.engine import threads
 from gradlab.gui.theme import LIGHT, palette
 from gradlab.gui.train_lab import TrainLab
-from gradlab.nn import threads
 from gradlab.state.training import STATS_EVERY, TrainingRun
 from gradlab.state.training_config import (
     TrainSettings,

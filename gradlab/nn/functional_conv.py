@@ -19,9 +19,8 @@ from typing import TypeVar
 
 import numpy as np
 
-from gradlab.engine import Op, Tensor
+from gradlab.engine import Op, Tensor, threads
 from gradlab.engine.trace import Array
-from gradlab.nn import threads
 from gradlab.nn.row_layout import RowLayout
 from gradlab.nn.windows import IntPair, Window2d
 

@@ -15,9 +15,8 @@ from typing import Any
 
 import numpy as np
 
-from gradlab.engine import Op, Tensor
+from gradlab.engine import Op, Tensor, threads
 from gradlab.engine.trace import Array
-from gradlab.nn import threads
 from gradlab.nn.windows import IntPair, Window2d, fold_offsets, pad, patches, unpad
 
 

@@ -30,7 +30,7 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Any
 
-from gradlab.nn import threads
+from gradlab.engine import threads
 from gradlab.nn.evaluate import objective
 from gradlab.nn.train import TrainRecord
 from gradlab.state.training_config import (

@@ -12,9 +12,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from oracles import Fn, check_against_torch
 
-from gradlab.engine import Op, Tensor
+from gradlab.engine import Op, Tensor, threads
 from gradlab.nn import functional as F
-from gradlab.nn import threads
 from gradlab.nn.windows import Window2d, windows
 
 

@@ -1,8 +1,8 @@
 """A second core for independent work inside one op, as PyTorch's intra-op threads give it.
 
-NumPy releases the GIL inside matmul, copies and large ufunc loops, so conv2d and max_pool2d
-give half of a big batch to a helper thread, forward and backward, while the calling thread does
-the other half. Only big ops split, in two halves: many small chunks cost more in thread
+NumPy releases the GIL inside matmul, copies and large ufunc loops, so relu, conv2d and
+max_pool2d give half of a big batch to a helper thread, forward and backward, while the calling
+thread does the other half. Only big ops split, in two halves: many small chunks cost more in thread
 wake-ups and GIL hand-offs than they save (measured on this project's 2-core machines).
 
 `set_num_threads(1)` runs everything on the calling thread; the default is 2 where the process

@@ -1,4 +1,4 @@
-"""gradlab.nn.threads: big batches in two halves, one on a helper thread; small ones whole."""
+"""gradlab.engine.threads: big batches in two halves, one on a helper thread; small ones whole."""
 
 from __future__ import annotations
 
@@ -8,9 +8,10 @@ import os
 import threading
 from collections.abc import Iterator
 
+import numpy as np
 import pytest
 
-from gradlab.nn import threads
+from gradlab.engine import Tensor, threads
 
 
 @pytest.fixture(autouse=True)
@@ -95,3 +96,26 @@ def test_work_beside_a_window_leaves_the_interface_a_core(
 ) -> None:
     monkeypatch.setattr(threads, "_usable_cpus", lambda: cpus)
     assert threads.threads_beside_an_interface() == expected
+
+
+@pytest.mark.parametrize("shape", [(), (1,), (7,), (3, 4, 5)])
+def test_relu_split_over_two_threads_matches_one_thread(
+    monkeypatch: pytest.MonkeyPatch, shape: tuple[int, ...]
+) -> None:
+    rng = np.random.default_rng(4)
+    data = rng.normal(size=shape)
+    data = data.T if data.ndim > 1 else data  # a non-contiguous input too
+    g = rng.normal(size=data.shape)
+
+    def relu_and_grad(count: int) -> tuple[np.ndarray, np.ndarray]:
+        threads.set_num_threads(count)
+        x = Tensor(data, requires_grad=True)
+        out = x.relu()
+        out.backward(g)
+        assert x.grad is not None
+        return out.data, x.grad
+
+    monkeypatch.setattr(threads, "MIN_SPLIT_WORK", 0)
+    for one, two in zip(relu_and_grad(1), relu_and_grad(2), strict=True):
+        np.testing.assert_array_equal(one, two)
+    np.testing.assert_array_equal(relu_and_grad(2)[1], np.where(data > 0, g, 0.0))
