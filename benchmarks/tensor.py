@@ -112,7 +112,7 @@ def _torch_side() -> Side | None:
         import torch  # noqa: F401 - only to learn whether the oracle extra is installed
     except ImportError:
         return None
-    # after gradlab's process has started, so torch's threads never exist there
+    # torch computes in this process only: gradlab's spawned process never imports it
     return LocalSide("torch")
 
 
