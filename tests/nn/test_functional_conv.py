@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 
 import numpy as np
 import pytest
@@ -45,13 +46,32 @@ def conv_cases(draw: st.DrawFn) -> dict[str, object]:
     }
 
 
-@settings(max_examples=40, deadline=None)
-@given(case=conv_cases())
-def test_conv2d_matches_torch_over_random_geometry(case: dict) -> None:
+def _case_arrays(case: dict) -> list[np.ndarray]:
+    """Input, weight and (if drawn) bias of a `conv_cases` case, from its seed."""
     rng = np.random.default_rng(case["seed"])
     arrays = [rng.normal(size=case["x"]), rng.normal(size=case["weight"])]
     if case["bias"]:
         arrays.append(rng.normal(size=case["weight"][0]))
+    return arrays
+
+
+@contextmanager
+def _split_always(count: int) -> Iterator[None]:
+    """`count` threads, with ops splitting arrays however small (both restored after)."""
+    saved = threads.get_num_threads(), threads.MIN_SPLIT_WORK
+    threads.set_num_threads(count)
+    threads.MIN_SPLIT_WORK = 0
+    try:
+        yield
+    finally:
+        threads.set_num_threads(saved[0])
+        threads.MIN_SPLIT_WORK = saved[1]
+
+
+@settings(max_examples=40, deadline=None)
+@given(case=conv_cases())
+def test_conv2d_matches_torch_over_random_geometry(case: dict) -> None:
+    arrays = _case_arrays(case)
     args = case["args"]
     check(lambda *t: F.conv2d(*t, **args), lambda *t: TF.conv2d(*t, **args), arrays, numeric=False)
 
@@ -192,22 +212,13 @@ def test_conv2d_grads_of_a_frozen_kernel_and_a_trained_bias() -> None:
 @settings(max_examples=15, deadline=None)
 @given(case=conv_cases())
 def test_conv2d_is_the_same_on_one_thread_and_split_over_two(case: dict) -> None:
-    rng = np.random.default_rng(case["seed"])
-    arrays = [rng.normal(size=case["x"]), rng.normal(size=case["weight"])]
-    if case["bias"]:
-        arrays.append(rng.normal(size=case["weight"][0]))
+    arrays = _case_arrays(case)
 
     def run(count: int) -> list[np.ndarray]:
         tensors = [Tensor(a, requires_grad=True) for a in arrays]
-        saved = threads.get_num_threads(), threads.MIN_SPLIT_WORK
-        threads.set_num_threads(count)
-        threads.MIN_SPLIT_WORK = 0  # split even these small cases
-        try:
+        with _split_always(count):  # even these small cases
             out = F.conv2d(*tensors, **case["args"])
             (out**2).sum().backward()
-        finally:
-            threads.set_num_threads(saved[0])
-            threads.MIN_SPLIT_WORK = saved[1]
         return [out.data, *(t.grad for t in tensors)]
 
     for one, two in zip(run(1), run(2), strict=True):
@@ -273,14 +284,8 @@ def test_tiling_pools_match_torch_with_ties(
 def test_max_pool_split_over_two_threads_matches_torch_with_ties(shape: tuple[int, ...]) -> None:
     # the first axis in two halves, one on the helper thread; ties everywhere (3 levels)
     x = np.random.default_rng(11).integers(0, 3, size=shape).astype(np.float64)
-    saved = threads.get_num_threads(), threads.MIN_SPLIT_WORK
-    threads.set_num_threads(2)
-    threads.MIN_SPLIT_WORK = 0
-    try:
+    with _split_always(2):
         check(lambda t: F.max_pool2d(t, 2), lambda t: TF.max_pool2d(t, 2), [x], numeric=False)
-    finally:
-        threads.set_num_threads(saved[0])
-        threads.MIN_SPLIT_WORK = saved[1]
 
 
 def test_max_pool_sends_an_all_zero_window_to_its_first_cell() -> None:
