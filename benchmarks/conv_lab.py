@@ -19,9 +19,9 @@ def main() -> None:
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     from PySide6.QtWidgets import QApplication
 
-    from gradlab.gui.conv_lab import ConvLab
+    from gradlab.gui.conv.lab import ConvLab
     from gradlab.gui.theme import LIGHT
-    from gradlab.state.conv import ConvScrubber
+    from gradlab.state.conv.scrubber import ConvScrubber
 
     app = QApplication.instance() or QApplication([])
     scrubber = ConvScrubber()

@@ -33,11 +33,11 @@ from PySide6.QtWidgets import QApplication
 from benchmarks.timing import median_time
 from gradlab.engine import Value, record
 from gradlab.engine.trace import Trace
-from gradlab.gui.graph_lab import GraphLab
-from gradlab.gui.graph_style import GraphStyle
+from gradlab.gui.graph.lab import GraphLab
+from gradlab.gui.graph.style import GraphStyle
 from gradlab.gui.theme import LIGHT, palette
 from gradlab.layout import graph_spec, layout
-from gradlab.state.graph import GraphSession
+from gradlab.state.graph.session import GraphSession
 
 
 def neuron_sum(terms: int) -> str:

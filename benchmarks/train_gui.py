@@ -38,15 +38,15 @@ from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
 
 from gradlab.engine import threads
 from gradlab.gui.theme import LIGHT, palette
-from gradlab.gui.train_lab import TrainLab
-from gradlab.state.training import STATS_EVERY, TrainingRun
-from gradlab.state.training_config import (
+from gradlab.gui.train.lab import TrainLab
+from gradlab.state.train.config import (
     TrainSettings,
     build_model,
     build_optimizer,
     fit_settings,
     load_data,
 )
+from gradlab.state.train.run import STATS_EVERY, TrainingRun
 
 MNIST = TrainSettings(
     dataset="mnist", architecture="mnist-cnn", optimizer="momentum", lr=0.05, batch_size=64

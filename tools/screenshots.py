@@ -16,7 +16,7 @@ from PySide6.QtCore import QSettings, QTimer
 from PySide6.QtWidgets import QApplication
 
 from gradlab.gui.main_window import MainWindow
-from gradlab.gui.train_lab import TrainLab
+from gradlab.gui.train.lab import TrainLab
 from gradlab.lessons import lessons_folder
 from gradlab.state.session import Session
 

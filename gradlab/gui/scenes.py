@@ -14,16 +14,16 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
-from gradlab.gui.conv_lab import ConvLab
-from gradlab.gui.graph_lab import GraphLab
+from gradlab.gui.conv.lab import ConvLab
+from gradlab.gui.graph.lab import GraphLab
 from gradlab.gui.table_view import TableView
 from gradlab.gui.theme import Theme
 from gradlab.lessons import TableScene
-from gradlab.state.conv import ConvScrubber
+from gradlab.state.conv.scrubber import ConvScrubber
 from gradlab.state.cursor import Cursor
-from gradlab.state.graph import GraphSession
-from gradlab.state.plot import PlotState
-from gradlab.state.training import TrainingRun
+from gradlab.state.graph.plot import PlotState
+from gradlab.state.graph.session import GraphSession
+from gradlab.state.train.run import TrainingRun
 
 
 class SceneView(Protocol):
@@ -86,13 +86,13 @@ ViewFactory = Callable[[Any, Theme], QWidget]
 
 
 def _plot_view(state: PlotState, theme: Theme) -> QWidget:
-    from gradlab.gui.plot_view import PlotView  # noqa: PLC0415
+    from gradlab.gui.graph.plot_view import PlotView  # noqa: PLC0415
 
     return PlotView(state, theme)
 
 
 def _train_lab(run: TrainingRun, theme: Theme) -> QWidget:
-    from gradlab.gui.train_lab import TrainLab  # noqa: PLC0415
+    from gradlab.gui.train.lab import TrainLab  # noqa: PLC0415
 
     return TrainLab(run, theme)
 

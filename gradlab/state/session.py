@@ -28,11 +28,11 @@ from gradlab.lessons import (
     discover,
     load_lesson,
 )
-from gradlab.state.conv import ConvScrubber
-from gradlab.state.graph import GraphSession
-from gradlab.state.plot import PlotState
+from gradlab.state.conv.scrubber import ConvScrubber
+from gradlab.state.graph.plot import PlotState
+from gradlab.state.graph.session import GraphSession
 from gradlab.state.quiz import QuizState
-from gradlab.state.training import TrainingRun
+from gradlab.state.train.run import TrainingRun
 
 Stamp = tuple[int, int] | None
 

@@ -12,12 +12,12 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
 
 from gradlab.gui.app import ErrorReporter
-from gradlab.gui.graph_lab import GraphLab
+from gradlab.gui.graph.lab import GraphLab
 from gradlab.gui.main_window import MainWindow
 from gradlab.gui.scenes import MessageView
 from gradlab.gui.theme import DARK, LIGHT, PROJECTOR
 from gradlab.lessons import lessons_folder
-from gradlab.state.graph import GraphSession
+from gradlab.state.graph.session import GraphSession
 from gradlab.state.session import Session
 
 pytestmark = pytest.mark.gui

@@ -12,8 +12,8 @@ import pytest
 import torch
 
 from gradlab.lessons import PlotScene, Quiz, Step, discover, lessons_folder
-from gradlab.state.graph import GraphSession
-from gradlab.state.plot import PlotState
+from gradlab.state.graph.plot import PlotState
+from gradlab.state.graph.session import GraphSession
 from gradlab.state.quiz import QuizState, read_number
 from gradlab.state.session import Session
 

@@ -1,0 +1,2 @@
+"""The graph lab in Qt: the expression editor and inputs, the graph view and its items, the
+check and array panels, and the function plot view."""

@@ -1,0 +1,245 @@
+"""The graph lab's QGraphicsItems: value boxes, op nodes, edges and edge labels.
+
+Each item draws itself from a small state tuple; `set_state` repaints only when the tuple
+changed, so a step touches the few items it concerns. Fonts and pens come from `GraphStyle`.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import (
+    QBrush,
+    QPainter,
+    QPainterPath,
+    QPolygonF,
+)
+from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
+
+from gradlab.gui.graph.style import GraphStyle, Mark
+from gradlab.layout import EdgePath, Point, labels
+
+ARROW = 9.0
+PENDING_LOCAL = f"local {labels.PENDING}"
+
+
+class ValueState(NamedTuple):
+    data: str
+    grad: str
+    value_mark: Mark
+    grad_mark: Mark
+    final: bool
+    """The grad has had the node's own backward step and will not change again."""
+
+
+class OpState(NamedTuple):
+    mark: Mark
+
+
+class EdgeState(NamedTuple):
+    mark: Mark
+    backward: bool
+    """A contribution has flowed back along this edge."""
+
+
+class LabelState(NamedTuple):
+    local: str
+    contribution: str
+    mark: Mark
+
+
+class _Item(QGraphicsItem):
+    """An item with a fixed rectangle; subclasses repaint only when their state changes."""
+
+    def __init__(self, style: GraphStyle, rect: QRectF, *, cached: bool = True) -> None:
+        super().__init__()
+        self.style = style
+        self.rect = rect
+        if cached:
+            # a node repaints only when its state changes; zoom, pan and the repaint of a
+            # neighbour's region are then pixmap copies
+            self.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+
+    def boundingRect(self) -> QRectF:
+        grow = 2 * self.style.line_width + 2
+        return self.rect.adjusted(-grow, -grow, grow, grow)
+
+    def _adopt(self, changed: bool) -> bool:
+        if changed:
+            self.update()
+        return changed
+
+
+class ValueItem(_Item):
+    """A value node: its name on the left; its data and grad stacked on the right."""
+
+    def __init__(self, style: GraphStyle, rect: QRectF, node_id: int, title: str) -> None:
+        super().__init__(style, rect)
+        self.node_id = node_id
+        self.title = title
+        self.setCursor(Qt.CursorShape.PointingHandCursor)
+        self.state = ValueState(
+            labels.value_text(None), labels.grad_text(None), Mark.PENDING, Mark.PENDING, False
+        )
+
+    def set_state(self, state: ValueState) -> bool:
+        """Adopt `state`; True (and a repaint scheduled) if it differs from the current one."""
+        changed, self.state = state != self.state, state
+        return self._adopt(changed)
+
+    def texts(self) -> tuple[str, str, str]:
+        """(name, "data …", "grad …") as drawn."""
+        return (self.title, self.state.data, self.state.grad)
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
+        style, rect = self.style, self.rect
+        data, grad, value_mark, grad_mark, final = self.state
+        active = Mark.ACTIVE in (value_mark, grad_mark)
+        node_mark = Mark.ACTIVE if active else value_mark
+        painter.setPen(style.pen("node_border", node_mark))
+        painter.setBrush(QBrush(style.color("highlight_fill" if active else "node_fill")))
+        radius = style.pad * 0.6
+        painter.drawRoundedRect(rect, radius, radius)
+        split = rect.left() + style.bold_metrics.horizontalAdvance(self.title) + 2 * style.pad
+        painter.drawLine(QPointF(split, rect.top()), QPointF(split, rect.bottom()))
+        pending = value_mark is Mark.PENDING
+        painter.setFont(style.bold)
+        painter.setPen(style.color("muted" if pending else "text"))
+        title_rect = QRectF(rect.left(), rect.top(), split - rect.left(), rect.height())
+        painter.drawText(title_rect, Qt.AlignmentFlag.AlignCenter, self.title)
+        rows = QRectF(split + style.pad, rect.top() + style.pad, 0, style.line)
+        rows.setRight(rect.right() - style.pad)
+        painter.setFont(style.font)
+        painter.setPen(style.color("muted" if pending else "value"))
+        painter.drawText(
+            rows, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, str(data)
+        )
+        painter.setFont(style.font if final or grad_mark is Mark.PENDING else style.italic)
+        painter.setPen(style.color("muted" if grad_mark is Mark.PENDING else "grad"))
+        rows.translate(0, style.line + 0.2 * style.pad)
+        painter.drawText(
+            rows, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, str(grad)
+        )
+
+
+class OpItem(_Item):
+    """An op node: an ellipse with the op's glyph."""
+
+    def __init__(self, style: GraphStyle, rect: QRectF, node_id: int, glyph: str) -> None:
+        super().__init__(style, rect)
+        self.node_id = node_id
+        self.glyph = glyph
+        self.state = OpState(Mark.PENDING)
+
+    def set_state(self, state: OpState) -> bool:
+        changed, self.state = state != self.state, state
+        return self._adopt(changed)
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
+        mark = self.state.mark
+        painter.setPen(self.style.pen("node_border", mark))
+        fill = "highlight_fill" if mark is Mark.ACTIVE else "op_fill"
+        painter.setBrush(QBrush(self.style.color(fill)))
+        painter.drawEllipse(self.rect)
+        painter.setFont(self.style.op_font)
+        painter.setPen(self.style.color("muted" if mark is Mark.PENDING else "text"))
+        painter.drawText(self.rect, Qt.AlignmentFlag.AlignCenter, self.glyph)
+
+
+class EdgeItem(_Item):
+    """An edge: a spline with an arrowhead."""
+
+    def __init__(self, style: GraphStyle, path: EdgePath) -> None:
+        self.path = _bezier(path.points)
+        self.tip = QPointF(*path.tip)
+        self.end = QPointF(*path.points[-1])
+        rect = self.path.boundingRect().united(QRectF(self.tip, self.end).normalized())
+        # a long edge's pixmap could be huge at high zoom: edges are drawn, not cached
+        super().__init__(style, rect, cached=False)
+        self.head = _arrowhead(self.end, self.tip, ARROW * max(1.0, style.line_width / 1.5))
+        self.key = path.key
+        self.setZValue(-1)
+        self.state = EdgeState(Mark.PENDING, False)
+
+    def set_state(self, state: EdgeState) -> bool:
+        changed, self.state = state != self.state, state
+        return self._adopt(changed)
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
+        mark, backward = self.state
+        pen = self.style.pen("grad" if backward else "edge", mark)
+        painter.setPen(pen)
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawPath(self.path)
+        painter.drawLine(self.end, self.tip)
+        # the arrowhead is filled and outlined solid even on a dashed (pending) edge
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(pen.color())
+        painter.drawPolygon(self.head)
+
+
+class EdgeLabelItem(_Item):
+    """The local derivative on an edge, and during backward the contribution sent along it."""
+
+    def __init__(
+        self, style: GraphStyle, center: Point, size: tuple[float, float], key: str
+    ) -> None:
+        width, height = size
+        super().__init__(
+            style, QRectF(center[0] - width / 2, center[1] - height / 2, width, height)
+        )
+        self.key = key
+        self.setZValue(1)
+        self.state = LabelState(PENDING_LOCAL, "", Mark.PENDING)
+
+    def set_state(self, state: LabelState) -> bool:
+        changed, self.state = state != self.state, state
+        return self._adopt(changed)
+
+    def texts(self) -> tuple[str, str]:
+        """(local derivative, contribution) as drawn."""
+        return (self.state.local, self.state.contribution)
+
+    def paint(
+        self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
+    ) -> None:
+        local, contribution, mark = self.state
+        style, rect = self.style, self.rect
+        background = style.color("highlight_fill" if mark is Mark.ACTIVE else "window")
+        background.setAlphaF(0.92)
+        painter.setPen(
+            Qt.PenStyle.NoPen if mark is not Mark.ACTIVE else style.pen("edge", Mark.ACTIVE, 0.6)
+        )
+        painter.setBrush(QBrush(background))
+        painter.drawRoundedRect(rect, 4, 4)
+        painter.setFont(style.font)
+        top = QRectF(rect.left(), rect.top() + 0.3 * style.pad, rect.width(), style.line)
+        painter.setPen(style.color("muted" if mark is Mark.PENDING else "value"))
+        painter.drawText(top, Qt.AlignmentFlag.AlignCenter, local)
+        painter.setPen(style.color("grad"))
+        painter.drawText(
+            top.translated(0, style.line), Qt.AlignmentFlag.AlignCenter, str(contribution)
+        )
+
+
+def _bezier(points: tuple[Point, ...]) -> QPainterPath:
+    path = QPainterPath(QPointF(*points[0]))
+    for i in range(1, len(points) - 2, 3):
+        path.cubicTo(QPointF(*points[i]), QPointF(*points[i + 1]), QPointF(*points[i + 2]))
+    return path
+
+
+def _arrowhead(start: QPointF, tip: QPointF, length: float) -> QPolygonF:
+    dx, dy = tip.x() - start.x(), tip.y() - start.y()
+    norm = max((dx * dx + dy * dy) ** 0.5, 1e-9)
+    ux, uy = dx / norm, dy / norm
+    base = QPointF(tip.x() - ux * length, tip.y() - uy * length)
+    side = QPointF(-uy * length * 0.45, ux * length * 0.45)
+    return QPolygonF([tip, base + side, base - side])

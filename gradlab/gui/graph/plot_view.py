@@ -1,0 +1,103 @@
+"""`PlotView`: functions and their derivatives (dashed), drawn with pyqtgraph from a `PlotState`."""
+
+from __future__ import annotations
+
+import pyqtgraph as pg
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QFont, QPen
+from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+
+from gradlab.gui.theme import ColorField, Theme
+from gradlab.state.cursor import Cursor
+from gradlab.state.graph.plot import PlotState
+
+CURVE_COLORS: tuple[ColorField, ...] = ("value", "grad", "accent", "good", "bad", "text")
+BASE_POINT_SIZE = 11.0
+
+
+def pretty(formula: str) -> str:
+    """SymPy's text a little closer to how it is written on a board."""
+    return formula.replace("**2", "²").replace("**", "^").replace("*", "·")
+
+
+class PlotView(QWidget):
+    """Each function solid, its derivative dashed in the same colour, with a legend of formulas."""
+
+    # The scene-view interface names it `cursor` (shadowing QWidget.cursor()); nothing steps here.
+    cursor: Cursor | None = None  # type: ignore[assignment]
+
+    def __init__(self, state: PlotState, theme: Theme, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.state = state
+        self._theme = theme
+        self._presenting = False
+        self.plot = pg.PlotWidget()
+        item = self.plot.getPlotItem()
+        item.setDownsampling(auto=True, mode="peak")
+        item.setClipToView(True)
+        item.showGrid(x=True, y=True, alpha=0.25)
+        item.setMenuEnabled(False)
+        self.legend = item.addLegend(offset=(10, 10))
+        self.curves: list[pg.PlotDataItem] = []
+        for curve in state.curves:
+            self.curves.append(
+                self.plot.plot(curve.xs, curve.ys, name=f"{curve.formula}", connect="finite")
+            )
+            if state.show_derivatives:
+                label = f"d/dx {curve.formula} = {pretty(curve.derivative_formula)}"
+                self.curves.append(
+                    self.plot.plot(curve.xs, curve.slopes, name=label, connect="finite")
+                )
+        self.caption = QLabel(self._caption_text())
+        self.caption.setWordWrap(True)
+        self.caption.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.plot, 1)
+        layout.addWidget(self.caption)
+        self.apply_theme(theme)
+
+    def _caption_text(self) -> str:
+        if not self.state.show_derivatives:
+            return ""
+        return (
+            "Solid: the function. Dashed: its derivative, computed by the engine's backward pass."
+        )
+
+    def apply_theme(self, theme: Theme) -> None:
+        self._theme = theme
+        scale = theme.font_scale
+        self.plot.setBackground(theme.panel)
+        font = QFont()
+        font.setPointSizeF(BASE_POINT_SIZE * scale)
+        for side in ("left", "bottom"):
+            axis = self.plot.getAxis(side)
+            axis.setPen(pg.mkPen(theme.node_border, width=1))
+            axis.setTextPen(pg.mkPen(theme.text))
+            axis.setStyle(tickFont=font)
+        width = theme.line_width * 1.2
+        per_curve = 2 if self.state.show_derivatives else 1
+        for index, item in enumerate(self.curves):
+            color = theme.color(CURVE_COLORS[(index // per_curve) % len(CURVE_COLORS)])
+            pen = pg.mkPen(color, width=width)
+            if index % per_curve == 1:
+                pen.setStyle(Qt.PenStyle.DashLine)
+            item.setPen(QPen(pen))
+        self.legend.setLabelTextColor(theme.text)
+        self.legend.setLabelTextSize(f"{BASE_POINT_SIZE * scale:.0f}pt")
+        self.legend.setBrush(pg.mkBrush(theme.panel))
+        self.legend.setPen(pg.mkPen(theme.node_border))
+        # the legend caches its label items: rebuild them so the new colour and size apply
+        for sample, label in list(self.legend.items):
+            label.setText(label.text, color=theme.text, size=f"{BASE_POINT_SIZE * scale:.0f}pt")
+            sample.update()
+        self.caption.setStyleSheet(f"color: {theme.muted}; font-size: {BASE_POINT_SIZE}pt;")
+        self.caption.setVisible(not self._presenting)
+
+    def set_presentation(self, on: bool) -> None:
+        self._presenting = on
+        self.apply_theme(self._theme)
+
+    def export_widget(self) -> QWidget:
+        widget: QWidget = self.plot
+        return widget

@@ -1,0 +1,1 @@
+"""The training lab in Qt: the model builder, the timer driving a run, live plots and maps."""

@@ -1,0 +1,208 @@
+"""The training lab's model builder, run buttons, counters and the model's summary()."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtCore import Signal
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gradlab.data import DATASETS
+from gradlab.nn.models import ACTIVATIONS
+from gradlab.state.train.config import ARCHITECTURES, LOSSES, OPTIMIZERS, TrainSettings
+from gradlab.state.train.run import TrainingRun, counted
+
+LESSON_LAYERS = "lesson's layers"
+"""The Model entry for a lesson's own layer list (shown only when the settings carry one)."""
+LOSS_LABELS = {"cross_entropy": "cross-entropy", "bce": "BCE", "mse": "MSE", "hinge": "hinge"}
+
+
+def _spin(low: float, high: float, step: float, decimals: int = 3) -> QDoubleSpinBox:
+    box = QDoubleSpinBox()
+    box.setRange(low, high)
+    box.setSingleStep(step)
+    box.setDecimals(decimals)
+    return box
+
+
+class TrainControls(QWidget):
+    """Edits a `TrainSettings`; `settings_changed` fires when the learner applies a new one."""
+
+    settings_changed = Signal(object)
+    start_clicked = Signal()
+    step_clicked = Signal()
+    reset_clicked = Signal()
+
+    def __init__(self, settings: TrainSettings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        form = self._build_form()
+        self.apply = QPushButton("Apply settings")
+        self.apply.clicked.connect(self._on_apply)
+        self.error = QLabel()
+        self.error.setWordWrap(True)
+        self.start = QPushButton("Start")
+        self.step = QPushButton("Step")
+        self.reset = QPushButton("Reset")
+        self.start.clicked.connect(self.start_clicked)
+        self.step.clicked.connect(self.step_clicked)
+        self.reset.clicked.connect(self.reset_clicked)
+        buttons = QHBoxLayout()
+        for button in (self.start, self.step, self.reset):
+            buttons.addWidget(button)
+        self.counter = QLabel()
+        self.counter.setWordWrap(True)
+        self.summary = QPlainTextEdit()
+        self.summary.setReadOnly(True)
+        self.summary.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.editors = QWidget()
+        editor_layout = QVBoxLayout(self.editors)
+        editor_layout.setContentsMargins(0, 0, 0, 0)
+        editor_layout.addLayout(form)
+        editor_layout.addWidget(self.apply)
+        editor_layout.addWidget(self.error)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.editors)
+        layout.addLayout(buttons)
+        layout.addWidget(self.counter)
+        layout.addWidget(self.summary, 1)
+        self.show_settings(settings)
+
+    def _build_form(self) -> QFormLayout:
+        self.dataset = QComboBox()
+        self.dataset.addItems(list(DATASETS))
+        self.noise = _spin(0.0, 0.5, 0.05, 2)
+        self.test_share = _spin(0.05, 0.9, 0.05, 2)
+        self.architecture = QComboBox()
+        self.architecture.addItems(list(ARCHITECTURES))
+        self.architecture.currentTextChanged.connect(self._on_architecture)
+        self.hidden = QLineEdit()
+        self.hidden.setToolTip("Neurons per hidden layer, e.g. 8, 8")
+        self.activation = QComboBox()
+        self.activation.addItems(list(ACTIVATIONS))
+        self.loss = QComboBox()
+        for name in LOSSES:
+            self.loss.addItem(LOSS_LABELS[name], name)
+        self.optimizer = QComboBox()
+        self.optimizer.addItems(list(OPTIMIZERS))
+        self.lr = _spin(1e-4, 10.0, 0.01, 4)
+        self.batch = QSpinBox()
+        self.batch.setRange(1, 4096)
+        self.l2 = _spin(0.0, 1.0, 0.001, 4)
+        self.dropout = _spin(0.0, 0.9, 0.1, 2)
+        self.batch_norm = QCheckBox("batch norm")
+        self.seed = QSpinBox()
+        self.seed.setRange(0, 1_000_000)
+        form = QFormLayout()
+        for label, widget in (
+            ("Dataset", self.dataset), ("Noise", self.noise), ("Test share", self.test_share),
+            ("Model", self.architecture), ("Hidden layers", self.hidden),
+            ("Activation", self.activation), ("Loss", self.loss), ("Optimizer", self.optimizer),
+            ("Learning rate", self.lr), ("Batch size", self.batch), ("L2", self.l2),
+            ("Dropout", self.dropout), ("", self.batch_norm), ("Seed", self.seed),
+        ):  # fmt: skip
+            form.addRow(label, widget)
+        return form
+
+    def show_settings(self, s: TrainSettings) -> None:
+        self._base = s
+        self.dataset.setCurrentText(s.dataset)
+        self.noise.setValue(s.noise)
+        self.test_share.setValue(s.test_fraction)
+        # a lesson's layer list is a model of its own: say so instead of showing the MLP fields
+        if s.layers and self.architecture.findText(LESSON_LAYERS) < 0:
+            self.architecture.insertItem(0, LESSON_LAYERS)
+        self.architecture.setCurrentText(LESSON_LAYERS if s.layers else s.architecture)
+        self.hidden.setText(", ".join(str(n) for n in s.hidden))
+        self.activation.setCurrentText(s.activation)
+        self.loss.setCurrentIndex(self.loss.findData(s.loss))
+        self.optimizer.setCurrentText(s.optimizer)
+        self.lr.setValue(s.lr)
+        self.batch.setValue(s.batch_size)
+        self.l2.setValue(s.l2)
+        self.dropout.setValue(s.dropout)
+        self.batch_norm.setChecked(s.batch_norm)
+        self.seed.setValue(s.seed)
+
+    def read_settings(self) -> TrainSettings:
+        """The form as settings; ValueError with a plain message when something is invalid."""
+        parts = [p.strip() for p in self.hidden.text().replace(";", ",").split(",") if p.strip()]
+        if not all(p.isdigit() for p in parts):
+            raise ValueError("hidden layers: write neuron counts separated by commas, e.g. 8, 8")
+        model = self.architecture.currentText()
+        keep_layers = model == LESSON_LAYERS
+        return replace(
+            self._base,
+            dataset=self.dataset.currentText(),
+            noise=self.noise.value(),
+            test_fraction=self.test_share.value(),
+            architecture=self._base.architecture if keep_layers else model,
+            hidden=tuple(int(p) for p in parts),
+            activation=self.activation.currentText(),
+            loss=self.loss.currentData(),
+            optimizer=self.optimizer.currentText(),  # type: ignore[arg-type]
+            lr=self.lr.value(),
+            batch_size=self.batch.value(),
+            l2=self.l2.value(),
+            dropout=self.dropout.value(),
+            batch_norm=self.batch_norm.isChecked(),
+            seed=self.seed.value(),
+            layers=self._base.layers if keep_layers else (),
+        )
+
+    def _on_architecture(self, model: str) -> None:
+        # hidden sizes and the activation describe the MLP only
+        self.hidden.setEnabled(model == "mlp")
+        self.activation.setEnabled(model == "mlp")
+
+    def _on_apply(self) -> None:
+        try:
+            settings = self.read_settings()
+        except ValueError as error:
+            self.error.setText(str(error))
+            return
+        self.error.setText("")
+        self.settings_changed.emit(settings)
+
+    def show_error(self, message: str) -> None:
+        self.error.setText(message)
+
+    def show_run(self, run: TrainingRun, running: bool) -> None:
+        """Counters in the slides' words: iteration = one batch, epoch = one pass over the data."""
+        self.start.setText("Pause" if running else "Start")
+        self.start.setEnabled(not run.finished)
+        self.step.setEnabled(not run.finished)
+        batch = f"(batch of {run.settings.batch_size}), step {run.steps_done}"
+        if run.finished and run.iteration == 0:  # no epoch is under way: say how many are done
+            self.counter.setText(f"{counted(run.epochs_done, 'epoch')} done {batch}")
+        else:
+            self.counter.setText(
+                f"epoch {run.epochs_done + 1}, iteration {run.iteration}/{run.batches_per_epoch} "
+                + batch
+            )
+
+    def show_summary(self, text: str) -> None:
+        self.summary.setPlainText(text)
+
+    def set_presentation(self, on: bool) -> None:
+        self.editors.setVisible(not on)
+
+    def set_font_scale(self, scale: float) -> None:
+        for widget in (self.counter, self.start, self.step, self.reset, self.summary):
+            font = QFont(widget.font())
+            # the summary table stays compact: it is wide, and the plots need the room
+            font.setPointSizeF(9.0 * min(scale, 1.2) if widget is self.summary else 10.0 * scale)
+            widget.setFont(font)

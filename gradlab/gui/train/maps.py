@@ -1,0 +1,208 @@
+"""Image views of a training `Frame`: the 2D decision boundary under the points, each hidden
+neuron's own heatmap, and for digits the first-layer filters, feature maps, confusion matrix and
+misclassified examples. Tiles are packed into one mosaic image per view (one draw call)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pyqtgraph as pg
+from numpy.typing import NDArray
+from PySide6.QtCore import QPointF, Signal
+from PySide6.QtWidgets import QVBoxLayout, QWidget
+
+from gradlab.data import Dataset
+from gradlab.gui.theme import Theme
+from gradlab.gui.train.heatmap import Heatmap
+from gradlab.gui.train.plots import BASE_POINT_SIZE, make_plot, style_plot
+from gradlab.state.train.frame import Frame
+
+Array = NDArray[Any]
+GAP = 2
+
+
+def mosaic(tiles: Array, columns: int, *, normalize: bool = True) -> NDArray[np.float64]:
+    """(n, h, w) tiles in a grid (row-major, top-down) separated by zero gaps; each tile scaled
+    to [-1, 1] by its largest magnitude when `normalize`."""
+    n, h, w = tiles.shape
+    rows = -(-n // columns)
+    out = np.zeros((rows * (h + GAP) - GAP, columns * (w + GAP) - GAP))
+    for i, tile in enumerate(np.asarray(tiles, np.float64)):
+        peak = float(np.abs(tile).max()) if normalize else 1.0
+        r, c = divmod(i, columns)
+        out[r * (h + GAP) : r * (h + GAP) + h, c * (w + GAP) : c * (w + GAP) + w] = tile / (
+            peak or 1.0
+        )
+    return out
+
+
+def diverging(theme: Theme) -> pg.ColorMap:
+    """Class 0 (grad colour) through the panel colour to class 1 (value colour)."""
+    return pg.ColorMap([0.0, 0.5, 1.0], [theme.grad, theme.panel, theme.value])
+
+
+def _image_plot(title: str, *, square: bool = True) -> tuple[pg.PlotWidget, Heatmap]:
+    plot = make_plot(title)
+    plot.getPlotItem().invertY(True)
+    plot.getPlotItem().hideAxis("left")
+    plot.getPlotItem().hideAxis("bottom")
+    plot.getPlotItem().setAspectLocked(square)
+    image = Heatmap()
+    plot.addItem(image)
+    return plot, image
+
+
+class BoundaryPanel(QWidget):
+    """The model's confidence over the plane, with the training (filled) and test (hollow)
+    points on top."""
+
+    def __init__(self, data: Dataset, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.data = data
+        # not aspect-locked: a locked view in a narrow cell would crop the plane
+        self.plot = make_plot("decision boundary")
+        self.image = Heatmap()
+        self.image.setOpacity(0.7)  # the points must stand out from the regions they lie in
+        self.plot.addItem(self.image)
+        self.train_points = pg.ScatterPlotItem(pxMode=True)
+        self.test_points = pg.ScatterPlotItem(pxMode=True)
+        self.plot.addItem(self.train_points)
+        self.plot.addItem(self.test_points)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.plot)
+        self._extent: tuple[float, float, float, float] | None = None
+
+    def show_frame(self, frame: Frame) -> None:
+        if frame.boundary is None:
+            return
+        self.image.setImage(frame.boundary.T, autoLevels=False, levels=(-1.0, 1.0))
+        if frame.extent != self._extent:
+            x0, x1, y0, y1 = self._extent = frame.extent
+            self.image.setRect(x0, y0, x1 - x0, y1 - y0)
+            self.plot.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0.0)
+
+    def apply_theme(self, theme: Theme, scale: float) -> None:
+        style_plot(self.plot, theme, scale)
+        self.image.setColorMap(diverging(theme))
+        size = 7.0 * scale
+        # Playground's convention: points filled with their class colour; a light ring for
+        # training points, a dark ring for test points, so both show on either class's region
+        for item, x, y, ring in (
+            (self.train_points, self.data.x_train, self.data.y_train, theme.panel),
+            (self.test_points, self.data.x_test, self.data.y_test, theme.text),
+        ):
+            brushes = [pg.mkBrush(theme.value if label == 1 else theme.grad) for label in y]
+            item.setData(pos=np.asarray(x), size=size, brush=brushes, pen=pg.mkPen(ring, width=1.5))
+
+
+class MosaicPanel(QWidget):
+    """Several mosaics stacked (e.g. one per hidden layer); emits the clicked tile."""
+
+    tile_clicked = Signal(int, int)
+    """(mosaic number, tile number)."""
+
+    def __init__(self, titles: tuple[str, ...], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        self.plots: list[pg.PlotWidget] = []
+        self.images: list[Heatmap] = []
+        self._geometry: list[tuple[int, int, int, int]] = []
+        for i, title in enumerate(titles):
+            plot, image = _image_plot(title)
+            plot.scene().sigMouseClicked.connect(lambda event, i=i: self._on_clicked(i, event))
+            self.plots.append(plot)
+            self.images.append(image)
+            self._geometry.append((0, 0, 1, 1))
+            layout.addWidget(plot)
+        self._cmap: pg.ColorMap | None = None
+
+    def show_tiles(
+        self, which: int, tiles: Array | None, columns: int, title: str | None = None
+    ) -> None:
+        plot, image = self.plots[which], self.images[which]
+        plot.setVisible(tiles is not None and len(tiles) > 0)
+        if tiles is None or len(tiles) == 0:
+            return
+        image.setImage(mosaic(tiles, columns).T, autoLevels=False, levels=(-1.0, 1.0))
+        self._geometry[which] = (len(tiles), columns, tiles.shape[1], tiles.shape[2])
+        if title is not None:
+            plot.getPlotItem().setTitle(title)
+
+    def _on_clicked(self, which: int, event: Any) -> None:
+        image = self.images[which]
+        point: QPointF = image.mapFromScene(event.scenePos())
+        count, columns, h, w = self._geometry[which]
+        column, row = int(point.x()) // (w + GAP), int(point.y()) // (h + GAP)
+        tile = row * columns + column
+        if 0 <= column < columns and 0 <= tile < count and point.x() >= 0 and point.y() >= 0:
+            self.tile_clicked.emit(which, tile)
+
+    def apply_theme(self, theme: Theme, scale: float) -> None:
+        for plot, image in zip(self.plots, self.images, strict=True):
+            style_plot(plot, theme, scale)
+            image.setColorMap(diverging(theme))
+
+
+class ConfusionPanel(QWidget):
+    """Counts of (true class, predicted class) on the test set, with the numbers written in."""
+
+    def __init__(self, classes: int, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.classes = classes
+        # not square: a square lock in a narrow cell would crop the matrix
+        # a short title: pyqtgraph clips a plot whose title is wider than its view
+        self.plot, self.image = _image_plot("confusion matrix", square=False)
+        item = self.plot.getPlotItem()
+        item.setLabel("left", "true")
+        item.setLabel("bottom", "predicted")
+        ticks = [[(i + 0.5, str(i)) for i in range(classes)]]
+        for side in ("left", "bottom"):
+            item.showAxis(side)
+            item.getAxis(side).setTicks(ticks)
+        item.setRange(xRange=(0, classes), yRange=(0, classes), padding=0.0)
+        self.labels = [
+            [pg.TextItem(anchor=(0.5, 0.5)) for _ in range(classes)] for _ in range(classes)
+        ]
+        for r, row in enumerate(self.labels):
+            for c, label in enumerate(row):
+                label.setPos(c + 0.5, r + 0.5)
+                self.plot.addItem(label)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.plot)
+        self._counts: Array | None = None
+        self._theme: Theme | None = None
+
+    def show_frame(self, frame: Frame) -> None:
+        counts = frame.confusion
+        if counts is None or (self._counts is not None and np.array_equal(counts, self._counts)):
+            return
+        self._counts = counts
+        # a log scale keeps small confusions visible next to the large diagonal
+        self.image.setImage(
+            np.log1p(counts).T, autoLevels=False, levels=(0.0, np.log1p(counts.max()))
+        )
+        self._write_numbers()
+
+    def _write_numbers(self) -> None:
+        if self._counts is None or self._theme is None:
+            return
+        for r, row in enumerate(self.labels):
+            for c, label in enumerate(row):
+                n = int(self._counts[r, c])
+                color = self._theme.panel if r == c else self._theme.text
+                label.setText(str(n) if n else "", color=color)
+
+    def apply_theme(self, theme: Theme, scale: float) -> None:
+        self._theme = theme
+        style_plot(self.plot, theme, scale)
+        self.image.setColorMap(pg.ColorMap([0.0, 1.0], [theme.panel, theme.value]))
+        font = self.font()
+        font.setPointSizeF(BASE_POINT_SIZE * (1.0 + 0.5 * (scale - 1.0)))
+        for row in self.labels:
+            for label in row:
+                label.setFont(font)
+        self._write_numbers()

@@ -1,0 +1,152 @@
+"""What the training lab draws for one model state: a `Frame`.
+
+For 2D data: the decision boundary over a grid (as confidence in class 1, -1..1) and each hidden
+neuron's own output over the same grid. For digits: the first layer's filters, the feature maps
+of one chosen digit, the confusion matrix and the misclassified test digits. Everything is
+computed in eval mode (dropout off, batch norm on running statistics) from the weights alone, so
+a snapshot's frame is a pure function of that snapshot.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from numpy.typing import NDArray
+
+from gradlab.data import Dataset
+from gradlab.engine.tensor import Tensor
+from gradlab.nn.evaluate import Objective, confusion_matrix
+from gradlab.nn.layers import Conv2d, Linear, ReLU, Sigmoid, Tanh
+from gradlab.nn.modules import Module, Sequential
+from gradlab.state.train.snapshots import Evaluation
+
+Array = NDArray[Any]
+GRID = 48
+MAX_NEURON_MAPS = 32
+MAX_FILTERS = 16
+MAX_MISCLASSIFIED = 24
+ACTIVATION_LAYERS = (Tanh, ReLU, Sigmoid)
+
+
+@dataclass(frozen=True, eq=False)
+class Frame:
+    step: int
+    epoch: int
+    live: bool
+    evaluation: Evaluation | None
+    boundary: NDArray[np.float64] | None = None
+    """(GRID, GRID) confidence in class 1 from -1 to 1, row = y, column = x."""
+    extent: tuple[float, float, float, float] = (0.0, 1.0, 0.0, 1.0)
+    """x_min, x_max, y_min, y_max of the grid."""
+    neurons: tuple[tuple[str, NDArray[np.float64]], ...] = ()
+    """(layer label, (n, GRID, GRID) outputs) for each hidden activation layer."""
+    filters: NDArray[np.float64] | None = None
+    """(n, h, w) first-layer weights seen as images."""
+    feature_maps: NDArray[np.float64] | None = None
+    """(channels, h, w) first conv block's output for the chosen digit."""
+    confusion: NDArray[np.int64] | None = None
+    misclassified: tuple[tuple[int, int], ...] = ()
+    """(test index, predicted class) of the first misclassified test examples."""
+
+
+def extent_of(data: Dataset, margin: float = 0.5) -> tuple[float, float, float, float]:
+    points = np.concatenate([data.x_train, data.x_test])
+    low, high = points.min(axis=0) - margin, points.max(axis=0) + margin
+    return float(low[0]), float(high[0]), float(low[1]), float(high[1])
+
+
+def grid_points(extent: tuple[float, float, float, float], n: int = GRID) -> NDArray[np.float32]:
+    xs = np.linspace(extent[0], extent[1], n)
+    ys = np.linspace(extent[2], extent[3], n)
+    gx, gy = np.meshgrid(xs, ys)
+    return np.stack([gx.ravel(), gy.ravel()], axis=1).astype(np.float32)
+
+
+def confidence(output: Array, goal: Objective) -> NDArray[np.float64]:
+    """Each output row as a confidence in class 1 in [-1, 1] (0 on the boundary)."""
+    out = np.asarray(output, np.float64)
+    if out.ndim == 2 and out.shape[1] > 1:
+        shifted = np.exp(out - out.max(axis=1, keepdims=True))
+        probs = shifted / shifted.sum(axis=1, keepdims=True)
+        margin: NDArray[np.float64] = probs[:, 1] - probs[:, 0]
+        return margin
+    score = out.reshape(-1)
+    if goal.name == "mse":
+        return np.clip(2.0 * score - 1.0, -1.0, 1.0)
+    if goal.name == "hinge":
+        return np.clip(score, -1.0, 1.0)
+    return np.tanh(score / 2.0)  # = 2·sigmoid(score) − 1
+
+
+def _layer_outputs(model: Module, x: Array) -> list[tuple[str, Module, Array]]:
+    dtype = model.parameters()[0].data.dtype
+    batch = Tensor(x, dtype=dtype)
+    if isinstance(model, Sequential):
+        layers = list(model._modules.values())
+        return [
+            (name, layers[i], out.data) for i, (name, out) in enumerate(model.intermediates(batch))
+        ]
+    return [("output", model, model(batch).data)]
+
+
+def frame_2d(
+    model: Module, goal: Objective, data: Dataset, step: int, epoch: int, **common: Any
+) -> Frame:
+    extent = extent_of(data)
+    outputs = _layer_outputs(model, grid_points(extent))
+    boundary = np.nan_to_num(confidence(outputs[-1][2], goal).reshape(GRID, GRID))
+    neurons = []
+    for name, layer, out in outputs[:-1]:
+        if isinstance(layer, ACTIVATION_LAYERS) and out.ndim == 2:
+            maps = out[:, :MAX_NEURON_MAPS].T.reshape(-1, GRID, GRID).astype(np.float64)
+            maps = np.nan_to_num(maps, posinf=0.0, neginf=0.0)
+            neurons.append((f"{name} {type(layer).__name__}", maps))
+    return Frame(step, epoch, boundary=boundary, extent=extent, neurons=tuple(neurons), **common)
+
+
+def first_filters(model: Module) -> NDArray[np.float64] | None:
+    """The first Conv2d's kernels (first input channel), or the first Linear's rows as images."""
+    for _, layer in model.named_modules():
+        if isinstance(layer, Conv2d):
+            return np.asarray(layer.weight.data[:MAX_FILTERS, 0], np.float64)
+        if isinstance(layer, Linear):
+            rows = layer.weight.data[:MAX_FILTERS]
+            side = int(np.sqrt(rows.shape[1]))
+            if side * side != rows.shape[1]:
+                return None
+            return np.asarray(rows.reshape(-1, side, side), np.float64)
+    return None
+
+
+def feature_maps(model: Module, digit: Array) -> NDArray[np.float64] | None:
+    """The output of the first activation after the first Conv2d, for one (1, H, W) digit."""
+    outputs = _layer_outputs(model, digit[None])
+    seen_conv = False
+    for _, layer, out in outputs:
+        seen_conv = seen_conv or isinstance(layer, Conv2d)
+        if seen_conv and isinstance(layer, ACTIVATION_LAYERS) and out.ndim == 4:
+            return np.asarray(out[0, :MAX_FILTERS], np.float64)
+    return None
+
+
+def frame_images(
+    model: Module, data: Dataset, digit: int, step: int, epoch: int, **common: Any
+) -> Frame:
+    evaluation: Evaluation | None = common.get("evaluation")
+    confusion = None
+    wrong: tuple[tuple[int, int], ...] = ()
+    if evaluation is not None:
+        confusion = confusion_matrix(data.y_test, evaluation.predictions, data.num_classes)
+        missed = np.flatnonzero(evaluation.predictions != data.y_test)[:MAX_MISCLASSIFIED]
+        wrong = tuple((int(i), int(evaluation.predictions[i])) for i in missed)
+    return Frame(
+        step,
+        epoch,
+        filters=first_filters(model),
+        feature_maps=feature_maps(model, data.x_test[digit]),
+        confusion=confusion,
+        misclassified=wrong,
+        **common,
+    )

@@ -1,0 +1,379 @@
+"""`TrainingRun`: a live training run the lab drives, in-process or in a worker process (Qt-free).
+
+In-process, the run wraps one `gradlab.nn.train.fit` generator: `advance(budget)` takes steps
+until the time budget is spent (the GUI calls it from a timer on its own thread, since a training
+thread would starve the interface), `step()` takes exactly one, and at every epoch end the test
+set is evaluated in small chunks spread over later `advance` calls. With `use_worker(True)` a
+`TrainingWorker` process trains and evaluates instead: `play()` and `hold()` start and stop it,
+`advance` only collects the steps it has taken, and the run's model follows the parameters it
+sends. Either way a snapshot is kept at epoch ends for rewinding; histories and snapshots are
+bounded.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+from psygnal import Signal
+
+from gradlab.lessons import TrainScene
+from gradlab.nn.evaluate import objective
+from gradlab.nn.summary import summary
+from gradlab.nn.train import TrainRecord
+from gradlab.state.train.config import (
+    OBJECTIVE_NAMES,
+    TrainSettings,
+    build_model,
+    build_optimizer,
+    fit_settings,
+    load_data,
+    settings_from_scene,
+)
+from gradlab.state.train.evaluation import evaluation_chunks, quiet
+from gradlab.state.train.frame import Frame, frame_2d, frame_images
+from gradlab.state.train.history import Series, Strip, history_csv
+from gradlab.state.train.snapshots import Evaluation, Snapshot, Snapshots, freeze
+from gradlab.state.train.stats import LayerStrips, WatchedWeight, sample_weight
+from gradlab.state.train.worker import TakenStep, TrainingWorker
+
+STATS_EVERY = 8
+"""Per-layer statistics on every 8th step: they cost several times a small step (measured), and
+the distributions' drift shows just as well from a sample."""
+
+
+def counted(n: int, noun: str) -> str:
+    """ "1 epoch", "3 epochs": the counters as the lab's messages say them."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+class TrainingRun:
+    """Settings -> data, model, optimiser and a fit generator; history, snapshots, frames."""
+
+    advanced = Signal(int)
+    """Emitted after `advance`/`step` with the number of steps just taken (may be 0)."""
+    stopped = Signal(str)
+    """Emitted once when the run ends: the step limit, or a non-finite value (the message)."""
+    cleared = Signal()
+    """Emitted after `reset`: everything was rebuilt."""
+
+    def __init__(self, settings: TrainSettings | None = None, *, stats: bool | None = None) -> None:
+        self.settings = settings or TrainSettings()
+        self._stats_choice = stats
+        self._in_worker = False
+        self._worker: TrainingWorker | None = None
+        self.snapshots = Snapshots()
+        self.loss, self.accuracy = Series(), Series()
+        self.epoch_loss, self.epoch_accuracy = Series(), Series()
+        self.test_loss, self.test_accuracy = Series(), Series()
+        self.layers = LayerStrips()
+        self.watched: WatchedWeight | None = None
+        self.reset()
+
+    # ---- building ----------------------------------------------------------------------------
+
+    @classmethod
+    def from_scene(cls, scene: TrainScene) -> TrainingRun:
+        """The run a lesson's train scene describes (model: preset slug or a list of layers)."""
+        return cls(settings_from_scene(scene))
+
+    def configure(self, settings: TrainSettings) -> None:
+        """New settings: the run starts over."""
+        self.settings = settings
+        self.reset()
+
+    def reset(self) -> None:
+        """Back to step 0: a freshly initialised model, empty history, one snapshot (step 0)."""
+        s = self.settings
+        self.data = load_data(s)
+        self.model = build_model(s, self.data)
+        self._probe = build_model(s, self.data)
+        self.optimizer = build_optimizer(s, self.model)
+        self.goal = objective(OBJECTIVE_NAMES[s.loss])
+        # per-layer statistics cost about 4x a small CNN step (measured): on by default only for
+        # the 2D sets, where the steps are cheap and the distributions are the lesson
+        self.stats = not s.is_images if self._stats_choice is None else self._stats_choice
+        if self._worker is not None:
+            self._worker.close()
+        self._worker = None
+        self._run: Iterator[TrainRecord] | None = None
+        if not self._in_worker:  # a worker starts with the first step or play
+            self._run = fit_settings(
+                s, self.data, self.model, self.optimizer, stats=self.stats, stats_every=STATS_EVERY
+            )
+        self.steps_done = 0
+        self.epochs_done = 0
+        self.iteration = 0
+        self.batches_per_epoch = -(-len(self.data.x_train) // s.batch_size)
+        self.finished = False
+        self.message = ""
+        self._epoch_losses: list[float] = []
+        self._epoch_accuracies: list[float] = []
+        self._pending: Iterator[None] | None = None
+        self._frame_cache: tuple[tuple[int, int, int], Frame] | None = None
+        self._live_evaluation: Evaluation | None = None
+        for series in self._series():
+            series.clear()
+        self.layers.clear()
+        if self.watched is not None:
+            self.watch(self.watched.name, self.watched.index)
+        self.snapshots.clear()
+        self._drain(self._evaluate_and_snapshot())
+        self.cleared.emit()
+
+    def _series(self) -> tuple[Series, ...]:
+        return (
+            self.loss, self.accuracy, self.epoch_loss, self.epoch_accuracy,
+            self.test_loss, self.test_accuracy,
+        )  # fmt: skip
+
+    # ---- running -----------------------------------------------------------------------------
+
+    @property
+    def in_worker(self) -> bool:
+        """True when a worker process trains (see `use_worker`)."""
+        return self._in_worker
+
+    @property
+    def worker_pid(self) -> int | None:
+        """The worker's process id once it has started (for monitoring), else None."""
+        return None if self._worker is None else self._worker.pid
+
+    def use_worker(self, on: bool) -> None:
+        """Train in a worker process (on) or in this one; switching starts the run over."""
+        if on != self._in_worker:
+            self._in_worker = on
+            self.reset()
+
+    def close(self) -> None:
+        """Stop the worker process, if one has started (the run cannot go on without it)."""
+        if self._worker is not None:
+            self._worker.close()
+            self._worker = None
+            self._finish("Training was stopped.")
+
+    def play(self) -> None:
+        """Worker: train until `hold`; `advance` collects the steps. In-process: nothing to do."""
+        if self._in_worker and not self.finished:
+            self._started_worker().run()
+
+    def _started_worker(self) -> TrainingWorker:
+        """The worker, started now if need be (processes cost memory: only runs that train)."""
+        if self._worker is None:
+            self._worker = TrainingWorker(self.settings, self.stats, STATS_EVERY)
+            if self.watched is not None:
+                self._worker.watch(self.watched.name, self.watched.index)
+        return self._worker
+
+    def hold(self) -> int:
+        """Worker: stop training and apply every step it has taken; the count. In-process: 0."""
+        if self._worker is None:
+            return 0
+        self._worker.hold()
+        return self._collect()
+
+    def advance(self, budget_seconds: float) -> int:
+        """Take steps (and evaluation chunks) until `budget_seconds` is spent; the step count.
+        With a worker: apply the steps it has sent, without waiting for more."""
+        deadline = time.perf_counter() + budget_seconds
+        taken = 0
+        while not self.finished and time.perf_counter() < deadline:
+            if self._pending is not None:
+                self._drain(self._pending, once=True)
+                continue
+            step = self._next_step()
+            if step is None:
+                break
+            taken += self._apply(step)
+        self.advanced.emit(taken)
+        return taken
+
+    def step(self) -> int:
+        """Exactly one step, with any evaluation it completes (for single-stepping)."""
+        if self._pending is not None:
+            self._drain(self._pending)
+        if self.finished:
+            taken = 0
+        elif self._in_worker:
+            worker = self._started_worker()
+            worker.hold()
+            taken = self._collect(emit=False)
+            if not self.finished:
+                worker.step()
+            taken += self._collect(emit=False)
+        else:
+            step = self._next_step()
+            taken = 0 if step is None else self._apply(step)
+        if self._pending is not None:
+            self._drain(self._pending)
+        self.advanced.emit(taken)
+        return taken
+
+    def _collect(self, *, emit: bool = True) -> int:
+        """Apply every step that has arrived from the worker."""
+        taken = 0
+        while not self.finished and (step := self._next_step()) is not None:
+            taken += self._apply(step)
+        if emit:
+            self.advanced.emit(taken)
+        return taken
+
+    def _next_step(self) -> TakenStep | None:
+        """The next step: taken now (in-process) or arrived from the worker; None if there is
+        none (the run is then finished, unless the worker is merely busy)."""
+        if self._in_worker:
+            if self._worker is None:
+                return None  # not started: no steps yet
+            step = self._worker.poll()
+            if step is None and self._worker.failure is not None:
+                self._finish(self._worker.failure)
+            elif step is None and self._worker.finished:
+                self._finish(self._finished_message())
+            return step
+        assert self._run is not None  # in-process runs always have their generator
+        # fit() reports where a value stopped being finite; NumPy's overflow warnings on the way
+        # there say nothing more (and would be errors under a strict warnings filter)
+        with quiet():
+            record = next(self._run, None)
+        if record is None:
+            self._finish(self._finished_message())
+            return None
+        watched = self.watched
+        if watched is None or not record.finite:
+            return TakenStep(record)
+        sample = sample_weight(self.model, self.optimizer, watched.name, watched.index)
+        return TakenStep(record, sample)
+
+    def _finished_message(self) -> str:
+        steps, epochs = counted(self.steps_done, "step"), counted(self.epochs_done, "epoch")
+        return f"Finished after {steps} ({epochs})."
+
+    def _apply(self, step: TakenStep) -> int:
+        """Add one step to the history (1), or end the run at a non-finite one (0)."""
+        record = step.record
+        if not record.finite:
+            self._finish(self._nonfinite_message(record))
+            return 0
+        self.steps_done = record.step + 1
+        self.iteration = record.iteration + 1
+        self.loss.append(self.steps_done, record.loss)
+        self.accuracy.append(self.steps_done, record.accuracy)
+        self._epoch_losses.append(record.loss)
+        self._epoch_accuracies.append(record.accuracy)
+        if record.stats:
+            self.layers.append(self.steps_done, record.stats)
+        if step.state is not None:
+            self.model.load_state_dict(step.state)
+        if self.watched is not None and step.watched is not None:
+            self.watched.add(self.steps_done, step.watched)
+        if record.epoch_end:
+            self.epochs_done = record.epoch + 1
+            self.iteration = 0
+            self.epoch_loss.append(self.epochs_done, float(np.mean(self._epoch_losses)))
+            self.epoch_accuracy.append(self.epochs_done, float(np.mean(self._epoch_accuracies)))
+            self._epoch_losses, self._epoch_accuracies = [], []
+            if step.evaluation is not None:
+                self._keep(step.evaluation)
+            else:
+                self._pending = self._evaluate_and_snapshot()
+        return 1
+
+    def _nonfinite_message(self, record: TrainRecord) -> str:
+        return (
+            f"Stopped at step {record.step + 1} (epoch {record.epoch + 1}): the "
+            f"{record.nonfinite} became NaN or infinite, so that step was not applied. "
+            "The model, plots and snapshots show the last good state. Try a smaller learning "
+            f"rate (e.g. {record.lr / 10:g}), Adam instead of SGD, or batch norm, then Reset."
+        )
+
+    def _finish(self, message: str) -> None:
+        self.finished = True
+        self.message = message
+        self._pending = None
+        self.stopped.emit(message)
+
+    def _drain(self, work: Iterator[None], *, once: bool = False) -> None:
+        for _ in work:
+            if once:
+                return
+        self._pending = None
+
+    def _evaluate_and_snapshot(self) -> Iterator[None]:
+        """Evaluate in chunks (yielding in between), then `_keep` the result."""
+        x, y = self.data.x_test, self.data.y_test
+        evaluation = yield from evaluation_chunks(self.model, self.goal, x, y)
+        self._keep(evaluation)
+
+    def _keep(self, evaluation: Evaluation) -> None:
+        """Record the test evaluation of the model as it is now, and snapshot it when due."""
+        if self.steps_done:
+            self.test_loss.append(self.epochs_done, evaluation.loss)
+            self.test_accuracy.append(self.epochs_done, evaluation.accuracy)
+        if self.steps_done == 0 or self.snapshots.due(self.epochs_done):
+            state = freeze(self.model.state_dict())
+            self.snapshots.add(Snapshot(self.steps_done, self.epochs_done, state, evaluation))
+        self._live_evaluation = evaluation
+
+    # ---- what the views draw -----------------------------------------------------------------
+
+    def frame(self, digit: int = 0) -> Frame:
+        """The views' content at the cursor: a snapshot, or the live model at the end."""
+        shown = self.snapshots.current
+        key = (self.snapshots.position, -1, digit) if shown else (-1, self.steps_done, digit)
+        if self._frame_cache is not None and self._frame_cache[0] == key:
+            return self._frame_cache[1]
+        if shown is None:
+            model, step, epoch = self.model, self.steps_done, self.epochs_done
+            evaluation = self._live_evaluation
+        else:
+            self._probe.load_state_dict(shown.state)
+            model, step, epoch, evaluation = self._probe, shown.step, shown.epoch, shown.evaluation
+        was_training = model.training
+        model.eval()
+        common = {"live": shown is None, "evaluation": evaluation}
+        try:
+            # a model at the edge of overflow is still drawn (the views clean non-finite cells)
+            with quiet():
+                if self.settings.is_images:
+                    frame = frame_images(model, self.data, digit, step, epoch, **common)
+                else:
+                    frame = frame_2d(model, self.goal, self.data, step, epoch, **common)
+        finally:
+            model.train(was_training)
+        self._frame_cache = (key, frame)
+        return frame
+
+    @property
+    def latest_evaluation(self) -> Evaluation | None:
+        """The most recent test evaluation (the end of the last epoch)."""
+        return self._live_evaluation
+
+    def summary(self) -> str:
+        return summary(self.model, self.data.input_shape)
+
+    def watch(self, name: str, index: int) -> None:
+        """Record parameter `name`'s entry `index` (flat) from the next step on."""
+        params = dict(self.model.named_parameters())
+        if name not in params:
+            raise KeyError(f"the model has no parameter {name!r}")
+        if not 0 <= index < params[name].size:
+            raise IndexError(f"{name} has {params[name].size} entries, not {index + 1}")
+        self.watched = WatchedWeight(name, index)
+        if self._worker is not None:
+            self._worker.watch(name, index)
+
+    # ---- export ------------------------------------------------------------------------------
+
+    def history_csv(self) -> str:
+        """Long format: one row per (kind, step or epoch) point of every curve."""
+        names = ("batch_loss", "batch_accuracy", "epoch_train_loss", "epoch_train_accuracy",
+                 "test_loss", "test_accuracy")  # fmt: skip
+        return history_csv(dict(zip(names, self._series(), strict=True)))
+
+    def export_csv(self, path: str | Path) -> None:
+        Path(path).write_text(self.history_csv(), encoding="utf-8")
+
+
+__all__ = ["Frame", "Series", "Strip", "TrainSettings", "TrainingRun"]
