@@ -1,42 +1,17 @@
 """Finite differences: the derivative measured by nudging an input, with no calculus at all.
 
 The graph is replayed with one leaf moved by ±h, each node recomputed from its parents with the
-same `Value` op that built it, and (f(x + h) − f(x − h)) / 2h compared with autograd.
+same `Value` method that built it (its `SCALAR_OPS` entry, given the node's number), and
+(f(x + h) − f(x − h)) / 2h compared with autograd.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 
-from gradlab.engine import Op, Value, topological_order
-
-_REPLAY: dict[Op, Callable[[Sequence[Value], float | None], Value]] = {
-    Op.ADD: lambda p, _: p[0] + p[1],
-    Op.SUB: lambda p, _: p[0] - p[1],
-    Op.MUL: lambda p, _: p[0] * p[1],
-    Op.DIV: lambda p, _: p[0] / p[1],
-    Op.POW: lambda p, n: p[0] ** _arg(n),
-    Op.NEG: lambda p, _: -p[0],
-    Op.EXP: lambda p, _: p[0].exp(),
-    Op.LOG: lambda p, _: p[0].log(),
-    Op.TANH: lambda p, _: p[0].tanh(),
-    Op.SIGMOID: lambda p, _: p[0].sigmoid(),
-    Op.RELU: lambda p, _: p[0].relu(),
-    Op.LEAKY_RELU: lambda p, s: p[0].leaky_relu(_arg(s)),
-    Op.ELU: lambda p, a: p[0].elu(_arg(a)),
-    Op.SOFTPLUS: lambda p, _: p[0].softplus(),
-    Op.ARCTAN: lambda p, _: p[0].arctan(),
-    Op.GAUSSIAN: lambda p, _: p[0].gaussian(),
-    Op.STEP: lambda p, _: p[0].step(),
-}
-"""How to recompute each scalar op from its parents (the op's numeric argument second)."""
-
-
-def _arg(arg: float | None) -> float:
-    if arg is None:
-        raise ValueError("this op needs its numeric argument")
-    return arg
+from gradlab.engine import Value, topological_order
+from gradlab.engine.scalar_ops import SCALAR_OPS
 
 
 def replay(order: Sequence[Value], overrides: Mapping[Value, float]) -> float:
@@ -47,7 +22,7 @@ def replay(order: Sequence[Value], overrides: Mapping[Value, float]) -> float:
             values[node] = Value(overrides.get(node, node.data))
         else:
             parents = [values[p] for p in node.parents]
-            values[node] = _REPLAY[node.op](parents, node.arg)
+            values[node] = SCALAR_OPS[node.op].apply(parents, node.arg)
     return values[order[-1]].data
 
 

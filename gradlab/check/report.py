@@ -8,13 +8,14 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from gradlab.check.numeric import central_difference, step_size
-from gradlab.engine import Op, Value, record, topological_order
+from gradlab.engine import Value, record, topological_order
+from gradlab.engine.scalar_ops import SCALAR_OPS
 
 SYMBOLIC_LIMIT = 300
 """Above this many nodes the SymPy expressions grow too large to be worth building."""
 SIMPLIFY_LIMIT = 40
 """Above this many nodes the symbolic chain rule is not built; the numbers still compare."""
-KINKED = frozenset({Op.RELU, Op.LEAKY_RELU, Op.ELU, Op.STEP})
+KINKED = frozenset(op for op, entry in SCALAR_OPS.items() if entry.kinked)
 """Ops with a point where the derivative jumps; there the engine follows PyTorch's convention."""
 EXACT_TOLERANCE = 1e-9
 NUMERIC_TOLERANCE = 1e-5

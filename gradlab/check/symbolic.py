@@ -15,6 +15,7 @@ from fractions import Fraction
 import sympy as sp
 
 from gradlab.engine import Op, Value
+from gradlab.engine.scalar_ops import SCALAR_OPS
 
 Parents = Sequence[sp.Expr]
 
@@ -86,7 +87,7 @@ class elu(sp.Function):  # noqa: N801
         return step(x) + (1 - step(x)) * alpha * sp.exp(x)
 
 
-_FUNCTIONS: dict[Op, Callable[[Parents, sp.Expr], sp.Expr]] = {
+SYMPY_FORMS: dict[Op, Callable[[Parents, sp.Expr], sp.Expr]] = {
     Op.ADD: lambda p, _: p[0] + p[1],
     Op.SUB: lambda p, _: p[0] - p[1],
     Op.MUL: lambda p, _: p[0] * p[1],
@@ -105,11 +106,18 @@ _FUNCTIONS: dict[Op, Callable[[Parents, sp.Expr], sp.Expr]] = {
     Op.GAUSSIAN: lambda p, _: sp.exp(-(p[0] ** 2)),
     Op.STEP: lambda p, _: step(p[0]),
 }
+"""Each scalar op as SymPy: its parents' expressions and its number (0 when it has none) in, its
+value out. Exactly the ops of `SCALAR_OPS`, checked here so a new op without its form fails on
+import (and in tests/check/test_every_scalar_op.py), not in the middle of a learner's check."""
+
+assert SYMPY_FORMS.keys() == SCALAR_OPS.keys(), "SymPy forms and scalar ops differ: " + ", ".join(
+    sorted(op.key for op in SYMPY_FORMS.keys() ^ SCALAR_OPS.keys())
+)
 
 
 def function(op: Op, parents: Parents, arg: float | None) -> sp.Expr:
     """The node's value as a SymPy expression of its parents' expressions."""
-    return _FUNCTIONS[op](parents, sp.Integer(0) if arg is None else exact(arg))
+    return SYMPY_FORMS[op](parents, sp.Integer(0) if arg is None else exact(arg))
 
 
 def symbol_for(node: Value, inputs: dict[Value, sp.Symbol], full: dict[Value, sp.Expr]) -> sp.Expr:

@@ -3,8 +3,9 @@
 Text is parsed with `ast` and checked against a whitelist before anything is computed; nothing is
 ever passed to ``eval``. What is allowed: assignments separated by ``;`` or newlines (a final bare
 expression is allowed too), numbers, names, ``+ - * / **``, unary minus, parentheses, and calls of
-the functions in `FUNCTIONS`. Names that are never assigned are the inputs, in order of first use;
-assigned names label their nodes, so the graph shows ``q`` where the learner wrote ``q``.
+the functions in `FUNCTIONS` (the named ops of `gradlab.engine.scalar_ops`). Names that are never
+assigned are the inputs, in order of first use; assigned names label their nodes, so the graph
+shows ``q`` where the learner wrote ``q``. docs/expressions.md is the learner's reference.
 
 Limits keep absurd input cheap to refuse: `MAX_CHARS`, `MAX_NODES`, `MAX_DEPTH` and `MAX_EXPONENT`.
 Every problem is an `ExpressionError` that names the line, the column and what is wrong.
@@ -14,47 +15,37 @@ from __future__ import annotations
 
 import ast
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 from gradlab.engine.numbers import format_number
-from gradlab.engine.value import ELU_ALPHA, LEAKY_SLOPE, Value
+from gradlab.engine.ops import Op
+from gradlab.engine.scalar_ops import SCALAR_OPS, ScalarOp
+from gradlab.engine.value import Value
 
 MAX_CHARS = 10_000
 MAX_NODES = 2_000
 MAX_DEPTH = 100
 MAX_EXPONENT = 100.0
 
-Unary = Callable[[Value], Value]
-WithParameter = Callable[[Value, float], Value]
-
-FUNCTIONS: dict[str, Unary] = {
-    "exp": Value.exp,
-    "log": Value.log,
-    "tanh": Value.tanh,
-    "sigmoid": Value.sigmoid,
-    "relu": Value.relu,
-    "softplus": Value.softplus,
-    "arctan": Value.arctan,
-    "gaussian": Value.gaussian,
-    "step": Value.step,
+FUNCTIONS: dict[str, ScalarOp] = {
+    entry.name: entry for entry in SCALAR_OPS.values() if entry.is_function
 }
-"""Functions of one argument."""
+"""The ops called by name: operands first, then the op's number if it takes one: elu(x, 0.5)."""
 
-PARAMETRIC: dict[str, tuple[WithParameter, float]] = {
-    "leaky_relu": (Value.leaky_relu, LEAKY_SLOPE),
-    "elu": (Value.elu, ELU_ALPHA),
+KNOWN = ", ".join(sorted(FUNCTIONS))
+
+_BINARY: dict[type[ast.operator], ScalarOp] = {
+    ast.Add: SCALAR_OPS[Op.ADD],
+    ast.Sub: SCALAR_OPS[Op.SUB],
+    ast.Mult: SCALAR_OPS[Op.MUL],
+    ast.Div: SCALAR_OPS[Op.DIV],
 }
-"""Functions with an optional second, numeric argument (and its default): leaky_relu(x, 0.1)."""
+_POW = SCALAR_OPS[Op.POW]
+_NEG = SCALAR_OPS[Op.NEG]
 
-KNOWN = ", ".join(sorted([*FUNCTIONS, *PARAMETRIC]))
-
-_BINARY: dict[type[ast.operator], Callable[[Value, Value], Value]] = {
-    ast.Add: Value.__add__,
-    ast.Sub: Value.__sub__,
-    ast.Mult: Value.__mul__,
-    ast.Div: Value.__truediv__,
-}
+_COUNTS = ("no", "one", "two", "three", "four")
+_ORDINALS = ("first", "second", "third", "fourth", "fifth")
 
 _DESCRIBE: dict[type[ast.AST], str] = {
     ast.Attribute: "attribute access (the '.')",
@@ -253,17 +244,26 @@ def _check_call(node: ast.Call) -> ExpressionError | None:
     name = node.func.id
     if node.keywords:
         return _error(node, f"{name}() takes no keyword arguments")
-    if name in FUNCTIONS:
-        if len(node.args) != 1:
-            return _error(node, f"{name}() takes one argument, got {len(node.args)}")
-        return None
-    if name in PARAMETRIC:
-        if not 1 <= len(node.args) <= 2:
-            return _error(node, f"{name}() takes one or two arguments, got {len(node.args)}")
-        if len(node.args) == 2 and _constant(node.args[1]) is None:
-            return _error(node.args[1], f"the second argument of {name}() must be a number")
-        return None
-    return _error(node, f"unknown function '{name}' (known: {KNOWN})")
+    entry = FUNCTIONS.get(name)
+    if entry is None:
+        return _error(node, f"unknown function '{name}' (known: {KNOWN})")
+    least, most = _argument_counts(entry)
+    if not least <= len(node.args) <= most:
+        counts = _COUNTS[least] if least == most else f"{_COUNTS[least]} or {_COUNTS[most]}"
+        plural = "" if most == 1 else "s"
+        return _error(node, f"{name}() takes {counts} argument{plural}, got {len(node.args)}")
+    if len(node.args) > entry.operands and _constant(node.args[-1]) is None:
+        ordinal = _ORDINALS[entry.operands]
+        return _error(node.args[-1], f"the {ordinal} argument of {name}() must be a number")
+    return None
+
+
+def _argument_counts(entry: ScalarOp) -> tuple[int, int]:
+    """How many arguments a call takes, at least and at most: the operands, then the number."""
+    if entry.parameter is None:
+        return entry.operands, entry.operands
+    optional = entry.parameter.default is not None
+    return entry.operands + (not optional), entry.operands + 1
 
 
 def _check_exponent(node: ast.expr) -> ExpressionError | None:
@@ -302,7 +302,7 @@ def _fold(op: ast.operator, a: float, b: float) -> float:
         if isinstance(result, complex):
             raise ValueError("complex power")
         return float(result)
-    return float(_BINARY[type(op)](Value(a), Value(b)).data)
+    return _BINARY[type(op)].apply((Value(a), Value(b))).data
 
 
 def _statements(module: ast.Module) -> tuple[Statement, ...]:
@@ -321,7 +321,7 @@ def _statements(module: ast.Module) -> tuple[Statement, ...]:
         if len(item.targets) != 1 or not isinstance(item.targets[0], ast.Name):
             raise _error(item, "assign to one name at a time, like  q = x + y")
         name = item.targets[0].id
-        if name in FUNCTIONS or name in PARAMETRIC:
+        if name in FUNCTIONS:
             raise _error(item.targets[0], f"{name} is a function; pick another name")
         if name in assigned:
             raise _error(item.targets[0], f"{name} is assigned twice; give each step its own name")
@@ -338,7 +338,7 @@ def _inputs(statements: tuple[Statement, ...]) -> tuple[str, ...]:
         for node in _postorder(statement.expr, exponents=False):
             if not isinstance(node, ast.Name):
                 continue
-            if node.id in FUNCTIONS or node.id in PARAMETRIC:
+            if node.id in FUNCTIONS:
                 raise _error(node, f"{node.id} is a function: call it, like {node.id}(x)")
             later = assigned_at.get(node.id)
             if later is None:
@@ -356,8 +356,14 @@ def _children(node: ast.expr, exponents: bool) -> list[ast.expr]:
     if isinstance(node, ast.UnaryOp):
         return [node.operand]
     if isinstance(node, ast.Call):
-        return list(node.args[:1]) if not exponents else list(node.args)
+        return list(node.args) if exponents else _operands(node)
     return []
+
+
+def _operands(call: ast.Call) -> list[ast.expr]:
+    """A checked call's graph inputs: its arguments without the trailing number, if any."""
+    assert isinstance(call.func, ast.Name)  # checked by parse()
+    return call.args[: FUNCTIONS[call.func.id].operands]
 
 
 def _postorder(root: ast.expr, *, exponents: bool) -> list[ast.expr]:
@@ -402,23 +408,20 @@ def _apply(node: ast.expr, done: Mapping[ast.expr, Value], scope: Mapping[str, V
             return operand
         if operand.op.key == "leaf" and isinstance(node.operand, ast.Constant):
             return Value(-operand.data, label=format_number(-operand.data))
-        return -operand
+        return _NEG.apply((operand,))
     if isinstance(node, ast.BinOp):
         left = done[node.left]
         if isinstance(node.op, ast.Pow):
             exponent = _constant(node.right)
             assert exponent is not None  # checked by parse()
-            return left**exponent
-        return _BINARY[type(node.op)](left, done[node.right])
+            return _POW.apply((left,), exponent)
+        return _BINARY[type(node.op)].apply((left, done[node.right]))
     assert isinstance(node, ast.Call)
     assert isinstance(node.func, ast.Name)
-    argument = done[node.args[0]]
-    name = node.func.id
-    if name in FUNCTIONS:
-        return FUNCTIONS[name](argument)
-    function, parameter = PARAMETRIC[name]
-    if len(node.args) == 2:
-        given = _constant(node.args[1])
+    entry = FUNCTIONS[node.func.id]
+    operands = _operands(node)
+    given = None
+    if len(node.args) > entry.operands:
+        given = _constant(node.args[-1])
         assert given is not None  # checked by parse()
-        parameter = given
-    return function(argument, parameter)
+    return entry.apply([done[operand] for operand in operands], given)
