@@ -238,3 +238,25 @@ def test_settings_that_do_not_fit_keep_the_lab_alive(qtbot: QtBot) -> None:
     lab.controls.stride.setValue(3)
     assert lab.view.error.isHidden()
     assert lab.view.grid_values()["output"][0].shape == (2, 2)
+
+
+def test_an_error_while_syncing_leaves_the_controls_responsive(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lab = make_lab(qtbot)
+    controls = lab.controls
+
+    def broken(_text: str) -> str:
+        raise RuntimeError("a bug while showing the settings")
+
+    monkeypatch.setattr("gradlab.gui.conv.lab._one_line", broken)
+    with pytest.raises(RuntimeError):
+        controls.sync()
+    monkeypatch.undo()
+    assert not controls.stride.signalsBlocked()
+    # the controls still speak: an edit reaches the scrubber and the view
+    controls.stride.setValue(2)
+    assert lab.scrubber.settings.stride == 2
+    controls.mode.setCurrentText("backward")
+    assert lab.scrubber.settings.mode == "backward"
+    assert lab.view.backward_row.isVisibleTo(lab)
