@@ -11,17 +11,10 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QPaintEvent, QResizeEvent
-from PySide6.QtWidgets import (
-    QFileDialog,
-    QMainWindow,
-    QSplitter,
-    QToolBar,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtGui import QCloseEvent, QPaintEvent, QResizeEvent
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QSplitter, QVBoxLayout, QWidget
 
-from gradlab.gui.actions import make_actions
+from gradlab.gui.actions import build_menus, build_toolbar, make_actions
 from gradlab.gui.help import shortcuts_dialog
 from gradlab.gui.lesson_list import LessonList
 from gradlab.gui.presentation import Presentation
@@ -78,8 +71,8 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(column)
         self.splitter.setStretchFactor(1, 1)
         self.setCentralWidget(self.splitter)
-        self.toolbar = self._build_toolbar()
-        self._build_menus()
+        self.toolbar = build_toolbar(self, self.actions_)
+        self.zoom_menu = build_menus(self, self.actions_)
         self.statusBar()
         self.presentation = Presentation(
             self, [self.menuBar(), self.toolbar, self.statusBar(), self.lesson_list]
@@ -95,50 +88,6 @@ class MainWindow(QMainWindow):
             self.restore_lesson()
 
     # ---- building ---------------------------------------------------------------------------
-
-    def _build_toolbar(self) -> QToolBar:
-        a = self.actions_
-        bar = QToolBar("Main")
-        bar.setObjectName("main-toolbar")
-        for action in (a.previous, a.next, None, a.presentation, None, a.open_folder, a.export_png):
-            if action is None:
-                bar.addSeparator()
-            else:
-                bar.addAction(action)
-        self.addToolBar(bar)
-        return bar
-
-    def _build_menus(self) -> None:
-        a = self.actions_
-        go = [a.next, a.previous, a.next_step, a.previous_step, None, a.to_start, a.to_end, a.play]
-        view = [a.presentation, a.blank, None, a.theme_light, a.theme_dark, a.theme_projector]
-        menus: dict[str, list[QAction | None]] = {
-            "&File": [
-                a.open_folder,
-                a.export_png,
-                a.export_svg,
-                a.export_dot,
-                a.copy_image,
-                None,
-                a.quit,
-            ],
-            "&Go": go,
-            "&View": view,
-            "&Help": [a.shortcuts],
-        }
-        for title, entries in menus.items():
-            menu = self.menuBar().addMenu(title)
-            for action in entries:
-                if action is None:
-                    menu.addSeparator()
-                else:
-                    menu.addAction(action)
-            if title == "&View":
-                # filled with the current scene's own zoom actions (the graph lab has them)
-                self.zoom_menu = menu.addMenu("&Zoom")
-        group = QActionGroup(self)
-        for action in (a.theme_light, a.theme_dark, a.theme_projector):
-            group.addAction(action)
 
     def _connect(self) -> None:
         a = self.actions_
@@ -287,12 +236,7 @@ class MainWindow(QMainWindow):
         self.transport.apply_theme(shown)
         if self.view is not None:
             self.view.apply_theme(shown)
-        checked = {
-            "light": self.actions_.theme_light,
-            "dark": self.actions_.theme_dark,
-            "projector": self.actions_.theme_projector,
-        }
-        checked[theme.name].setChecked(True)
+        self.actions_.themes[theme.name].setChecked(True)
 
     def set_presentation(self, on: bool) -> None:
         if on == self.presentation.active:
