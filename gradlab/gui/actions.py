@@ -1,4 +1,5 @@
-"""Every command of the main window as a QAction with its shortcuts, in one place.
+"""Every command of the main window as a QAction with its shortcuts, in one place, and the
+toolbar and menus that offer them.
 
 The Help dialog lists them from here, so the shortcut list cannot drift from the real keys.
 A presenter clicker sends PageDown/PageUp (some send arrows, Space, B, Esc): "next" advances the
@@ -9,8 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
-from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QWidget
+from PySide6.QtGui import QAction, QActionGroup, QKeySequence
+from PySide6.QtWidgets import QMainWindow, QMenu, QToolBar, QWidget
 
 Keys = QKeySequence.StandardKey | str
 
@@ -47,6 +48,15 @@ class Actions:
     @property
     def presentation_only(self) -> list[QAction]:
         return [self.blank, self.leave]
+
+    @property
+    def themes(self) -> dict[str, QAction]:
+        """Theme name -> the action that chooses it."""
+        return {
+            "light": self.theme_light,
+            "dark": self.theme_dark,
+            "projector": self.theme_projector,
+        }
 
 
 def _action(parent: QWidget, text: str, *keys: str, tip: str = "") -> QAction:
@@ -87,3 +97,41 @@ def make_actions(parent: QWidget) -> Actions:
     for action in actions.presentation_only:
         action.setEnabled(False)
     return actions
+
+
+def build_toolbar(window: QMainWindow, a: Actions) -> QToolBar:
+    bar = QToolBar("Main")
+    bar.setObjectName("main-toolbar")
+    for action in (a.previous, a.next, None, a.presentation, None, a.open_folder, a.export_png):
+        if action is None:
+            bar.addSeparator()
+        else:
+            bar.addAction(action)
+    window.addToolBar(bar)
+    return bar
+
+
+def build_menus(window: QMainWindow, a: Actions) -> QMenu:
+    """The File, Go, View and Help menus; returns View's Zoom menu, which the current scene
+    fills with its own zoom actions (the graph lab has them)."""
+    go = [a.next, a.previous, a.next_step, a.previous_step, None, a.to_start, a.to_end, a.play]
+    view = [a.presentation, a.blank, None, a.theme_light, a.theme_dark, a.theme_projector]
+    files = [a.open_folder, a.export_png, a.export_svg, a.export_dot, a.copy_image, None, a.quit]
+    menus: dict[str, list[QAction | None]] = {
+        "&File": files,
+        "&Go": go,
+        "&View": view,
+        "&Help": [a.shortcuts],
+    }
+    built: dict[str, QMenu] = {}
+    for title, entries in menus.items():
+        menu = built[title] = window.menuBar().addMenu(title)
+        for action in entries:
+            if action is None:
+                menu.addSeparator()
+            else:
+                menu.addAction(action)
+    group = QActionGroup(window)
+    for action in a.themes.values():
+        group.addAction(action)
+    return built["&View"].addMenu("&Zoom")

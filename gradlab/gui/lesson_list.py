@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QFont
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
 
+from gradlab.gui.signals import signals_blocked
 from gradlab.gui.theme import Theme
+from gradlab.gui.typography import LESSON_LIST
 from gradlab.state.session import LessonEntry
 
 
@@ -28,24 +30,22 @@ class LessonList(QListWidget):
         self.currentRowChanged.connect(self._on_row_changed)
 
     def set_entries(self, entries: Sequence[LessonEntry], current: int) -> None:
-        self.blockSignals(True)
-        self.clear()
-        self._broken = [entry.error is not None for entry in entries]
-        for entry in entries:
-            item = QListWidgetItem(("⚠ " if entry.error else "") + entry.title)
-            tip = (
-                str(entry.error) if entry.error else (entry.lesson.summary if entry.lesson else "")
-            )
-            item.setToolTip(tip)
-            self.addItem(item)
-        self.setCurrentRow(current)
-        self.blockSignals(False)
+        with signals_blocked(self):
+            self.clear()
+            self._broken = [entry.error is not None for entry in entries]
+            for entry in entries:
+                item = QListWidgetItem(("⚠ " if entry.error else "") + entry.title)
+                lesson = entry.lesson
+                item.setToolTip(
+                    str(entry.error) if entry.error else (lesson.summary if lesson else "")
+                )
+                self.addItem(item)
+            self.setCurrentRow(current)
         self.apply_theme(self._theme)
 
     def set_current(self, index: int) -> None:
-        self.blockSignals(True)
-        self.setCurrentRow(index)
-        self.blockSignals(False)
+        with signals_blocked(self):
+            self.setCurrentRow(index)
 
     def _on_row_changed(self, row: int) -> None:
         if row >= 0:
@@ -53,9 +53,7 @@ class LessonList(QListWidget):
 
     def apply_theme(self, theme: Theme) -> None:
         self._theme = theme
-        font = QFont(self.font())
-        font.setPointSizeF(11 * theme.font_scale)
-        self.setFont(font)
+        self.setFont(LESSON_LIST.font(theme, self.font()))
         for row, broken in enumerate(self._broken):
             item = self.item(row)
             item.setForeground(QColor(theme.bad if broken else theme.text))

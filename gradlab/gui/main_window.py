@@ -1,31 +1,25 @@
 """`MainWindow`: the lesson list, the step's text, the step's scene view and the transport bar.
 
 It owns no lesson logic: `Session` (gradlab.state) says which lesson and step are shown and
-builds the step's state; `make_view` turns that state into a scene view. Presentation mode,
-actions, exports and help live in their own modules.
+builds the step's state; `make_view` turns that state into a `SceneView`, whose typed members are
+all the window uses of it. Presentation mode, actions, exports and help live in their own modules.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QPaintEvent, QResizeEvent
-from PySide6.QtWidgets import (
-    QFileDialog,
-    QMainWindow,
-    QSplitter,
-    QToolBar,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtGui import QCloseEvent, QPaintEvent, QResizeEvent
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QSplitter, QVBoxLayout, QWidget
 
-from gradlab.gui import export
-from gradlab.gui.actions import make_actions
+from gradlab.gui.actions import build_menus, build_toolbar, make_actions
 from gradlab.gui.help import shortcuts_dialog
 from gradlab.gui.lesson_list import LessonList
 from gradlab.gui.presentation import Presentation
-from gradlab.gui.scenes import MessageView, make_view, scene_api
+from gradlab.gui.scene_view import ExportKind, SceneView
+from gradlab.gui.scenes import MessageView, make_view
 from gradlab.gui.step_panel import StepPanel
 from gradlab.gui.theme import LIGHT, THEMES, Theme, palette
 from gradlab.gui.transport import TransportBar
@@ -58,7 +52,7 @@ class MainWindow(QMainWindow):
         self.scene_box = QWidget()
         self.scene_layout = QVBoxLayout(self.scene_box)
         self.scene_layout.setContentsMargins(0, 0, 0, 0)
-        self.view: QWidget | None = None
+        self.view: SceneView | None = None
         self.transport = TransportBar()
         right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(self.step_panel)
@@ -77,8 +71,8 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(column)
         self.splitter.setStretchFactor(1, 1)
         self.setCentralWidget(self.splitter)
-        self.toolbar = self._build_toolbar()
-        self._build_menus()
+        self.toolbar = build_toolbar(self, self.actions_)
+        self.zoom_menu = build_menus(self, self.actions_)
         self.statusBar()
         self.presentation = Presentation(
             self, [self.menuBar(), self.toolbar, self.statusBar(), self.lesson_list]
@@ -94,50 +88,6 @@ class MainWindow(QMainWindow):
             self.restore_lesson()
 
     # ---- building ---------------------------------------------------------------------------
-
-    def _build_toolbar(self) -> QToolBar:
-        a = self.actions_
-        bar = QToolBar("Main")
-        bar.setObjectName("main-toolbar")
-        for action in (a.previous, a.next, None, a.presentation, None, a.open_folder, a.export_png):
-            if action is None:
-                bar.addSeparator()
-            else:
-                bar.addAction(action)
-        self.addToolBar(bar)
-        return bar
-
-    def _build_menus(self) -> None:
-        a = self.actions_
-        go = [a.next, a.previous, a.next_step, a.previous_step, None, a.to_start, a.to_end, a.play]
-        view = [a.presentation, a.blank, None, a.theme_light, a.theme_dark, a.theme_projector]
-        menus: dict[str, list[QAction | None]] = {
-            "&File": [
-                a.open_folder,
-                a.export_png,
-                a.export_svg,
-                a.export_dot,
-                a.copy_image,
-                None,
-                a.quit,
-            ],
-            "&Go": go,
-            "&View": view,
-            "&Help": [a.shortcuts],
-        }
-        for title, entries in menus.items():
-            menu = self.menuBar().addMenu(title)
-            for action in entries:
-                if action is None:
-                    menu.addSeparator()
-                else:
-                    menu.addAction(action)
-            if title == "&View":
-                # filled with the current scene's own zoom actions (the graph lab has them)
-                self.zoom_menu = menu.addMenu("&Zoom")
-        group = QActionGroup(self)
-        for action in (a.theme_light, a.theme_dark, a.theme_projector):
-            group.addAction(action)
 
     def _connect(self) -> None:
         a = self.actions_
@@ -172,11 +122,11 @@ class MainWindow(QMainWindow):
 
     def scene_cursor(self) -> Cursor | None:
         """The current scene's cursor (the transport bar's), if the scene steps."""
-        return None if self.view is None else scene_api(self.view).cursor
+        return None if self.view is None else self.view.step_cursor
 
-    def _cursor_do(self, how: object) -> None:
+    def _cursor_do(self, how: Callable[[Cursor], object]) -> None:
         cursor = self.scene_cursor()
-        if cursor is not None and callable(how):
+        if cursor is not None:
             how(cursor)
 
     def go_next(self) -> None:
@@ -233,9 +183,8 @@ class MainWindow(QMainWindow):
         view = None if state.scene is None else make_view(state.scene, self.theme)
         self._set_view(view)
         panels = state.step.panels
-        set_panels = getattr(view, "set_panels", None)
-        if callable(set_panels):
-            set_panels(panels)
+        if view is not None:
+            view.set_panels(panels)
         self.step_panel.setVisible(panels is None or "text" in panels)
         self.transport.setVisible(
             not self.presentation.active and (panels is None or "transport" in panels)
@@ -250,13 +199,13 @@ class MainWindow(QMainWindow):
         wanted = min(self.step_panel.preferred_height(), total // 2)
         self.text_splitter.setSizes([wanted, total - wanted])
 
-    def _set_view(self, view: QWidget | None) -> None:
+    def _set_view(self, view: SceneView | None) -> None:
         self.transport.set_cursor(None)
         self.zoom_menu.clear()
-        zoom: dict[str, QAction] = getattr(view, "zoom_actions", {})
-        self.zoom_menu.addActions(list(zoom.values()))
+        zoom = [] if view is None else list(view.zoom_actions())
+        self.zoom_menu.addActions(zoom)
         self.zoom_menu.setEnabled(bool(zoom))
-        self.actions_.export_dot.setEnabled(hasattr(view, "export_dot"))
+        self.actions_.export_dot.setEnabled(view is not None and "dot" in view.exports())
         if self.view is not None:
             self.view.hide()  # deleteLater waits for the event loop; hide it now
             self.scene_layout.removeWidget(self.view)
@@ -266,10 +215,9 @@ class MainWindow(QMainWindow):
         if view is None:
             return
         self.scene_layout.addWidget(view)
-        api = scene_api(view)
-        api.apply_theme(self.theme)
-        api.set_presentation(self.presentation.active)
-        self.transport.set_cursor(api.cursor)
+        view.apply_theme(self.theme)
+        view.set_presentation(self.presentation.active)
+        self.transport.set_cursor(view.step_cursor)
 
     # ---- themes and presentation ----------------------------------------------------------
 
@@ -279,19 +227,16 @@ class MainWindow(QMainWindow):
             self.settings.setValue("theme", name)
 
     def apply_theme(self, theme: Theme) -> None:
+        """`theme` for the window; its parts get it in or out of presentation mode."""
         self.theme = theme
         self.setPalette(palette(theme))
-        self.lesson_list.apply_theme(theme)
-        self.step_panel.apply_theme(theme)
-        self.transport.apply_theme(theme, self.presentation.active)
+        shown = theme.presenting_as(self.presentation.active)
+        self.lesson_list.apply_theme(shown)
+        self.step_panel.apply_theme(shown)
+        self.transport.apply_theme(shown)
         if self.view is not None:
-            scene_api(self.view).apply_theme(theme)
-        checked = {
-            "light": self.actions_.theme_light,
-            "dark": self.actions_.theme_dark,
-            "projector": self.actions_.theme_projector,
-        }
-        checked[theme.name].setChecked(True)
+            self.view.apply_theme(shown)
+        self.actions_.themes[theme.name].setChecked(True)
 
     def set_presentation(self, on: bool) -> None:
         if on == self.presentation.active:
@@ -302,9 +247,8 @@ class MainWindow(QMainWindow):
         for action in self.actions_.presentation_only:
             action.setEnabled(on)
         self.transport.setVisible(not on)
-        self.step_panel.set_presentation(on)
         if self.view is not None:
-            scene_api(self.view).set_presentation(on)
+            self.view.set_presentation(on)
         self.apply_theme(theme or self.theme)
         self.fit_text()
 
@@ -327,30 +271,19 @@ class MainWindow(QMainWindow):
         else:
             self.statusBar().showMessage(f"No NN-name.toml lesson files in {folder}", 5000)
 
-    def export(self, kind: str) -> None:
-        if self.view is None:
+    def export(self, kind: ExportKind) -> None:
+        write = None if self.view is None else self.view.exports().get(kind)
+        if write is None:
             return
         path, _ = QFileDialog.getSaveFileName(
             self, f"Export as {kind.upper()}", f"gradlab.{kind}", f"{kind.upper()} (*.{kind})"
         )
-        if not path:
-            return
-        # a view may export itself better than a grab (the graph lab paints vectors, writes .dot)
-        own = getattr(self.view, f"export_{kind}", None)
-        if callable(own):
-            own(path)
-            return
-        widget = scene_api(self.view).export_widget()
-        export.save_png(widget, path) if kind == "png" else export.save_svg(widget, path)
+        if path:
+            write(path)
 
     def copy_image(self) -> None:
-        if self.view is None:
-            return
-        own = getattr(self.view, "copy_image", None)
-        if callable(own):
-            own()
-        else:
-            export.copy_to_clipboard(scene_api(self.view).export_widget())
+        if self.view is not None:
+            self.view.copy_image()
 
     # ---- settings ---------------------------------------------------------------------------
 

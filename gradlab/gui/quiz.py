@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from gradlab.gui.theme import Theme
+from gradlab.gui.typography import QUIZ
 from gradlab.state.quiz import Feedback, QuizState
-
-BASE_POINT_SIZE = 12.0
 
 
 class QuizWidget(QWidget):
@@ -21,7 +19,6 @@ class QuizWidget(QWidget):
         super().__init__(parent)
         self.quiz = quiz
         self._theme = theme
-        self._presenting = False
         self._last: Feedback | None = None
         self.question = QLabel(f"<b>Predict:</b> {quiz.question}")
         self.question.setWordWrap(True)
@@ -65,12 +62,9 @@ class QuizWidget(QWidget):
         )
         self.feedback.setStyleSheet(f"color: {color}; font-weight: bold;")
 
-    def apply_theme(self, theme: Theme, presenting: bool | None = None) -> None:
+    def apply_theme(self, theme: Theme) -> None:
         self._theme = theme
-        if presenting is not None:
-            self._presenting = presenting
-        font = QFont(self.font())
-        font.setPointSizeF(BASE_POINT_SIZE * theme.font_scale * (1.2 if self._presenting else 1.0))
+        font = QUIZ.font(theme, self.font())
         for widget in (self.question, self.answer, self.check_button, self.reveal_button):
             widget.setFont(font)
         self.feedback.setFont(font)

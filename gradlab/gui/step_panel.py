@@ -9,15 +9,14 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QFont, QImage, QTextDocument
+from PySide6.QtGui import QDesktopServices, QImage, QTextDocument
 from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
 
 from gradlab.gui.quiz import QuizWidget
 from gradlab.gui.theme import Theme
+from gradlab.gui.typography import STEP_HEADER, STEP_TEXT
 from gradlab.lessons import LessonError, resolve_resource
 from gradlab.state.quiz import QuizState
-
-BASE_POINT_SIZE = 12.0
 
 
 class LessonText(QTextBrowser):
@@ -53,7 +52,6 @@ class StepPanel(QWidget):
     def __init__(self, theme: Theme, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._theme = theme
-        self._presenting = False
         self._error = False
         self.header = QLabel()
         self.header.setWordWrap(True)
@@ -98,14 +96,12 @@ class StepPanel(QWidget):
             self._layout.addWidget(self.quiz)
 
     def apply_theme(self, theme: Theme) -> None:
+        """Colours and font sizes; `theme.presenting` enlarges the quiz."""
         self._theme = theme
-        scale = theme.font_scale
-        font = QFont(self.font())
-        font.setPointSizeF(BASE_POINT_SIZE * scale)
+        font = STEP_TEXT.font(theme, self.font())
         self.text.setFont(font)
         self.text.document().setDefaultFont(font)
-        header_font = QFont(font)
-        header_font.setPointSizeF(BASE_POINT_SIZE * scale * 1.15)
+        header_font = STEP_HEADER.font(theme, font)
         header_font.setBold(True)
         self.header.setFont(header_font)
         text_color = theme.bad if self._error else theme.text
@@ -115,7 +111,7 @@ class StepPanel(QWidget):
             f" border: none; padding: 4px; }}"
         )
         if self.quiz is not None:
-            self.quiz.apply_theme(theme, self._presenting)
+            self.quiz.apply_theme(theme)
 
     def preferred_height(self) -> int:
         """The height that shows the header, the whole text and the quiz without scrolling."""
@@ -126,7 +122,3 @@ class StepPanel(QWidget):
         if self.quiz is not None:
             height += self.quiz.sizeHint().height()
         return height + margins.top() + margins.bottom() + 2 * self._layout.spacing()
-
-    def set_presentation(self, on: bool) -> None:
-        self._presenting = on
-        self.apply_theme(self._theme)

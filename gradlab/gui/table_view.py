@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -15,27 +14,21 @@ from PySide6.QtWidgets import (
 )
 
 from gradlab.engine.numbers import format_number
+from gradlab.gui.scene_view import SceneView
 from gradlab.gui.theme import Theme
+from gradlab.gui.typography import TABLE
 from gradlab.lessons import TableScene
-from gradlab.state.cursor import Cursor
-
-BASE_POINT_SIZE = 12.0
 
 
 def cell_text(cell: str | int | float) -> str:
     return cell if isinstance(cell, str) else format_number(float(cell))
 
 
-class TableView(QWidget):
+class TableView(SceneView):
     """The table, columns stretched to the width; numbers right-aligned."""
 
-    # The scene-view interface names it `cursor` (shadowing QWidget.cursor()); nothing steps here.
-    cursor: Cursor | None = None  # type: ignore[assignment]
-
     def __init__(self, scene: TableScene, theme: Theme, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self._theme = theme
-        self._presenting = False
+        super().__init__(theme, parent)
         self.table = QTableWidget(len(scene.rows), len(scene.columns))
         self.table.setHorizontalHeaderLabels(scene.columns)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -59,9 +52,8 @@ class TableView(QWidget):
         self.apply_theme(theme)
 
     def apply_theme(self, theme: Theme) -> None:
-        self._theme = theme
-        font = QFont(self.font())
-        font.setPointSizeF(BASE_POINT_SIZE * theme.font_scale * (1.4 if self._presenting else 1.0))
+        super().apply_theme(theme)
+        font = TABLE.font(theme, self.font())
         self.table.setFont(font)
         self.table.horizontalHeader().setFont(font)
         self.caption.setFont(font)
@@ -72,10 +64,6 @@ class TableView(QWidget):
             f" QHeaderView::section {{ background: {theme.op_fill}; color: {theme.text};"
             f" border: 1px solid {theme.edge}; padding: 4px; font-weight: bold; }}"
         )
-
-    def set_presentation(self, on: bool) -> None:
-        self._presenting = on
-        self.apply_theme(self._theme)
 
     def export_widget(self) -> QWidget:
         return self.table

@@ -1,12 +1,13 @@
 """Colour themes built from explicit colours: light, dark and a high-contrast projector theme.
 
 `QStyleHints.setColorScheme` does nothing offscreen (and not on every desktop), so every colour a
-view uses comes from a `Theme` and the application palette is built from the same fields.
+view uses comes from a `Theme` and the application palette is built from the same fields. A theme
+also says whether the window is presenting; `gradlab.gui.typography` turns both into font sizes.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from typing import Literal
 
 from PySide6.QtGui import QColor, QPalette
@@ -31,7 +32,8 @@ ColorField = Literal[
 
 @dataclass(frozen=True)
 class Theme:
-    """Every colour a view draws with (hex strings), plus scale factors for fonts and lines."""
+    """Every colour a view draws with (hex strings), scale factors for fonts and lines, and
+    whether the window is in presentation mode (the views' text grows by role, see typography)."""
 
     name: str
     window: str
@@ -55,6 +57,12 @@ class Theme:
     font_scale: float = 1.0
     """1.0 normal; about 1.8 on a projector."""
     line_width: float = 1.5
+    presenting: bool = False
+    """Presentation mode: the main window hands its views the theme with this set."""
+
+    def presenting_as(self, on: bool) -> Theme:
+        """This theme in or out of presentation mode (itself when it already is)."""
+        return self if self.presenting == on else replace(self, presenting=on)
 
     def color(self, field: ColorField) -> QColor:
         """The named colour field as a QColor, e.g. ``theme.color("grad")``."""

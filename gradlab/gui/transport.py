@@ -7,8 +7,9 @@ end. With no cursor the bar is disabled.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from PySide6.QtCore import QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
@@ -19,7 +20,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gradlab.gui.signals import signals_blocked
 from gradlab.gui.theme import Theme
+from gradlab.gui.typography import TRANSPORT, TRANSPORT_ICON
 from gradlab.state.cursor import Cursor
 
 Pixmap = QStyle.StandardPixmap
@@ -67,10 +70,10 @@ class TransportBar(QWidget):
             layout.addWidget(widget)
         layout.addWidget(self.slider, 1)
         layout.addWidget(self.label)
-        self.to_start_button.clicked.connect(lambda: self._move("to_start"))
-        self.back_button.clicked.connect(lambda: self._move("step_back"))
-        self.forward_button.clicked.connect(lambda: self._move("step_forward"))
-        self.to_end_button.clicked.connect(lambda: self._move("to_end"))
+        self.to_start_button.clicked.connect(lambda: self._move(Cursor.to_start))
+        self.back_button.clicked.connect(lambda: self._move(Cursor.step_back))
+        self.forward_button.clicked.connect(lambda: self._move(Cursor.step_forward))
+        self.to_end_button.clicked.connect(lambda: self._move(Cursor.to_end))
         self.play_button.clicked.connect(self.toggle_play)
         self._refresh()
 
@@ -122,9 +125,9 @@ class TransportBar(QWidget):
         factor = float(self.speed.currentData())
         return max(1, round(BASE_INTERVAL_MS / factor))
 
-    def _move(self, how: str) -> None:
+    def _move(self, how: Callable[[Cursor], object]) -> None:
         if self._cursor is not None:
-            getattr(self._cursor, how)()
+            how(self._cursor)
 
     def _on_tick(self) -> None:
         cursor = self._cursor
@@ -161,10 +164,9 @@ class TransportBar(QWidget):
             self.label.setText("")
             self.slider.setRange(0, 0)
             return
-        self.slider.blockSignals(True)
-        self.slider.setRange(0, cursor.length)
-        self.slider.setValue(cursor.position)
-        self.slider.blockSignals(False)
+        with signals_blocked(self.slider):
+            self.slider.setRange(0, cursor.length)
+            self.slider.setValue(cursor.position)
         self.back_button.setEnabled(active and not cursor.at_start)
         self.to_start_button.setEnabled(active and not cursor.at_start)
         self.forward_button.setEnabled(active and not cursor.at_end)
@@ -172,11 +174,10 @@ class TransportBar(QWidget):
         self.label.setText(f"step {cursor.position} of {cursor.length}")
         self._refresh_play()
 
-    def apply_theme(self, theme: Theme, presenting: bool = False) -> None:
-        font = QFont(self.font())
-        font.setPointSizeF(11 * theme.font_scale * (1.2 if presenting else 1.0))
+    def apply_theme(self, theme: Theme) -> None:
+        font = TRANSPORT.font(theme, self.font())
         for widget in self.findChildren(QWidget):
             widget.setFont(font)
-        size = round(22 * theme.font_scale)
+        size = TRANSPORT_ICON.pixels(theme)
         for button in self.findChildren(QToolButton):
             button.setIconSize(QSize(size, size))

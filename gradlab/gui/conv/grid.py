@@ -30,14 +30,14 @@ from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 from gradlab.engine.numbers import format_number
 from gradlab.engine.trace import Array
 from gradlab.gui.theme import LIGHT, ColorField, Theme
+from gradlab.gui.typography import CONV_GRID
 
 BASE_CELL = 34.0
 """Preferred cell side in pixels at font scale 1."""
 MAX_CELL = 1.6 * BASE_CELL
-"""Cells grow with the widget up to this side (times the font scale)."""
+"""Cells grow with the widget up to this side (times the grid's scale)."""
 LEGIBLE_PX = 10.0
-"""Numbers smaller than this (times the font scale, at most 1.4) in pixels: draw an image."""
-TITLE_POINTS = 11.0
+"""Numbers smaller than this (times the grid's scale, at most 1.4) in pixels: draw an image."""
 
 
 class GridView(QWidget):
@@ -92,10 +92,10 @@ class GridView(QWidget):
         self.pending = pending
         self.update()
 
-    def apply_theme(self, theme: Theme, scale: float = 1.0) -> None:
-        """Colours from `theme`; `scale` multiplies the theme's font scale (presentation)."""
+    def apply_theme(self, theme: Theme) -> None:
+        """Colours from `theme`; cells and text grow with the `CONV_GRID` role's scale."""
         self._theme = theme
-        self._scale = theme.font_scale * scale
+        self._scale = CONV_GRID.scale(theme)
         self.updateGeometry()
         self.update()
 
@@ -108,7 +108,7 @@ class GridView(QWidget):
         return h + 2 * self.padding, w + 2 * self.padding
 
     def _title_height(self) -> float:
-        return 2.0 * TITLE_POINTS * self._scale if self.title else 0.0
+        return 2.0 * CONV_GRID.size * self._scale if self.title else 0.0
 
     def fit_cell(self) -> float:
         """The largest cell side that fits the widget (before any cap)."""
@@ -152,8 +152,7 @@ class GridView(QWidget):
         return QSize(int(width), int(rows * side + self._title_height() + 4))
 
     def _title_font(self) -> QFont:
-        font = QFont(self.font())
-        font.setPointSizeF(TITLE_POINTS * self._scale)
+        font = CONV_GRID.font(self._theme, self.font())
         font.setBold(True)
         return font
 

@@ -20,6 +20,8 @@ from PySide6.QtWidgets import (
 )
 
 from gradlab.gui.conv.view import MAX_MAPS, ConvView
+from gradlab.gui.scene_view import SceneView
+from gradlab.gui.signals import signals_blocked
 from gradlab.gui.theme import Theme
 from gradlab.state.conv.scrubber import ConvScrubber
 from gradlab.state.conv.settings import (
@@ -34,9 +36,7 @@ from gradlab.state.conv.settings import (
     Upstream,
     grid_text,
 )
-from gradlab.state.cursor import Cursor
 
-PRESENTATION_SCALE = 1.3
 TYPED_CELLS = 256
 """Inputs up to 16×16 are offered as editable text (a 28×28 digit is no fun to type)."""
 MODE_NAMES: dict[str, Mode] = {mode: mode for mode in MODES}
@@ -162,34 +162,31 @@ class ConvControls(QWidget):
         widgets += [self.dilation, self.channels, self.filters, self.mode, self.flip]
         widgets += [self.pool_size, self.pool_stride, self.bias, self.upstream, self.seed]
         widgets += [self.upstream_text]
-        for widget in widgets:
-            widget.blockSignals(True)
-        self.input_choice.setCurrentText(s.input_name)
-        self.digit.setValue(s.mnist_index)
-        self.random_size.setValue(s.random_size)
-        if s.input_name == TYPED_CHOICE or s.input.size <= TYPED_CELLS:
-            self.input_text.setText(_one_line(grid_text(s.input)))
-        self.kernel_choice.setCurrentText(s.kernel_name)
-        self.kernel_text.setText(_one_line(grid_text(s.kernel)))
-        for spin, value in (
-            (self.stride, s.stride),
-            (self.padding, s.padding),
-            (self.dilation, s.dilation),
-            (self.channels, s.in_channels),
-            (self.filters, s.out_channels),
-            (self.pool_size, s.pool_size),
-            (self.pool_stride, s.pool_stride),
-            (self.seed, s.seed),
-        ):
-            spin.setValue(value)
-        self.mode.setCurrentText(s.mode)
-        self.flip.setChecked(s.flip)
-        self.bias.setValue(s.bias)
-        self.upstream.setCurrentText(s.upstream)
-        if s.upstream_grid is not None:
-            self.upstream_text.setText(_one_line(grid_text(s.upstream_grid)))
-        for widget in widgets:
-            widget.blockSignals(False)
+        with signals_blocked(*widgets):
+            self.input_choice.setCurrentText(s.input_name)
+            self.digit.setValue(s.mnist_index)
+            self.random_size.setValue(s.random_size)
+            if s.input_name == TYPED_CHOICE or s.input.size <= TYPED_CELLS:
+                self.input_text.setText(_one_line(grid_text(s.input)))
+            self.kernel_choice.setCurrentText(s.kernel_name)
+            self.kernel_text.setText(_one_line(grid_text(s.kernel)))
+            for spin, value in (
+                (self.stride, s.stride),
+                (self.padding, s.padding),
+                (self.dilation, s.dilation),
+                (self.channels, s.in_channels),
+                (self.filters, s.out_channels),
+                (self.pool_size, s.pool_size),
+                (self.pool_stride, s.pool_stride),
+                (self.seed, s.seed),
+            ):
+                spin.setValue(value)
+            self.mode.setCurrentText(s.mode)
+            self.flip.setChecked(s.flip)
+            self.bias.setValue(s.bias)
+            self.upstream.setCurrentText(s.upstream)
+            if s.upstream_grid is not None:
+                self.upstream_text.setText(_one_line(grid_text(s.upstream_grid)))
         self._show_relevant(s.input_name, s.mode)
 
     def _show_relevant(self, input_name: str, mode: Mode | str) -> None:
@@ -215,16 +212,13 @@ class ConvControls(QWidget):
             self._form.setRowVisible(widget, shown)
 
 
-class ConvLab(QWidget):
+class ConvLab(SceneView):
     """The conv lab scene view: controls (hidden when presenting) and the grids."""
 
-    # The scene-view interface names it `cursor` (shadowing QWidget.cursor()).
-    cursor: Cursor | None  # type: ignore[assignment]
-
     def __init__(self, scrubber: ConvScrubber, theme: Theme, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(theme, parent)
         self.scrubber = scrubber
-        self.cursor = scrubber
+        self.step_cursor = scrubber
         self.controls = ConvControls(scrubber)
         self.sidebar = QScrollArea()
         self.sidebar.setWidget(self.controls)
@@ -235,18 +229,15 @@ class ConvLab(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.sidebar)
         layout.addWidget(self.view, 1)
-        self._theme = theme
-        self._presenting = False
 
     def apply_theme(self, theme: Theme) -> None:
-        self._theme = theme
-        self.view.apply_theme(theme, PRESENTATION_SCALE if self._presenting else 1.0)
+        super().apply_theme(theme)
+        self.view.apply_theme(theme)
 
     def set_presentation(self, on: bool) -> None:
         """Presenting: only the grids and numbers, larger."""
-        self._presenting = on
         self.sidebar.setVisible(not on)
-        self.apply_theme(self._theme)
+        super().set_presentation(on)
 
     def export_widget(self) -> QWidget:
         return self.view

@@ -14,18 +14,17 @@ from functools import partial
 
 import numpy as np
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from gradlab.engine.trace import Array
 from gradlab.gui.conv.grid import GridView
 from gradlab.gui.theme import Theme
+from gradlab.gui.typography import CONV_NOTE, CONV_SYMBOL, CONV_TEXT
 from gradlab.state.conv.records import WindowRecord
 from gradlab.state.conv.scrubber import ConvScrubber
 
 MAX_MAPS = 4
 """Grids drawn per column; more channels or filters are summarised in a note."""
-TEXT_POINTS = 12.0
 
 
 class Column(QWidget):
@@ -46,13 +45,13 @@ class Column(QWidget):
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
 
-    def resize_to(self, count: int, theme: Theme, scale: float) -> None:
+    def resize_to(self, count: int, theme: Theme) -> None:
         while len(self.grids) < count:
             grid = GridView()
             grid.group = self._group
             grid.always_numbers = self._always_numbers
             self._group.append(grid)
-            grid.apply_theme(theme, scale)
+            grid.apply_theme(theme)
             if self._on_click is not None:
                 grid.cell_clicked.connect(partial(self._on_click, len(self.grids)))
             self.grids.append(grid)
@@ -68,7 +67,6 @@ class ConvView(QWidget):
         super().__init__(parent)
         self.scrubber = scrubber
         self._theme = theme
-        self._scale = 1.0
         # the grids of a row share one cell size, so a kernel cell matches an input cell
         forward: list[GridView] = []
         backward: list[GridView] = []
@@ -123,23 +121,20 @@ class ConvView(QWidget):
 
     # ---- theme and presentation ----------------------------------------------------------
 
-    def apply_theme(self, theme: Theme, scale: float | None = None) -> None:
+    def apply_theme(self, theme: Theme) -> None:
+        """Colours, and sizes by role: larger while `theme.presenting`."""
         self._theme = theme
-        if scale is not None:
-            self._scale = scale
-        points = TEXT_POINTS * theme.font_scale * self._scale
+        roles = {self.star: CONV_SYMBOL, self.equals: CONV_SYMBOL}
+        roles |= {self.formula: CONV_NOTE, self.note: CONV_NOTE}
         for label in (self.readout, self.formula, self.note, self.error, self.star, self.equals):
-            font = QFont(self.font())
-            factor = {self.star: 2.0, self.equals: 2.0, self.formula: 0.8, self.note: 0.8}
-            font.setPointSizeF(points * factor.get(label, 1.0))
-            label.setFont(font)
+            label.setFont(roles.get(label, CONV_TEXT).font(theme, self.font()))
         self.readout.setStyleSheet(f"color: {theme.text};")
         self.formula.setStyleSheet(f"color: {theme.text};")
         self.note.setStyleSheet(f"color: {theme.muted};")
         self.error.setStyleSheet(f"color: {theme.bad}; font-weight: bold;")
         for column in self._columns():
             for grid in column.grids:
-                grid.apply_theme(theme, self._scale)
+                grid.apply_theme(theme)
         self.setAutoFillBackground(True)
         self.setStyleSheet(f"ConvView {{ background: {theme.panel}; }}")
 
@@ -156,7 +151,7 @@ class ConvView(QWidget):
     # ---- following the scrubber ----------------------------------------------------------
 
     def _fit(self, column: Column, count: int) -> list[GridView]:
-        column.resize_to(min(count, MAX_MAPS), self._theme, self._scale)
+        column.resize_to(min(count, MAX_MAPS), self._theme)
         return column.grids[: min(count, MAX_MAPS)]
 
     def _on_rebuilt(self) -> None:

@@ -2,12 +2,12 @@
 
 An expression editor and one spin box per input rebuild the graph at once; an error is shown
 inline and the last good graph stays (the typed text is never lost). Beside the graph: the
-explanation of the current step and the three-way check. The transport bar drives `cursor`.
+explanation of the current step and the three-way check. The transport bar drives the player.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection
+from collections.abc import Callable, Collection, Mapping, Sequence
 from pathlib import Path
 
 from psygnal import SignalInstance
@@ -27,36 +27,31 @@ from PySide6.QtWidgets import (
 from gradlab.gui.graph.panels import ArrayPanel, CheckPanel
 from gradlab.gui.graph.style import GraphStyle
 from gradlab.gui.graph.view import MIN_ZOOM, GraphView
+from gradlab.gui.scene_view import Exporter, ExportKind, SceneView
+from gradlab.gui.signals import signals_blocked
 from gradlab.gui.theme import Theme
+from gradlab.gui.typography import GRAPH_EXPLAIN
 from gradlab.layout import to_dot
 from gradlab.layout.labels import node_names
-from gradlab.state.cursor import Cursor
 from gradlab.state.graph.explain import explain
 from gradlab.state.graph.session import GraphSession, TraceSession
 
 CHECK_DELAY_MS = 300
 """Typing pauses this long before the SymPy check runs, so keystrokes stay instant."""
-PRESENTATION_TEXT = 1.3
-"""In presentation mode the explanation is this much larger again (on top of the theme)."""
 SPIN_RANGE = 1e6
 SPLIT_GRAPH, SPLIT_SIDE = 640, 360
 """Initial share of the graph and of the side panels (a splitter keeps the ratio)."""
 
 
-class GraphLab(QWidget):
+class GraphLab(SceneView):
     """Editor, inputs, graph view, explanation and checks for one `GraphSession`."""
-
-    # The scene-view interface names it `cursor` (shadowing QWidget.cursor()).
-    cursor: Cursor | None  # type: ignore[assignment]
 
     def __init__(
         self, session: GraphSession | TraceSession, theme: Theme, parent: QWidget | None = None
     ) -> None:
-        super().__init__(parent)
+        super().__init__(theme, parent)
         self.session = session
-        self.cursor = session.player
-        self._theme = theme
-        self._presenting = False
+        self.step_cursor = session.player
         self._names = (session.trace, node_names(session.trace))
         self.style_ = GraphStyle(theme)
         session.set_sizer(self.style_)
@@ -84,9 +79,9 @@ class GraphLab(QWidget):
         self.split = QSplitter(Qt.Orientation.Horizontal)
         self._arrange()
         self._panels: frozenset[str] | None = None
-        self._show_panels()
+        self._show_panels(theme.presenting)
 
-        self.zoom_actions = self._zoom_actions()
+        self._zooms = self._zoom_actions()
         self.editor.textEdited.connect(self._on_text_edited)
         self.checks.run.clicked.connect(self._run_check)
         self._check_timer.timeout.connect(self._run_check)
@@ -129,30 +124,28 @@ class GraphLab(QWidget):
 
     def apply_theme(self, theme: Theme) -> None:
         """Recolour and re-measure: fonts grow with `theme.font_scale`, so the graph is relaid."""
-        self._theme = theme
+        super().apply_theme(theme)
         self.style_ = GraphStyle(theme)
         self._restyle()
         self.session.set_sizer(self.style_)
 
     def _restyle(self) -> None:
-        theme = self._theme
+        theme = self.theme
         self.checks.apply_theme(theme)
         self.error.setStyleSheet(f"color: {theme.bad}; font-weight: bold")
-        scale = theme.font_scale * (PRESENTATION_TEXT if self._presenting else 1.0)
         font = QFont("DejaVu Sans")
-        font.setPixelSize(round(14 * scale))
+        font.setPixelSize(GRAPH_EXPLAIN.pixels(theme))
         self.explanation.setFont(font)
 
     def set_presentation(self, on: bool) -> None:
         """Only the graph and the explanation, larger, the explanation under the graph so its
         lines stay long; the graph fits the window."""
-        self._presenting = on
         self.split.setOrientation(Qt.Orientation.Vertical if on else Qt.Orientation.Horizontal)
         # on a projector nothing shrinks below 100 %: a long graph scrolls to the active node
         self.view.min_zoom = 1.0 if on else MIN_ZOOM
         self.split.setSizes([SPLIT_GRAPH, SPLIT_SIDE])
-        self._show_panels()
-        self.apply_theme(self._theme)
+        self._show_panels(on)
+        super().set_presentation(on)
         self.view.fit_to_window()
 
     def export_widget(self) -> QWidget:
@@ -161,18 +154,25 @@ class GraphLab(QWidget):
     def set_panels(self, panels: Collection[str] | None) -> None:
         """Show only these of the lab's panels ("editor", "explain", "check"); None shows all."""
         self._panels = None if panels is None else frozenset(panels)
-        self._show_panels()
+        self._show_panels(self.theme.presenting)
 
-    def _show_panels(self) -> None:
+    def _show_panels(self, presenting: bool) -> None:
         def wanted(name: str) -> bool:
             return self._panels is None or name in self._panels
 
-        editable = self.session.editable and not self._presenting
+        editable = self.session.editable and not presenting
         self.editing.setVisible(editable and wanted("editor"))
         self.checks.setVisible(editable and wanted("check"))
         self.explanation.setVisible(wanted("explain"))
 
+    def zoom_actions(self) -> Sequence[QAction]:
+        return list(self._zooms.values())
+
     # ---- exports (the window's menu calls these) ---------------------------------------------
+
+    def exports(self) -> Mapping[ExportKind, Exporter]:
+        """The graph paints itself as vectors (and at twice the pixels) and writes its .dot."""
+        return {"png": self.export_png, "svg": self.export_svg, "dot": self.export_dot}
 
     def export_png(self, path: str | Path) -> None:
         writer = QImageWriter(str(path), QByteArray(b"png"))
@@ -288,9 +288,8 @@ class GraphLab(QWidget):
             self.inputs_row.addStretch(1)
         for name, spin in self.spins.items():
             if spin.value() != values[name]:
-                spin.blockSignals(True)
-                spin.setValue(values[name])
-                spin.blockSignals(False)
+                with signals_blocked(spin):
+                    spin.setValue(values[name])
 
     def _zoom_actions(self) -> dict[str, QAction]:
         """Zoom shortcuts while the lab has focus; the window's View menu can list them."""

@@ -4,15 +4,15 @@ from __future__ import annotations
 
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QFont, QPen
+from PySide6.QtGui import QPen
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
+from gradlab.gui.scene_view import SceneView
 from gradlab.gui.theme import ColorField, Theme
-from gradlab.state.cursor import Cursor
+from gradlab.gui.typography import PLOT
 from gradlab.state.graph.plot import PlotState
 
 CURVE_COLORS: tuple[ColorField, ...] = ("value", "grad", "accent", "good", "bad", "text")
-BASE_POINT_SIZE = 11.0
 
 
 def pretty(formula: str) -> str:
@@ -20,17 +20,12 @@ def pretty(formula: str) -> str:
     return formula.replace("**2", "²").replace("**", "^").replace("*", "·")
 
 
-class PlotView(QWidget):
+class PlotView(SceneView):
     """Each function solid, its derivative dashed in the same colour, with a legend of formulas."""
 
-    # The scene-view interface names it `cursor` (shadowing QWidget.cursor()); nothing steps here.
-    cursor: Cursor | None = None  # type: ignore[assignment]
-
     def __init__(self, state: PlotState, theme: Theme, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
+        super().__init__(theme, parent)
         self.state = state
-        self._theme = theme
-        self._presenting = False
         self.plot = pg.PlotWidget()
         item = self.plot.getPlotItem()
         item.setDownsampling(auto=True, mode="peak")
@@ -65,11 +60,9 @@ class PlotView(QWidget):
         )
 
     def apply_theme(self, theme: Theme) -> None:
-        self._theme = theme
-        scale = theme.font_scale
+        super().apply_theme(theme)
         self.plot.setBackground(theme.panel)
-        font = QFont()
-        font.setPointSizeF(BASE_POINT_SIZE * scale)
+        font = PLOT.font(theme)
         for side in ("left", "bottom"):
             axis = self.plot.getAxis(side)
             axis.setPen(pg.mkPen(theme.node_border, width=1))
@@ -84,19 +77,16 @@ class PlotView(QWidget):
                 pen.setStyle(Qt.PenStyle.DashLine)
             item.setPen(QPen(pen))
         self.legend.setLabelTextColor(theme.text)
-        self.legend.setLabelTextSize(f"{BASE_POINT_SIZE * scale:.0f}pt")
+        size = f"{PLOT.points(theme):.0f}pt"
+        self.legend.setLabelTextSize(size)
         self.legend.setBrush(pg.mkBrush(theme.panel))
         self.legend.setPen(pg.mkPen(theme.node_border))
         # the legend caches its label items: rebuild them so the new colour and size apply
         for sample, label in list(self.legend.items):
-            label.setText(label.text, color=theme.text, size=f"{BASE_POINT_SIZE * scale:.0f}pt")
+            label.setText(label.text, color=theme.text, size=size)
             sample.update()
-        self.caption.setStyleSheet(f"color: {theme.muted}; font-size: {BASE_POINT_SIZE}pt;")
-        self.caption.setVisible(not self._presenting)
-
-    def set_presentation(self, on: bool) -> None:
-        self._presenting = on
-        self.apply_theme(self._theme)
+        self.caption.setStyleSheet(f"color: {theme.muted}; font-size: {PLOT.size}pt;")
+        self.caption.setVisible(not theme.presenting)
 
     def export_widget(self) -> QWidget:
         widget: QWidget = self.plot

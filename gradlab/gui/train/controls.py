@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from PySide6.QtCore import Signal
-from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -22,6 +22,8 @@ from PySide6.QtWidgets import (
 )
 
 from gradlab.data import DATASETS
+from gradlab.gui.theme import Theme
+from gradlab.gui.typography import TRAIN_SUMMARY, TRAIN_TEXT
 from gradlab.nn.models import ACTIVATIONS
 from gradlab.state.train.config import ARCHITECTURES, LOSSES, OPTIMIZERS, TrainSettings
 from gradlab.state.train.run import TrainingRun, counted
@@ -200,9 +202,8 @@ class TrainControls(QWidget):
     def set_presentation(self, on: bool) -> None:
         self.editors.setVisible(not on)
 
-    def set_font_scale(self, scale: float) -> None:
+    def apply_theme(self, theme: Theme) -> None:
+        """Font sizes by role (the colours come from the window's palette)."""
         for widget in (self.counter, self.start, self.step, self.reset, self.summary):
-            font = QFont(widget.font())
-            # the summary table stays compact: it is wide, and the plots need the room
-            font.setPointSizeF(9.0 * min(scale, 1.2) if widget is self.summary else 10.0 * scale)
-            widget.setFont(font)
+            role = TRAIN_SUMMARY if widget is self.summary else TRAIN_TEXT
+            widget.setFont(role.font(theme, widget.font()))

@@ -3,8 +3,8 @@
 Training runs in a worker process (or, with ``worker=False``, in time-budgeted chunks on this
 thread), driven by `TrainDriver`. The views redraw from their own timer, one part per tick (each
 part at most 25 times a second) and only when something changed, so painting stays cheap however
-fast the steps come. The scene's `cursor` is the run's snapshot cursor: moving it back shows the
-boundary, filters and confusion of that moment (the curves stay whole, with a marker at that
+fast the steps come. The scene's `step_cursor` is the run's snapshot cursor: moving it back shows
+the boundary, filters and confusion of that moment (the curves stay whole, with a marker at that
 step).
 """
 
@@ -31,14 +31,15 @@ from PySide6.QtWidgets import (
 )
 
 from gradlab.gui.export import save_png, save_svg
+from gradlab.gui.scene_view import SceneView
 from gradlab.gui.theme import Theme
 from gradlab.gui.train.controls import TrainControls
 from gradlab.gui.train.driver import TrainDriver
 from gradlab.gui.train.maps import BoundaryPanel, ConfusionPanel, MosaicPanel
 from gradlab.gui.train.plots import CurvesPanel, DistributionsPanel, WatchPanel
+from gradlab.gui.typography import TRAIN_TEXT
 from gradlab.lessons import TrainScene
 from gradlab.nn.layers import Linear
-from gradlab.state.cursor import Cursor
 from gradlab.state.train.config import TrainSettings
 from gradlab.state.train.run import TrainingRun
 
@@ -49,11 +50,8 @@ TRAIN_SHARE = 0.8
 PACE_SECONDS = 0.25
 
 
-class TrainLab(QWidget):
+class TrainLab(SceneView):
     """The scene view for a train scene (or any `TrainingRun`)."""
-
-    # The scene-view interface names it `cursor` (shadowing QWidget.cursor()).
-    cursor: Cursor | None  # type: ignore[assignment]
 
     def __init__(
         self,
@@ -63,11 +61,11 @@ class TrainLab(QWidget):
         *,
         worker: bool = True,
     ) -> None:
-        super().__init__(parent)
+        super().__init__(theme, parent)
         self.run = run if isinstance(run, TrainingRun) else TrainingRun.from_scene(run)
         # training in its own process keeps the interface's core free (switching starts over)
         self.run.use_worker(worker)
-        self.cursor = self.run.snapshots
+        self.step_cursor = self.run.snapshots
         self.driver = TrainDriver(self.run, parent=self)
         # the lab owns its run's training: when it goes (another step, another lesson), so does
         # the worker process, now rather than whenever the garbage collector gets to the run
@@ -75,8 +73,6 @@ class TrainLab(QWidget):
         self.destroyed.connect(lambda *_: kept.close())
         self.digit = 0
         self.repaints = 0
-        self._theme = theme
-        self._presenting = False
         self._dirty = True
         self.controls = TrainControls(self.run.settings)
         scroll = QScrollArea()
@@ -241,7 +237,7 @@ class TrainLab(QWidget):
         showing = f"Showing: {where}{accuracy}"
         self.message.setText(f"{run.message}\n{showing}" if run.message else showing)
         failed = bool(run.message) and not run.message.startswith("Finished")
-        self.message.setStyleSheet(f"color: {self._theme.bad if failed else self._theme.text};")
+        self.message.setStyleSheet(f"color: {self.theme.bad if failed else self.theme.text};")
 
     def _show_missed(self, missed: tuple[tuple[int, int], ...]) -> None:
         if not missed:
@@ -298,7 +294,7 @@ class TrainLab(QWidget):
             self.controls.show_error(str(error))
             self.run.configure(old)
         self._build_views()
-        self.apply_theme(self._theme)
+        self.apply_theme(self.theme)
         self.refresh()
 
     def _on_neuron_clicked(self, which: int, neuron: int) -> None:
@@ -337,29 +333,25 @@ class TrainLab(QWidget):
     # ---- scene-view interface ----------------------------------------------------------------
 
     def apply_theme(self, theme: Theme) -> None:
-        self._theme = theme
-        scale = theme.font_scale * (1.4 if self._presenting else 1.0)
-        self.curves.apply_theme(theme, scale)
-        self.distributions.apply_theme(theme, scale)
-        self.watch.apply_theme(theme, scale)
-        self.maps.apply_theme(theme, scale)
-        self.missed.apply_theme(theme, scale)
+        super().apply_theme(theme)
+        self.curves.apply_theme(theme)
+        self.distributions.apply_theme(theme)
+        self.watch.apply_theme(theme)
+        self.maps.apply_theme(theme)
+        self.missed.apply_theme(theme)
         if self.boundary is not None:
-            self.boundary.apply_theme(theme, scale)
+            self.boundary.apply_theme(theme)
         if self.confusion is not None:
-            self.confusion.apply_theme(theme, scale)
-        self.controls.set_font_scale(scale)
+            self.confusion.apply_theme(theme)
+        self.controls.apply_theme(theme)
         self.controls_area.setMinimumWidth(min(self.controls.sizeHint().width() + 24, 360))
         self.message.setStyleSheet(f"color: {theme.text};")
-        font = self.message.font()
-        font.setPointSizeF(10.0 * scale)
-        self.message.setFont(font)
+        self.message.setFont(TRAIN_TEXT.font(theme, self.message.font()))
         self._dirty = True
 
     def set_presentation(self, on: bool) -> None:
-        self._presenting = on
         self.controls.set_presentation(on)
-        self.apply_theme(self._theme)
+        super().set_presentation(on)
 
     def export_widget(self) -> QWidget:
         return self.views

@@ -15,7 +15,8 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 from gradlab.data import Dataset
 from gradlab.gui.theme import Theme
 from gradlab.gui.train.heatmap import Heatmap
-from gradlab.gui.train.plots import BASE_POINT_SIZE, make_plot, style_plot
+from gradlab.gui.train.plots import make_plot, style_plot
+from gradlab.gui.typography import TRAIN_CELL, TRAIN_PLOT
 from gradlab.state.train.frame import Frame
 
 Array = NDArray[Any]
@@ -83,10 +84,10 @@ class BoundaryPanel(QWidget):
             self.image.setRect(x0, y0, x1 - x0, y1 - y0)
             self.plot.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0.0)
 
-    def apply_theme(self, theme: Theme, scale: float) -> None:
-        style_plot(self.plot, theme, scale)
+    def apply_theme(self, theme: Theme) -> None:
+        style_plot(self.plot, theme)
         self.image.setColorMap(diverging(theme))
-        size = 7.0 * scale
+        size = 7.0 * TRAIN_PLOT.scale(theme)
         # Playground's convention: points filled with their class colour; a light ring for
         # training points, a dark ring for test points, so both show on either class's region
         for item, x, y, ring in (
@@ -140,9 +141,9 @@ class MosaicPanel(QWidget):
         if 0 <= column < columns and 0 <= tile < count and point.x() >= 0 and point.y() >= 0:
             self.tile_clicked.emit(which, tile)
 
-    def apply_theme(self, theme: Theme, scale: float) -> None:
+    def apply_theme(self, theme: Theme) -> None:
         for plot, image in zip(self.plots, self.images, strict=True):
-            style_plot(plot, theme, scale)
+            style_plot(plot, theme)
             image.setColorMap(diverging(theme))
 
 
@@ -196,12 +197,11 @@ class ConfusionPanel(QWidget):
                 color = self._theme.panel if r == c else self._theme.text
                 label.setText(str(n) if n else "", color=color)
 
-    def apply_theme(self, theme: Theme, scale: float) -> None:
+    def apply_theme(self, theme: Theme) -> None:
         self._theme = theme
-        style_plot(self.plot, theme, scale)
+        style_plot(self.plot, theme)
         self.image.setColorMap(pg.ColorMap([0.0, 1.0], [theme.panel, theme.value]))
-        font = self.font()
-        font.setPointSizeF(BASE_POINT_SIZE * (1.0 + 0.5 * (scale - 1.0)))
+        font = TRAIN_CELL.font(theme, self.font())
         for row in self.labels:
             for label in row:
                 label.setFont(font)

@@ -2,22 +2,20 @@
 gradient distributions over time, and one watched weight's history.
 
 Every panel has `refresh(run)` (cheap: the run's histories are bounded) and
-`apply_theme(theme, scale)`; the lab calls `refresh` from its throttled redraw timer.
+`apply_theme(theme)`; the lab calls `refresh` from its throttled redraw timer.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from gradlab.gui.theme import ColorField, Theme
 from gradlab.gui.train.heatmap import Heatmap
+from gradlab.gui.typography import TRAIN_LEGEND, TRAIN_PLOT
 from gradlab.state.train.history import Series, Strip
 from gradlab.state.train.run import TrainingRun
-
-BASE_POINT_SIZE = 9.0
 
 
 def make_plot(title: str) -> pg.PlotWidget:
@@ -36,26 +34,25 @@ def make_plot(title: str) -> pg.PlotWidget:
     return plot
 
 
-def style_plot(plot: pg.PlotWidget, theme: Theme, scale: float) -> None:
+def style_plot(plot: pg.PlotWidget, theme: Theme) -> None:
     plot.setBackground(theme.panel)
-    font = QFont()
-    font.setPointSizeF(BASE_POINT_SIZE * scale)
+    font = TRAIN_PLOT.font(theme)
+    size = f"{TRAIN_PLOT.points(theme):.0f}pt"
     item = plot.getPlotItem()
-    pixels = BASE_POINT_SIZE * scale * 96.0 / 72.0
+    pixels = TRAIN_PLOT.points(theme) * 96.0 / 72.0
     for side in ("left", "bottom"):
         axis = item.getAxis(side)
         axis.setPen(pg.mkPen(theme.node_border, width=1))
         axis.setTextPen(pg.mkPen(theme.text))
         axis.setStyle(tickFont=font)
         if axis.labelText:  # an axis title ("true", "predicted") grows with the ticks
-            size = f"{BASE_POINT_SIZE * scale:.0f}pt"
             axis.setLabel(axis.labelText, color=theme.text, **{"font-size": size})
     # room for the tick labels (and a title) at this size: pyqtgraph drops labels that do not fit
     titled = {side: 1.6 if item.getAxis(side).labelText else 0.0 for side in ("left", "bottom")}
     item.getAxis("left").setWidth(int(pixels * (3.4 + titled["left"])))
     item.getAxis("bottom").setHeight(int(pixels * (2.2 + titled["bottom"])))
     title = item.titleLabel.text
-    item.setTitle(title, color=theme.text, size=f"{BASE_POINT_SIZE * scale:.0f}pt")
+    item.setTitle(title, color=theme.text, size=size)
 
 
 def _set(curve: pg.PlotDataItem, series: Series) -> None:
@@ -130,9 +127,9 @@ class CurvesPanel(QWidget):
             curves[1].setData(epoch.x * per_epoch, epoch.y)
             curves[2].setData(test.x * per_epoch, test.y)
 
-    def apply_theme(self, theme: Theme, scale: float) -> None:
+    def apply_theme(self, theme: Theme) -> None:
         for plot in (self.loss_plot, self.accuracy_plot):
-            style_plot(plot, theme, scale)
+            style_plot(plot, theme)
         for curves in (self.loss_curves, self.accuracy_curves):
             for curve, (_, color, width) in zip(curves, self.CURVES, strict=True):
                 curve.setPen(pg.mkPen(theme.color(color), width=width * theme.line_width / 1.5))
@@ -142,10 +139,9 @@ class CurvesPanel(QWidget):
             marker.setPen(pg.mkPen(theme.accent, width=theme.line_width))
         self.legend.setLabelTextColor(theme.text)
         self.legend.setBrush(pg.mkBrush(theme.panel))
+        size = f"{TRAIN_LEGEND.points(theme):.0f}pt"
         for sample, label in list(self.legend.items):
-            label.setText(
-                label.text, color=theme.text, size=f"{BASE_POINT_SIZE * scale * 0.8:.0f}pt"
-            )
+            label.setText(label.text, color=theme.text, size=size)
             sample.update()
 
 
@@ -191,9 +187,9 @@ class DistributionsPanel(QWidget):
         _show_strip(self.activation_image, strips.activations[name], strips.activation_edges)
         _show_strip(self.grad_image, strips.grads[name], strips.grad_edges)
 
-    def apply_theme(self, theme: Theme, scale: float) -> None:
+    def apply_theme(self, theme: Theme) -> None:
         for plot in (self.activation_plot, self.grad_plot):
-            style_plot(plot, theme, scale)
+            style_plot(plot, theme)
         cmap = pg.ColorMap([0.0, 1.0], [theme.panel, theme.grad])
         for image in (self.activation_image, self.grad_image):
             image.setColorMap(cmap)
@@ -256,9 +252,9 @@ class WatchPanel(QWidget):
         for i, curve in enumerate(self.curves.values()):
             curve.setPen(pg.mkPen(self._theme.color(colors[i % len(colors)]), width=width))
 
-    def apply_theme(self, theme: Theme, scale: float) -> None:
+    def apply_theme(self, theme: Theme) -> None:
         self._theme = theme
         for plot in (self.value_plot, self.grad_plot):
-            style_plot(plot, theme, scale)
+            style_plot(plot, theme)
         self.legend.setLabelTextColor(theme.text)
         self._style_curves()

@@ -12,7 +12,7 @@ from PySide6.QtWidgets import QApplication, QToolTip
 from pytestqt.qtbot import QtBot
 
 from gradlab.gui.conv.lab import ConvLab
-from gradlab.gui.scenes import make_view, scene_api
+from gradlab.gui.scenes import make_view
 from gradlab.gui.theme import LIGHT, PROJECTOR, Theme
 from gradlab.lessons import ConvScene
 from gradlab.state.conv.scrubber import ConvScrubber
@@ -36,7 +36,7 @@ def test_the_view_follows_the_scrubber(qtbot: QtBot, qt_warnings: list[str]) -> 
     s = lab.scrubber
     s.set_padding(1)
     view = lab.view
-    assert lab.cursor is s
+    assert lab.step_cursor is s
     assert view.readout.text() == "Step forward (→) or click an output cell."
     for position in (1, 2, 10, s.length, 5):
         s.seek(position)
@@ -199,7 +199,7 @@ def test_the_scene_factory_builds_the_conv_lab(qtbot: QtBot) -> None:
     view = make_view(build_scene(scene), LIGHT)
     qtbot.addWidget(view)
     assert isinstance(view, ConvLab)
-    cursor = scene_api(view).cursor
+    cursor = view.step_cursor
     assert cursor is not None
     assert cursor.length == 64
 
@@ -238,3 +238,25 @@ def test_settings_that_do_not_fit_keep_the_lab_alive(qtbot: QtBot) -> None:
     lab.controls.stride.setValue(3)
     assert lab.view.error.isHidden()
     assert lab.view.grid_values()["output"][0].shape == (2, 2)
+
+
+def test_an_error_while_syncing_leaves_the_controls_responsive(
+    qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    lab = make_lab(qtbot)
+    controls = lab.controls
+
+    def broken(_text: str) -> str:
+        raise RuntimeError("a bug while showing the settings")
+
+    monkeypatch.setattr("gradlab.gui.conv.lab._one_line", broken)
+    with pytest.raises(RuntimeError):
+        controls.sync()
+    monkeypatch.undo()
+    assert not controls.stride.signalsBlocked()
+    # the controls still speak: an edit reaches the scrubber and the view
+    controls.stride.setValue(2)
+    assert lab.scrubber.settings.stride == 2
+    controls.mode.setCurrentText("backward")
+    assert lab.scrubber.settings.mode == "backward"
+    assert lab.view.backward_row.isVisibleTo(lab)

@@ -57,7 +57,7 @@ def test_the_view_follows_the_player_forward_backward_and_back(
 ) -> None:
     lab = make_lab(qtbot)
     player = lab.session.player
-    assert lab.cursor is player
+    assert lab.step_cursor is player
     start = by_name(lab)
     assert start["q"] == ("q", "data ?", "grad ?")
     history = [scene_texts(lab)]

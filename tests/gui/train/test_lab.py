@@ -104,7 +104,7 @@ def test_rewind_restores_the_snapshot_predictions_exactly(qtbot: QtBot) -> None:
     lab = make_lab(qtbot)
     for _ in range(lab.run.batches_per_epoch * 3):
         lab.driver.step()
-    cursor = lab.cursor
+    cursor = lab.step_cursor
     assert isinstance(cursor, Cursor)
     assert cursor.length == 4  # step 0 and three epoch ends
     cursor.seek(1)
@@ -148,8 +148,8 @@ def test_exploding_learning_rate_stops_with_a_message_and_the_app_goes_on(qtbot:
     assert not lab.driver.running
     assert not lab.controls.start.isEnabled()
     assert lab.run.snapshots.items
-    assert lab.cursor is not None
-    lab.cursor.seek(0)
+    assert lab.step_cursor is not None
+    lab.step_cursor.seek(0)
     lab.refresh()
     assert "snapshot after epoch 0" in lab.message.text()
     lab.controls.reset.click()
@@ -246,13 +246,13 @@ def test_digits_show_filters_confusion_and_mistakes(qtbot: QtBot) -> None:
 
 
 def test_a_lesson_scene_opens_the_lab(qtbot: QtBot) -> None:
-    from gradlab.gui.scenes import make_view, scene_api
+    from gradlab.gui.scenes import make_view
     from gradlab.state.session import build_scene
 
     view = make_view(build_scene(TrainScene(dataset="moons", model="mlp-4", steps=3)), LIGHT)
     qtbot.addWidget(view)
     assert isinstance(view, TrainLab)
-    assert scene_api(view).cursor is view.run.snapshots
+    assert view.step_cursor is view.run.snapshots
 
 
 def test_a_lessons_layer_list_shows_as_its_own_model_and_survives_apply(qtbot: QtBot) -> None:
