@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import multiprocessing
 import time
+from multiprocessing.process import BaseProcess
 
 import numpy as np
 import pytest
 
 from gradlab.state.train.config import TrainSettings
 from gradlab.state.train.run import TrainingRun
+from gradlab.state.train.worker import InWorker
 
 SMALL = TrainSettings(points=120, hidden=(6,), batch_size=20)
 
@@ -20,6 +22,14 @@ def in_worker(settings: TrainSettings) -> TrainingRun:
     run.use_worker(True)
     assert run.in_worker
     return run
+
+
+def worker_process(run: TrainingRun) -> BaseProcess:
+    """The started worker process of `run`, for tests that kill it or watch it end."""
+    engine = run._engine
+    assert isinstance(engine, InWorker)
+    assert engine._worker is not None
+    return engine._worker._process
 
 
 def play_until(run: TrainingRun, done: bool | None = None, steps: int = 0) -> None:
@@ -107,10 +117,9 @@ def test_a_step_limit_and_a_nan_end_the_worker_run_with_the_usual_messages() -> 
 def test_a_dead_worker_ends_the_run_with_a_message_and_reset_starts_a_new_one() -> None:
     run = in_worker(SMALL)
     run.step()
-    worker = run._worker
-    assert worker is not None
-    worker._process.kill()
-    worker._process.join(5.0)
+    process = worker_process(run)
+    process.kill()
+    process.join(5.0)
     play_until(run)
     assert run.finished
     assert "training process" in run.message
@@ -122,9 +131,7 @@ def test_a_dead_worker_ends_the_run_with_a_message_and_reset_starts_a_new_one() 
 def test_close_and_switching_back_stop_the_process() -> None:
     run = in_worker(SMALL)
     run.step()
-    worker = run._worker
-    assert worker is not None
-    process = worker._process
+    process = worker_process(run)
     run.use_worker(False)
     assert not process.is_alive()
     assert run.steps_done == 0  # switching starts over
