@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import contextlib
 import multiprocessing
-import os
+import pickle
 import time
 import weakref
 from collections import deque
@@ -28,7 +28,7 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Any
 
-from gradlab.state.train import worker_loop
+from gradlab.state.train import worker_main
 from gradlab.state.train.config import TrainSettings
 from gradlab.state.train.engine import TakenStep
 
@@ -42,17 +42,13 @@ class TrainingWorker:
     """The GUI side: start the process, send commands, collect the steps it has taken."""
 
     def __init__(self, settings: TrainSettings, stats: bool, stats_every: int) -> None:
-        # spawn, not fork: forking a process that runs Qt's threads is unsafe. The child inherits
-        # this environment: one BLAS thread, or its threads fight the interface for the cores
-        # (measured here: MNIST CNN steps many times slower on a busy 2-core machine)
-        os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+        # spawn, not fork: forking a process that runs Qt's threads is unsafe. The job goes
+        # pickled, to be unpickled only once the worker's main has made its settings (see there)
         context = multiprocessing.get_context("spawn")
         self._conn, child = context.Pipe()
+        job = pickle.dumps((settings, stats, stats_every))
         self._process = context.Process(
-            target=worker_loop.serve,
-            args=(child, settings, stats, stats_every),
-            name="gradlab-training",
-            daemon=True,
+            target=worker_main.main, args=(child, job), name="gradlab-training", daemon=True
         )
         self._process.start()
         child.close()

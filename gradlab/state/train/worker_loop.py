@@ -1,6 +1,7 @@
 """The training worker process's side of the pipe: build the run, then obey commands.
 
-The protocol is described in `gradlab.state.train.worker`; the process starts in `serve`.
+The protocol is described in `gradlab.state.train.worker`; the process starts in
+`gradlab.state.train.worker_main`, which makes its process-wide settings first.
 """
 
 from __future__ import annotations
@@ -11,7 +12,6 @@ from dataclasses import replace
 from multiprocessing.connection import Connection
 from typing import Any
 
-from gradlab.engine import threads
 from gradlab.nn.evaluate import objective
 from gradlab.state.train.config import (
     OBJECTIVE_NAMES,
@@ -28,8 +28,7 @@ SEND_SECONDS = 0.01
 
 
 def serve(conn: Connection, settings: TrainSettings, stats: bool, stats_every: int) -> None:
-    """The worker process: build the run from `settings` and obey commands until told to stop."""
-    threads.set_num_threads(threads.threads_beside_an_interface())
+    """Build the run from `settings` and obey commands until told to stop."""
     try:
         _Trainer(conn, settings, stats, stats_every).serve()
     except (EOFError, BrokenPipeError):

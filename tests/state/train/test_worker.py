@@ -4,8 +4,12 @@ holds, fails and cleans up as a user would expect."""
 from __future__ import annotations
 
 import multiprocessing
+import os
+import subprocess
+import sys
 import time
 from multiprocessing.process import BaseProcess
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -169,3 +173,26 @@ def test_closing_a_playing_run_ends_its_worker_at_once() -> None:
     assert time.monotonic() - started < 1.5
     assert pid not in {p.pid for p in multiprocessing.active_children()}
     assert run.message == "Training was stopped."
+
+
+def test_the_worker_chooses_its_own_settings_and_leaves_ours_alone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
+    before = dict(os.environ)
+    run = in_worker(SMALL)
+    try:
+        assert run.step() == 1
+        assert dict(os.environ) == before
+        tasks = Path(f"/proc/{run.worker_pid}/task")
+        if tasks.is_dir():  # Linux: OpenBLAS's own threads would be listed beside the main one
+            assert len(list(tasks.iterdir())) == 1
+    finally:
+        run.close()
+
+
+def test_the_worker_entry_point_loads_no_numpy() -> None:
+    # a spawned worker imports it first: with NumPy loaded, its BLAS setting would come too late
+    code = "import sys, gradlab.state.train.worker_main; print('numpy' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
