@@ -99,7 +99,8 @@ def _serve(conn: Connection, engine: str) -> None:
 
     from gradlab.nn.memory import keep_freed_memory
 
-    # fit() applies it for gradlab; torch's CPU tensors come from malloc too and gain as much
+    # as gradlab's entry points do for training (fit() itself changes nothing process-wide);
+    # torch's CPU tensors come from malloc too and gain as much
     keep_freed_memory()
     calls = _TorchCalls() if engine == "torch" else _GradlabCalls()
     workload: Callable[[], None] = lambda: None  # noqa: E731 - replaced by the first load

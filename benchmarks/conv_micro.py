@@ -8,9 +8,10 @@ Both sides run the same functional code with a hand-written SGD update, so the f
 the engines, not module or optimiser wrappers. Run: ``python -m benchmarks.conv_micro``.
 
 Wall time is what a learner waits for; CPU time (all threads) is the work done, and moves less
-when other processes share the machine. gradlab runs as `fit()` and the app run it: one BLAS
-thread and glibc keeping freed memory (without, its CNN step here took 22.7 ms and 45 ms of CPU,
-page faults and a spinning BLAS thread). For torch on one thread too, set ``OMP_NUM_THREADS=1``.
+when other processes share the machine. gradlab runs as the app and `gradlab train` run it: one
+BLAS thread and glibc keeping freed memory (without, its CNN step here took 22.7 ms and 45 ms of
+CPU, page faults and a spinning BLAS thread). For torch on one thread too, set
+``OMP_NUM_THREADS=1``.
 """
 
 from __future__ import annotations
@@ -132,7 +133,7 @@ def torch_steps(images: np.ndarray, labels: np.ndarray, points: np.ndarray, targ
 
 
 def main() -> None:
-    keep_freed_memory()  # what fit() applies (process-wide, so torch runs under it too)
+    keep_freed_memory()  # as the app's entry points do (process-wide: torch runs under it too)
     rng = np.random.default_rng(1)
     images = rng.random((64, 1, 28, 28)).astype(np.float32)
     labels = rng.integers(0, 10, 64)

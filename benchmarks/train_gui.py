@@ -28,7 +28,8 @@ from pathlib import Path
 
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 # Multi-threaded OpenBLAS makes the lab's small matmuls up to ~75x slower on a busy 2-core
-# machine (threads spin against the GUI thread): one BLAS thread, as the app should use too.
+# machine (threads spin against the GUI thread): one BLAS thread, as the app chooses too
+# (gradlab.nn.blas; its worker process inherits the setting).
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import numpy as np
@@ -39,6 +40,7 @@ from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
 from gradlab.engine import threads
 from gradlab.gui.theme import LIGHT, palette
 from gradlab.gui.train.lab import TrainLab
+from gradlab.nn.memory import keep_freed_memory
 from gradlab.state.train.config import (
     TrainSettings,
     build_model,
@@ -192,6 +194,9 @@ def main() -> None:
     parser.add_argument("--probe-hz", type=float, default=60.0)
     parser.add_argument("--memory-minutes", type=float, default=0.0)
     args = parser.parse_args()
+    # as the app's entry point does (gradlab.cli.app): glibc keeps the freed blocks of the
+    # headless runs and the window's evaluations for reuse; the lab's worker does it itself
+    keep_freed_memory()
     settings = MNIST if args.dataset == "mnist" else TrainSettings()
     app = QApplication.instance() or QApplication([])
     assert isinstance(app, QApplication)

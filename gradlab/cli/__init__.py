@@ -6,17 +6,17 @@ each, registered below. Bad input gives a one-line error and exit status 2, neve
 
 from __future__ import annotations
 
-import os
-
-# Before NumPy loads: BLAS threads spinning beside the GUI thread fight it for the cores
-# (measured: a small matmul 75x slower, repaints starved). One thread; the training worker
-# process inherits the setting.
-os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
-
 import argparse
 from collections.abc import Sequence
 
-from gradlab.cli import app, check, lesson, trace, train
+from gradlab.nn.blas import one_blas_thread
+
+# The command line is an entry point: its process is ours to set up. One BLAS thread, chosen
+# before the commands below load NumPy: BLAS threads spinning beside the GUI thread fight it for
+# the cores (see gradlab.nn.blas). The training worker process inherits the setting.
+one_blas_thread()
+
+from gradlab.cli import app, check, lesson, trace, train  # noqa: E402 - NumPy loads only now
 
 
 def build_parser() -> argparse.ArgumentParser:

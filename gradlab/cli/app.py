@@ -6,6 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from gradlab.nn.memory import keep_freed_memory
+
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser(
@@ -24,6 +26,16 @@ def run(args: argparse.Namespace) -> int:
     if folder is not None and not folder.is_dir():
         print(f"gradlab app: {folder} is not a folder", file=sys.stderr)
         return 2
+    return open_app(folder=folder)
+
+
+def open_app(*, lesson: Path | None = None, folder: Path | None = None) -> int:
+    """Run the app (`gradlab.gui.app.main`) in this process, set up for it first."""
+    # The app's process computes with large arrays over and over (every run's step-0 test
+    # evaluation, the frames, runs trained in-process): glibc keeps freed blocks for reuse
+    # instead of page-faulting them in again (see gradlab.nn.memory). The training worker's
+    # process makes the same choice in its own main.
+    keep_freed_memory()
     from gradlab.gui.app import main  # noqa: PLC0415 - Qt loads only when a window opens
 
-    return main([sys.argv[0]], folder=folder)
+    return main([sys.argv[0]], lesson=lesson, folder=folder)

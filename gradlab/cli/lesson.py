@@ -6,6 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
+from gradlab.cli.app import open_app
+
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser(
@@ -22,6 +24,4 @@ def run(args: argparse.Namespace) -> int:
     if not path.is_file():
         print(f"gradlab lesson: {path} is not a file", file=sys.stderr)
         return 2
-    from gradlab.gui.app import main  # noqa: PLC0415 - Qt loads only when a window opens
-
-    return main([sys.argv[0]], lesson=path)
+    return open_app(lesson=path)

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from gradlab.data import DATASETS, Dataset, load
 from gradlab.nn.evaluate import OBJECTIVES, confusion_matrix, evaluate, predict
 from gradlab.nn.layers import Flatten, Sigmoid
+from gradlab.nn.memory import keep_freed_memory
 from gradlab.nn.models import ACTIVATIONS, lenet5, linear_classifier, mlp, mnist_cnn
 from gradlab.nn.modules import Module, Sequential
 from gradlab.nn.optim import SGD, Adam, Optimizer
@@ -68,6 +69,10 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def run(args: argparse.Namespace) -> int:
+    # An entry point, so the process is ours to set up: every step frees and reallocates the same
+    # large arrays, which glibc then keeps for reuse instead of page-faulting them in again
+    # (see gradlab.nn.memory). One BLAS thread was chosen before NumPy loaded (gradlab.cli).
+    keep_freed_memory()
     try:
         plan = _plan(args)
         return _train(plan, args)

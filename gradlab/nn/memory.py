@@ -5,7 +5,9 @@ activations, grads) every step. With glibc's defaults, blocks over 128 kB are ma
 and unmapped again when freed, so each step page-faults thousands of times: measured here, about
 4,400 faults and 15 ms of a 28 ms MNIST-CNN step (PyTorch's own allocator caches its buffers).
 Raising glibc's trim and mmap thresholds keeps those blocks in the heap for reuse. The setting is
-process-wide and harmless elsewhere; on other C libraries it is skipped.
+process-wide (harmless elsewhere), so library code never makes it: the entry points of programs
+that train call `keep_freed_memory` (the app and `gradlab train`, the training worker's main,
+the benchmarks). On other C libraries it is skipped.
 """
 
 from __future__ import annotations

@@ -4,6 +4,10 @@ Being a generator, a run is driven from outside: ``next(run)`` takes exactly one
 can train in time-budgeted chunks from a timer and stop or resume whenever it likes. A step whose
 loss or grads are not finite is not applied: its record says where the NaN/inf first appeared
 and the generator ends.
+
+`fit` changes nothing process-wide. A program that trains for long should choose its process's
+settings at its entry point, as gradlab's own do: `gradlab.nn.memory.keep_freed_memory` (steps
+page-fault much less) and `gradlab.nn.blas.one_blas_thread` (before NumPy loads).
 """
 
 from __future__ import annotations
@@ -18,7 +22,6 @@ from numpy.typing import NDArray
 
 from gradlab.engine.tensor import Tensor
 from gradlab.nn.evaluate import Objective, objective
-from gradlab.nn.memory import keep_freed_memory
 from gradlab.nn.modules import Module, Sequential
 from gradlab.nn.optim import Optimizer
 from gradlab.nn.stats import LayerStats, layer_stats
@@ -97,7 +100,6 @@ def fit(
         if limit is not None and limit < 0:
             raise ValueError(f"{name} must be at least 0, got {limit}")
     goal = objective(loss)
-    keep_freed_memory()
     every = stats_every if stats else 0
     return _run(model, x, np.asarray(y), goal, optimizer, epochs, steps, batch_size, seed, every)
 

@@ -3,7 +3,9 @@ evaluation helpers; and the acceptance runs (marked slow)."""
 
 from __future__ import annotations
 
+import ctypes
 import math
+import os
 import tracemalloc
 from pathlib import Path
 
@@ -16,6 +18,7 @@ from gradlab.cli import train as train_cli
 from gradlab.data import load_mnist, playground
 from gradlab.engine.tensor import Tensor
 from gradlab.nn import functional as F
+from gradlab.nn import memory
 from gradlab.nn.evaluate import OBJECTIVES, confusion_matrix, evaluate, objective, predict
 from gradlab.nn.layers import Linear, ReLU, Tanh
 from gradlab.nn.models import mlp, mnist_cnn
@@ -231,6 +234,22 @@ def test_bad_arguments() -> None:
         fit(model, (x, y), "cross_entropy", opt, epochs=-1)
     with pytest.raises(ValueError, match="unknown loss 'l1'"):
         fit(model, (x, y), "l1", opt)
+
+
+def test_fit_changes_nothing_process_wide(monkeypatch: pytest.MonkeyPatch) -> None:
+    # not the environment (the BLAS thread count is an entry point's choice) ...
+    monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
+    before = dict(os.environ)
+    # ... nor glibc's malloc: keep_freed_memory would reach mallopt through ctypes.CDLL
+    opened: list[str] = []
+    monkeypatch.setattr(memory, "_applied", False)
+    monkeypatch.setattr(ctypes, "CDLL", opened.append)
+    x, y = _blobs(40)
+    model = mlp((2, 4, 2), rng=0)
+    records = list(fit(model, (x, y), "cross_entropy", SGD(model.parameters(), 0.1), epochs=2))
+    assert len(records) == 4
+    assert dict(os.environ) == before
+    assert opened == []
 
 
 @pytest.mark.parametrize("name", sorted(OBJECTIVES))

@@ -1,19 +1,19 @@
 """`TrainingRun`: a live training run the lab drives, in-process or in a worker process (Qt-free).
 
-In-process, the run wraps one `gradlab.nn.train.fit` generator: `advance(budget)` takes steps
-until the time budget is spent (the GUI calls it from a timer on its own thread, since a training
-thread would starve the interface), `step()` takes exactly one, and at every epoch end the test
-set is evaluated in small chunks spread over later `advance` calls. With `use_worker(True)` a
-`TrainingWorker` process trains and evaluates instead: `play()` and `hold()` start and stop it,
-`advance` only collects the steps it has taken, and the run's model follows the parameters it
-sends. Either way a snapshot is kept at epoch ends for rewinding; histories and snapshots are
-bounded.
+The run keeps the bookkeeping: history, per-layer statistics, the watched weight, snapshots for
+rewinding (at epoch ends) and the frames the lab draws; histories and snapshots are bounded. Its
+`Engine` takes the steps (`gradlab.state.train.engine`). In-process (`InProcess`, the default),
+`advance(budget)` takes steps until the time budget is spent (the GUI calls it from a timer on
+its own thread), `step()` takes exactly one, and at every epoch end the test set is evaluated in
+small chunks spread over later `advance` calls. With `use_worker(True)` a worker process trains
+and evaluates instead (`InWorker`): `play()` and `hold()` start and stop it, `advance` only
+collects the steps it has taken, and the run's model follows the parameters it sends.
 """
 
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -28,16 +28,16 @@ from gradlab.state.train.config import (
     TrainSettings,
     build_model,
     build_optimizer,
-    fit_settings,
     load_data,
     settings_from_scene,
 )
+from gradlab.state.train.engine import Engine, InProcess, TakenStep
 from gradlab.state.train.evaluation import evaluation_chunks, quiet
 from gradlab.state.train.frame import Frame, frame_2d, frame_images
 from gradlab.state.train.history import Series, Strip, history_csv
 from gradlab.state.train.snapshots import Evaluation, Snapshot, Snapshots, freeze
-from gradlab.state.train.stats import LayerStrips, WatchedWeight, sample_weight
-from gradlab.state.train.worker import TakenStep, TrainingWorker
+from gradlab.state.train.stats import LayerStrips, WatchedWeight
+from gradlab.state.train.worker import InWorker
 
 STATS_EVERY = 8
 """Per-layer statistics on every 8th step: they cost several times a small step (measured), and
@@ -50,7 +50,8 @@ def counted(n: int, noun: str) -> str:
 
 
 class TrainingRun:
-    """Settings -> data, model, optimiser and a fit generator; history, snapshots, frames."""
+    """Settings -> data, model, optimiser and an engine taking steps; history, snapshots,
+    frames."""
 
     advanced = Signal(int)
     """Emitted after `advance`/`step` with the number of steps just taken (may be 0)."""
@@ -63,14 +64,13 @@ class TrainingRun:
         self.settings = settings or TrainSettings()
         self._stats_choice = stats
         self._in_worker = False
-        self._worker: TrainingWorker | None = None
         self.snapshots = Snapshots()
         self.loss, self.accuracy = Series(), Series()
         self.epoch_loss, self.epoch_accuracy = Series(), Series()
         self.test_loss, self.test_accuracy = Series(), Series()
         self.layers = LayerStrips()
         self.watched: WatchedWeight | None = None
-        self.reset()
+        self._start()
 
     # ---- building ----------------------------------------------------------------------------
 
@@ -86,6 +86,12 @@ class TrainingRun:
 
     def reset(self) -> None:
         """Back to step 0: a freshly initialised model, empty history, one snapshot (step 0)."""
+        previous = self._engine
+        self._start()
+        previous.close()  # only now: settings that fail to build leave the old engine going
+
+    def _start(self) -> None:
+        """Build the data, model, optimiser and engine; step 0's evaluation and snapshot."""
         s = self.settings
         self.data = load_data(s)
         self.model = build_model(s, self.data)
@@ -95,12 +101,11 @@ class TrainingRun:
         # per-layer statistics cost about 4x a small CNN step (measured): on by default only for
         # the 2D sets, where the steps are cheap and the distributions are the lesson
         self.stats = not s.is_images if self._stats_choice is None else self._stats_choice
-        if self._worker is not None:
-            self._worker.close()
-        self._worker = None
-        self._run: Iterator[TrainRecord] | None = None
-        if not self._in_worker:  # a worker starts with the first step or play
-            self._run = fit_settings(
+        self._engine: Engine
+        if self._in_worker:  # the process starts with the first step or play
+            self._engine = InWorker(s, self.stats, STATS_EVERY)
+        else:
+            self._engine = InProcess(
                 s, self.data, self.model, self.optimizer, stats=self.stats, stats_every=STATS_EVERY
             )
         self.steps_done = 0
@@ -139,7 +144,7 @@ class TrainingRun:
     @property
     def worker_pid(self) -> int | None:
         """The worker's process id once it has started (for monitoring), else None."""
-        return None if self._worker is None else self._worker.pid
+        return self._engine.pid
 
     def use_worker(self, on: bool) -> None:
         """Train in a worker process (on) or in this one; switching starts the run over."""
@@ -149,30 +154,22 @@ class TrainingRun:
 
     def close(self) -> None:
         """Stop the worker process, if one has started (the run cannot go on without it)."""
-        if self._worker is not None:
-            self._worker.close()
-            self._worker = None
+        if self._engine.pid is not None:
+            self._engine.close()
             self._finish("Training was stopped.")
 
     def play(self) -> None:
         """Worker: train until `hold`; `advance` collects the steps. In-process: nothing to do."""
-        if self._in_worker and not self.finished:
-            self._started_worker().run()
-
-    def _started_worker(self) -> TrainingWorker:
-        """The worker, started now if need be (processes cost memory: only runs that train)."""
-        if self._worker is None:
-            self._worker = TrainingWorker(self.settings, self.stats, STATS_EVERY)
-            if self.watched is not None:
-                self._worker.watch(self.watched.name, self.watched.index)
-        return self._worker
+        if not self.finished:
+            self._engine.play()
 
     def hold(self) -> int:
         """Worker: stop training and apply every step it has taken; the count. In-process: 0."""
-        if self._worker is None:
-            return 0
-        self._worker.hold()
-        return self._collect()
+        if self._engine.pid is None:
+            return 0  # nothing trains ahead: in-process, or no worker started yet
+        taken = self._take(self._engine.hold())
+        self.advanced.emit(taken)
+        return taken
 
     def advance(self, budget_seconds: float) -> int:
         """Take steps (and evaluation chunks) until `budget_seconds` is spent; the step count.
@@ -183,68 +180,48 @@ class TrainingRun:
             if self._pending is not None:
                 self._drain(self._pending, once=True)
                 continue
-            step = self._next_step()
+            step = self._engine.next_step()
             if step is None:
+                self._check_end()
                 break
             taken += self._apply(step)
         self.advanced.emit(taken)
         return taken
 
     def step(self) -> int:
-        """Exactly one step, with any evaluation it completes (for single-stepping)."""
+        """Exactly one step, with any evaluation it completes (for single-stepping). A worker
+        is held first, and the steps it had taken are applied too."""
         if self._pending is not None:
             self._drain(self._pending)
-        if self.finished:
-            taken = 0
-        elif self._in_worker:
-            worker = self._started_worker()
-            worker.hold()
-            taken = self._collect(emit=False)
-            if not self.finished:
-                worker.step()
-            taken += self._collect(emit=False)
-        else:
-            step = self._next_step()
-            taken = 0 if step is None else self._apply(step)
+        taken = 0
+        if not self.finished:
+            taken = self._take(self._engine.hold())
+        if not self.finished:
+            step = self._engine.take_step()
+            taken += self._take([] if step is None else [step])
         if self._pending is not None:
             self._drain(self._pending)
         self.advanced.emit(taken)
         return taken
 
-    def _collect(self, *, emit: bool = True) -> int:
-        """Apply every step that has arrived from the worker."""
+    def _take(self, steps: Iterable[TakenStep]) -> int:
+        """Apply `steps` in order until the run ends; then see whether the engine has ended."""
         taken = 0
-        while not self.finished and (step := self._next_step()) is not None:
+        for step in steps:
+            if self.finished:
+                break
             taken += self._apply(step)
-        if emit:
-            self.advanced.emit(taken)
+        self._check_end()
         return taken
 
-    def _next_step(self) -> TakenStep | None:
-        """The next step: taken now (in-process) or arrived from the worker; None if there is
-        none (the run is then finished, unless the worker is merely busy)."""
-        if self._in_worker:
-            if self._worker is None:
-                return None  # not started: no steps yet
-            step = self._worker.poll()
-            if step is None and self._worker.failure is not None:
-                self._finish(self._worker.failure)
-            elif step is None and self._worker.finished:
-                self._finish(self._finished_message())
-            return step
-        assert self._run is not None  # in-process runs always have their generator
-        # fit() reports where a value stopped being finite; NumPy's overflow warnings on the way
-        # there say nothing more (and would be errors under a strict warnings filter)
-        with quiet():
-            record = next(self._run, None)
-        if record is None:
+    def _check_end(self) -> None:
+        """Finish the run if its engine failed or has no more steps to give."""
+        if self.finished:
+            return
+        if self._engine.failure is not None:
+            self._finish(self._engine.failure)
+        elif self._engine.done:
             self._finish(self._finished_message())
-            return None
-        watched = self.watched
-        if watched is None or not record.finite:
-            return TakenStep(record)
-        sample = sample_weight(self.model, self.optimizer, watched.name, watched.index)
-        return TakenStep(record, sample)
 
     def _finished_message(self) -> str:
         steps, epochs = counted(self.steps_done, "step"), counted(self.epochs_done, "epoch")
@@ -361,8 +338,7 @@ class TrainingRun:
         if not 0 <= index < params[name].size:
             raise IndexError(f"{name} has {params[name].size} entries, not {index + 1}")
         self.watched = WatchedWeight(name, index)
-        if self._worker is not None:
-            self._worker.watch(name, index)
+        self._engine.watch(name, index)
 
     # ---- export ------------------------------------------------------------------------------
 

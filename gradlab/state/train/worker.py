@@ -1,86 +1,54 @@
-"""`TrainingWorker`: a run's training in a separate process, so the interface keeps its own core.
+"""`TrainingWorker` and `InWorker`: a run's training in a separate process, so the interface
+keeps its own core.
 
 A pure-Python training loop holds the GIL: in a thread it starves the interface, and in short
 chunks on the GUI thread it still shares one core with the drawing (an MNIST CNN step cannot be
-split, so input waits for it). Here a worker process owns the model, optimiser and `fit`
-generator and sends what the lab draws: every step's record (with the watched weight), the
-parameters after the last step of each message, and at every epoch end the test evaluation of
-that moment. The run's own copy of the model follows those parameters, so frames, snapshots and
-rewind work as they do in-process.
+split, so input waits for it). Here a worker process (`gradlab.state.train.worker_loop`) owns the
+model, optimiser and `fit` generator and sends what the lab draws: every step's record (with the
+watched weight), the parameters after the last step of each message, and at every epoch end the
+test evaluation of that moment. The run's own copy of the model follows those parameters, so
+frames, snapshots and rewind work as they do in-process.
 
 Protocol, tuples over a duplex pipe. To the worker: ("run", n) takes up to n steps (n None: until
 held), ("hold",), ("watch", name, index), ("stop",). From it: ("steps", [TakenStep, ...]) about
-every `SEND_SECONDS`; ("held",) after a hold or when the n steps are done; ("finished",) when
-`fit` ends; ("failed", text) if the worker raised. The pipe's own buffer is the back-pressure: a
-worker far ahead of the interface blocks on sending.
+every `worker_loop.SEND_SECONDS`; ("held",) after a hold or when the n steps are done;
+("finished",) when `fit` ends; ("failed", text) if the worker raised. The pipe's own buffer is the
+back-pressure: a worker far ahead of the interface blocks on sending.
 """
 
 from __future__ import annotations
 
 import contextlib
 import multiprocessing
-import os
+import pickle
 import time
-import traceback
 import weakref
 from collections import deque
-from collections.abc import Mapping
-from dataclasses import dataclass, replace
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Any
 
-from gradlab.engine import threads
-from gradlab.nn.evaluate import objective
-from gradlab.nn.train import TrainRecord
-from gradlab.state.train.config import (
-    OBJECTIVE_NAMES,
-    TrainSettings,
-    build_model,
-    build_optimizer,
-    fit_settings,
-    load_data,
-)
-from gradlab.state.train.evaluation import evaluate_at_once, quiet
-from gradlab.state.train.snapshots import Array, Evaluation
-from gradlab.state.train.stats import WeightSample, sample_weight
+from gradlab.state.train import worker_main
+from gradlab.state.train.config import TrainSettings
+from gradlab.state.train.engine import TakenStep
 
-SEND_SECONDS = 0.01
-"""Steps are batched into one message per this much training: ~100 small messages a second."""
 STOP_SECONDS = 0.3
 """How long a worker told to stop may take to finish its step before it is terminated."""
 ANSWER_SECONDS = 60.0
 """How long a blocking request (hold, one step) waits, worker start-up included."""
 
 
-@dataclass(frozen=True, eq=False)
-class TakenStep:
-    """One step as the run applies it, wherever it was taken."""
-
-    record: TrainRecord
-    watched: WeightSample | None = None
-    """The watched weight after this step, if one is watched."""
-    state: Mapping[str, Array] | None = None
-    """The model's parameters and buffers after this step (worker: last step of a message)."""
-    evaluation: Evaluation | None = None
-    """The test evaluation after this step (worker: at an epoch end)."""
-
-
 class TrainingWorker:
     """The GUI side: start the process, send commands, collect the steps it has taken."""
 
     def __init__(self, settings: TrainSettings, stats: bool, stats_every: int) -> None:
-        # spawn, not fork: forking a process that runs Qt's threads is unsafe. The child inherits
-        # this environment: one BLAS thread, or its threads fight the interface for the cores
-        # (measured here: MNIST CNN steps many times slower on a busy 2-core machine)
-        os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+        # spawn, not fork: forking a process that runs Qt's threads is unsafe. The job goes
+        # pickled, to be unpickled only once the worker's main has made its settings (see there)
         context = multiprocessing.get_context("spawn")
         self._conn, child = context.Pipe()
+        job = pickle.dumps((settings, stats, stats_every))
         self._process = context.Process(
-            target=serve,
-            args=(child, settings, stats, stats_every),
-            name="gradlab-training",
-            daemon=True,
+            target=worker_main.main, args=(child, job), name="gradlab-training", daemon=True
         )
         self._process.start()
         child.close()
@@ -93,6 +61,11 @@ class TrainingWorker:
     @property
     def pid(self) -> int | None:
         return self._process.pid
+
+    @property
+    def done(self) -> bool:
+        """`fit` has ended in the worker and every step it took has been polled."""
+        return self.finished and not self._inbox
 
     def run(self, steps: int | None = None) -> None:
         """Train `steps` more steps, or until `hold` when None."""
@@ -166,93 +139,57 @@ def _stop(conn: Connection, process: BaseProcess) -> None:
     conn.close()
 
 
-def serve(conn: Connection, settings: TrainSettings, stats: bool, stats_every: int) -> None:
-    """The worker process: build the run from `settings` and obey commands until told to stop."""
-    threads.set_num_threads(threads.threads_beside_an_interface())
-    try:
-        _Trainer(conn, settings, stats, stats_every).serve()
-    except (EOFError, BrokenPipeError):
-        return  # the interface has gone: nothing left to train for
-    except Exception:  # whatever went wrong, the interface must be told
-        conn.send(("failed", traceback.format_exc(limit=4)))
+class InWorker:
+    """The `Engine` of a run trained by a `TrainingWorker`, started with the first play or step
+    (a process costs memory and half a second: only runs that train get one)."""
 
+    def __init__(self, settings: TrainSettings, stats: bool, stats_every: int) -> None:
+        self._job = (settings, stats, stats_every)
+        self._worker: TrainingWorker | None = None
+        self._watched: tuple[str, int] | None = None
 
-class _Trainer:
-    """The worker side: the same data, model and optimiser a local run would build."""
+    @property
+    def pid(self) -> int | None:
+        return None if self._worker is None else self._worker.pid
 
-    def __init__(
-        self, conn: Connection, settings: TrainSettings, stats: bool, stats_every: int
-    ) -> None:
-        self.conn = conn
-        self.data = load_data(settings)
-        self.model = build_model(settings, self.data)
-        self.optimizer = build_optimizer(settings, self.model)
-        self.goal = objective(OBJECTIVE_NAMES[settings.loss])
-        self.steps = fit_settings(
-            settings, self.data, self.model, self.optimizer, stats=stats, stats_every=stats_every
-        )
-        self.budget: int | None = 0
-        self.watched: tuple[str, int] | None = None
+    @property
+    def failure(self) -> str | None:
+        return None if self._worker is None else self._worker.failure
 
-    def serve(self) -> None:
-        while True:
-            if self.budget == 0 or self.conn.poll():
-                if not self._obey(self.conn.recv()):
-                    return
-            else:
-                self._train()
+    @property
+    def done(self) -> bool:
+        return self._worker is not None and self._worker.done
 
-    def _obey(self, command: tuple[Any, ...]) -> bool:
-        """Carry out one command; False for "stop"."""
-        kind: str = command[0]
-        if kind == "run":
-            self.budget = command[1]
-        elif kind == "hold":
-            self.budget = 0
-            self.conn.send(("held",))
-        elif kind == "watch":
-            self.watched = (command[1], command[2])
-        return kind != "stop"
+    def play(self) -> None:
+        self._started().run()
 
-    def _train(self) -> None:
-        """Steps for about `SEND_SECONDS` (fewer at an epoch end or the end), then one message."""
-        taken: list[TakenStep] = []
-        deadline = time.perf_counter() + SEND_SECONDS
-        ended = False
-        while self.budget != 0 and time.perf_counter() < deadline:
-            with quiet():
-                record = next(self.steps, None)
-            if record is None:
-                ended = True
-                break
-            taken.append(self._describe(record))
-            if self.budget is not None:
-                self.budget -= 1
-            if record.epoch_end or not record.finite:
-                break
-        self.conn.send(("steps", self._with_state(taken)))
-        if ended:
-            self.budget = 0
-            self.conn.send(("finished",))
-        if self.budget == 0:
-            self.conn.send(("held",))
+    def hold(self) -> list[TakenStep]:
+        if self._worker is None:
+            return []
+        self._worker.hold()
+        return list(iter(self._worker.poll, None))
 
-    def _describe(self, record: TrainRecord) -> TakenStep:
-        if not record.finite:
-            return TakenStep(record)  # not applied: the model is as after the last good step
-        watched = None if self.watched is None else sample_weight(
-            self.model, self.optimizer, *self.watched
-        )  # fmt: skip
-        evaluation = None
-        if record.epoch_end:
-            x, y = self.data.x_test, self.data.y_test
-            evaluation = evaluate_at_once(self.model, self.goal, x, y)
-        return TakenStep(record, watched, evaluation=evaluation)
+    def next_step(self) -> TakenStep | None:
+        return None if self._worker is None else self._worker.poll()
 
-    def _with_state(self, taken: list[TakenStep]) -> list[TakenStep]:
-        """`taken` with the model's parameters on its last applied step."""
-        for i in range(len(taken) - 1, -1, -1):
-            if taken[i].record.finite:
-                taken[i] = replace(taken[i], state=self.model.state_dict())
-                break
-        return taken
+    def take_step(self) -> TakenStep | None:
+        worker = self._started()
+        worker.step()
+        return worker.poll()
+
+    def watch(self, name: str, index: int) -> None:
+        self._watched = (name, index)
+        if self._worker is not None:
+            self._worker.watch(name, index)
+
+    def close(self) -> None:
+        if self._worker is not None:
+            self._worker.close()
+            self._worker = None
+
+    def _started(self) -> TrainingWorker:
+        if self._worker is None:
+            self._worker = TrainingWorker(*self._job)
+            if self._watched is not None:
+                self._worker.watch(*self._watched)
+        return self._worker

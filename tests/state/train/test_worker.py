@@ -4,13 +4,19 @@ holds, fails and cleans up as a user would expect."""
 from __future__ import annotations
 
 import multiprocessing
+import os
+import subprocess
+import sys
 import time
+from multiprocessing.process import BaseProcess
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from gradlab.state.train.config import TrainSettings
 from gradlab.state.train.run import TrainingRun
+from gradlab.state.train.worker import InWorker
 
 SMALL = TrainSettings(points=120, hidden=(6,), batch_size=20)
 
@@ -20,6 +26,14 @@ def in_worker(settings: TrainSettings) -> TrainingRun:
     run.use_worker(True)
     assert run.in_worker
     return run
+
+
+def worker_process(run: TrainingRun) -> BaseProcess:
+    """The started worker process of `run`, for tests that kill it or watch it end."""
+    engine = run._engine
+    assert isinstance(engine, InWorker)
+    assert engine._worker is not None
+    return engine._worker._process
 
 
 def play_until(run: TrainingRun, done: bool | None = None, steps: int = 0) -> None:
@@ -107,10 +121,9 @@ def test_a_step_limit_and_a_nan_end_the_worker_run_with_the_usual_messages() -> 
 def test_a_dead_worker_ends_the_run_with_a_message_and_reset_starts_a_new_one() -> None:
     run = in_worker(SMALL)
     run.step()
-    worker = run._worker
-    assert worker is not None
-    worker._process.kill()
-    worker._process.join(5.0)
+    process = worker_process(run)
+    process.kill()
+    process.join(5.0)
     play_until(run)
     assert run.finished
     assert "training process" in run.message
@@ -122,9 +135,7 @@ def test_a_dead_worker_ends_the_run_with_a_message_and_reset_starts_a_new_one() 
 def test_close_and_switching_back_stop_the_process() -> None:
     run = in_worker(SMALL)
     run.step()
-    worker = run._worker
-    assert worker is not None
-    process = worker._process
+    process = worker_process(run)
     run.use_worker(False)
     assert not process.is_alive()
     assert run.steps_done == 0  # switching starts over
@@ -162,3 +173,26 @@ def test_closing_a_playing_run_ends_its_worker_at_once() -> None:
     assert time.monotonic() - started < 1.5
     assert pid not in {p.pid for p in multiprocessing.active_children()}
     assert run.message == "Training was stopped."
+
+
+def test_the_worker_chooses_its_own_settings_and_leaves_ours_alone(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.delenv("OPENBLAS_NUM_THREADS", raising=False)
+    before = dict(os.environ)
+    run = in_worker(SMALL)
+    try:
+        assert run.step() == 1
+        assert dict(os.environ) == before
+        tasks = Path(f"/proc/{run.worker_pid}/task")
+        if tasks.is_dir():  # Linux: OpenBLAS's own threads would be listed beside the main one
+            assert len(list(tasks.iterdir())) == 1
+    finally:
+        run.close()
+
+
+def test_the_worker_entry_point_loads_no_numpy() -> None:
+    # a spawned worker imports it first: with NumPy loaded, its BLAS setting would come too late
+    code = "import sys, gradlab.state.train.worker_main; print('numpy' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
