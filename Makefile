@@ -6,17 +6,23 @@ VENV := .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 
-.PHONY: run test bench screenshots clean
+.PHONY: run test test-fast lint bench screenshots clean
 
 run: $(VENV)/.installed-run
 	$(BIN)/gradlab
 
-test: $(VENV)/.installed-test
-	$(BIN)/ruff check gradlab tests benchmarks
-	$(BIN)/ruff format --check gradlab tests benchmarks
+test: lint
+	QT_QPA_PLATFORM=offscreen $(BIN)/pytest
+
+# While working: everything but the GUI and the long training runs (about 30 s).
+test-fast: $(VENV)/.installed-test
+	$(BIN)/pytest -m "not slow and not gui"
+
+lint: $(VENV)/.installed-test
+	$(BIN)/ruff check gradlab tests benchmarks tools
+	$(BIN)/ruff format --check gradlab tests benchmarks tools
 	$(BIN)/mypy
 	$(BIN)/lint-imports
-	QT_QPA_PLATFORM=offscreen $(BIN)/pytest
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m benchmarks

@@ -16,7 +16,7 @@ from gradlab.gui.graph.lab import GraphLab
 from gradlab.gui.main_window import MainWindow
 from gradlab.gui.scenes import MessageView
 from gradlab.gui.theme import DARK, LIGHT, PROJECTOR
-from gradlab.lessons import lessons_folder
+from gradlab.lessons import discover, lessons_folder
 from gradlab.state.graph.session import GraphSession
 from gradlab.state.session import Session
 
@@ -49,34 +49,28 @@ def lesson_folder(tmp_path: Path) -> Path:
     return folder
 
 
-def test_every_bundled_lesson_and_step_opens_without_warnings(
-    qtbot: QtBot, settings: QSettings, qt_warnings: list[str]
+@pytest.mark.parametrize("path", discover(lessons_folder()), ids=lambda path: path.stem)
+def test_every_bundled_step_opens_without_warnings(
+    path: Path, qtbot: QtBot, settings: QSettings, qt_warnings: list[str]
 ) -> None:
     session = Session.from_folder(lessons_folder())
     window = open_window(qtbot, session, settings)
-    for index, entry in enumerate(session.entries):
-        session.open_lesson(index)
-        assert entry.error is None, str(entry.error)
-        for step in range(entry.step_count):
-            session.go_to_step(step)
-            QApplication.processEvents()
-            assert window.view is not None
-            assert (
-                window.step_panel.header.text().endswith(
-                    f"step {step + 1} of {entry.step_count}"
-                    + (
-                        f": {entry.lesson.steps[step].title}"
-                        if entry.lesson.steps[step].title
-                        else ""
-                    )
-                )
-                if entry.lesson
-                else True
-            )
-            cursor = window.scene_cursor()
-            if cursor is not None:
-                cursor.to_end()
-                cursor.to_start()
+    index = session.index_of(path)
+    entry = session.entries[index]
+    session.open_lesson(index)
+    assert entry.error is None, str(entry.error)
+    assert entry.lesson is not None
+    for step in range(entry.step_count):
+        session.go_to_step(step)
+        QApplication.processEvents()
+        assert window.view is not None
+        title = entry.lesson.steps[step].title
+        expected = f"step {step + 1} of {entry.step_count}" + (f": {title}" if title else "")
+        assert window.step_panel.header.text().endswith(expected)
+        cursor = window.scene_cursor()
+        if cursor is not None:
+            cursor.to_end()
+            cursor.to_start()
     for theme in ("dark", "projector", "light"):
         window.set_theme(theme)
     assert qt_warnings == []

@@ -27,19 +27,6 @@ def folder(tmp_path: Path) -> Path:
     return tmp_path
 
 
-def test_every_bundled_lesson_builds_every_step() -> None:
-    session = Session.from_folder(lessons_folder())
-    assert session.entries
-    for index, entry in enumerate(session.entries):
-        assert entry.error is None, str(entry.error)
-        session.open_lesson(index)
-        for step in range(entry.step_count):
-            session.go_to_step(step)
-            state = session.build_step()
-            assert state is not None
-            assert state.index == step
-
-
 def test_navigation_and_signals(folder: Path) -> None:
     session = Session.from_folder(folder)
     lessons: list[int] = []

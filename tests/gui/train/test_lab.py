@@ -276,7 +276,9 @@ def test_a_lessons_layer_list_shows_as_its_own_model_and_survives_apply(qtbot: Q
 
 
 @pytest.mark.slow
-def test_mnist_cnn_reaches_96_percent_in_three_epochs_in_the_app(qtbot: QtBot) -> None:
+def test_the_app_trains_the_mnist_cnn_in_its_worker(qtbot: QtBot) -> None:
+    # one epoch: the 3-epoch 96 % run is tests/state/train/test_run.py's, and worker runs equal
+    # in-process runs step for step (tests/state/train/test_worker.py)
     lab = make_lab(
         qtbot,
         TrainSettings(
@@ -285,11 +287,11 @@ def test_mnist_cnn_reaches_96_percent_in_three_epochs_in_the_app(qtbot: QtBot) -
             optimizer="momentum",
             lr=0.05,
             batch_size=64,
-            epochs=3,
+            epochs=1,
         ),
     )
     lab.driver.start()
     qtbot.waitUntil(lambda: lab.run.finished, timeout=600_000)
-    assert lab.run.epochs_done == 3
+    assert lab.run.epochs_done == 1
     assert lab.run.test_accuracy.last is not None
-    assert lab.run.test_accuracy.last >= 0.96
+    assert lab.run.test_accuracy.last >= 0.9
