@@ -69,10 +69,9 @@ def reduce_sum(x: Array, dim: int | Sequence[int] | None, keepdim: bool) -> tupl
     """The sum over `dim` (all dims when None)."""
     axes = _axes(dim, x.ndim)
     kept = tuple(1 if i in axes else n for i, n in enumerate(x.shape))
+    out = x.sum(axis=axes, keepdims=keepdim)
     # d(Σ xᵢ)/dxᵢ = 1: every summed entry gets the upstream grad
-    return x.sum(axis=axes, keepdims=keepdim), lambda g: (
-        np.broadcast_to(g.reshape(kept), x.shape),
-    )
+    return out, lambda g: (np.broadcast_to(g.reshape(kept), x.shape),)
 
 
 def reduce_mean(x: Array, dim: int | Sequence[int] | None, keepdim: bool) -> tuple[Array, VJP]:
@@ -80,10 +79,9 @@ def reduce_mean(x: Array, dim: int | Sequence[int] | None, keepdim: bool) -> tup
     axes = _axes(dim, x.ndim)
     count = int(np.prod([x.shape[i] for i in axes]))
     kept = tuple(1 if i in axes else n for i, n in enumerate(x.shape))
+    out = x.mean(axis=axes, keepdims=keepdim)
     # d(mean x)/dxᵢ = 1/n
-    return x.mean(axis=axes, keepdims=keepdim), lambda g: (
-        np.broadcast_to(g.reshape(kept) / count, x.shape),
-    )
+    return out, lambda g: (np.broadcast_to(g.reshape(kept) / count, x.shape),)
 
 
 def reduce_max(x: Array, dim: int | None, keepdim: bool) -> tuple[Array, VJP]:

@@ -42,7 +42,8 @@ def _elu(x: Array, alpha: float) -> tuple[Array, VJP]:
     positive = x > 0
     e = np.expm1(np.minimum(x, 0))  # eˣ − 1, never overflowing
     # elu(x) = x if x > 0 else α(eˣ − 1); d/dx = 1 if x > 0 else α·eˣ
-    return np.where(positive, x, alpha * e), lambda g: (g * np.where(positive, 1, alpha * (e + 1)),)
+    slope = np.where(positive, 1, alpha * (e + 1))
+    return np.where(positive, x, alpha * e), lambda g: (g * slope,)
 
 
 def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
