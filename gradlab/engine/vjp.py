@@ -24,4 +24,5 @@ Grads: TypeAlias = Sequence[Any]
 VJP: TypeAlias = Callable[[Array], Grads]
 """upstream grad dL/dout -> (dL/dinput for each input)."""
 Needs: TypeAlias = tuple[bool, ...]
-"""Which inputs need a grad, in order."""
+"""Which inputs need a grad, in order (an op may leave out trailing inputs whose grads are cheap,
+as linear does its bias)."""

@@ -6,7 +6,6 @@ Named `affine` so that the submodule never shadows the function `F.linear` on th
 from __future__ import annotations
 
 from gradlab.engine import Op, Tensor
-from gradlab.engine.tensor import grads_needed
 from gradlab.engine.trace import Array
 from gradlab.engine.vjp import VJP, Needs
 
@@ -20,11 +19,15 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
         )
     if bias is not None and bias.shape != (w.shape[0],):
         raise ValueError(f"linear: bias must have shape ({w.shape[0]},), got {bias.shape}")
-    parents = (input, weight) if bias is None else (input, weight, bias)
-    return Tensor.apply(Op.LINEAR, _linear, *parents, needs=grads_needed(*parents))
+    # the input and the weight say whether they need grads (the bias's is a cheap sum)
+    needs = (input.requires_grad, weight.requires_grad)
+    if bias is None:
+        return Tensor.apply(Op.LINEAR, _linear, input, weight, needs=needs)
+    return Tensor.apply(Op.LINEAR, _linear, input, weight, bias, needs=needs)
 
 
 def _linear(x: Array, w: Array, b: Array | None = None, *, needs: Needs) -> tuple[Array, VJP]:
+    """`linear` on arrays; the grads of x and w only where `needs` says (the bias's always)."""
     out = x @ w.T
     if b is not None:
         out += b

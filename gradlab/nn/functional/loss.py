@@ -87,11 +87,14 @@ def _binary_cross_entropy(p: Array, y: Array, reduction: Reduction) -> tuple[Arr
     with np.errstate(divide="ignore"):
         log_p, log_q = np.maximum(np.log(p), -100), np.maximum(np.log1p(-p), -100)
     out, expand = _reduce(-(y * log_p + (1 - y) * log_q), reduction)
-    # d/dp = (p − y)/(p(1 − p)), with p(1 − p) kept ≥ 1e-12 as PyTorch; d/dy = log(1 − p) − log p
-    return out, lambda g: (
-        expand(g) * (p - y) / np.maximum(p * (1 - p), 1e-12),
-        expand(g) * (log_q - log_p),
-    )
+
+    def vjp(g: Array) -> tuple[Array, Array]:
+        each = expand(g)  # the grad of each element's loss
+        # d/dp = (p − y)/(p(1 − p)), with p(1 − p) kept ≥ 1e-12 as PyTorch;
+        # d/dy = log(1 − p) − log p
+        return each * (p - y) / np.maximum(p * (1 - p), 1e-12), each * (log_q - log_p)
+
+    return out, vjp
 
 
 def binary_cross_entropy_with_logits(
@@ -105,8 +108,13 @@ def binary_cross_entropy_with_logits(
 def _bce_with_logits(x: Array, y: Array, reduction: Reduction) -> tuple[Array, VJP]:
     loss = np.maximum(x, 0) - x * y + np.log1p(np.exp(-np.abs(x)))
     out, expand = _reduce(loss, reduction)
-    # d/dx = σ(x) − y, d/dy = −x
-    return out, lambda g: (expand(g) * (sigmoid_array(x) - y), -expand(g) * x)
+
+    def vjp(g: Array) -> tuple[Array, Array]:
+        each = expand(g)  # the grad of each element's loss
+        # d/dx = σ(x) − y, d/dy = −x
+        return each * (sigmoid_array(x) - y), -each * x
+
+    return out, vjp
 
 
 def _reduce(loss: Array, reduction: Reduction) -> tuple[Array, Callable[[Array], Array]]:
