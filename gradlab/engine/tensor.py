@@ -1,58 +1,64 @@
 """`Tensor`: an ndarray that remembers how it was computed, with PyTorch's names.
 
-Each op computes its result eagerly and stores, beside it, one vector-Jacobian product (VJP) per
-parent: a function taking the upstream grad dL/dout to that parent's share dL/dparent. Backprop is
-the same loop as for `Value` (`gradlab.engine.autodiff.backward_steps`). Broadcasting is undone in
-one place (`_edge_grads` sums a contribution over the axes its parent was broadcast along), so the
-ops (`gradlab.engine.tensor_math`, `gradlab.engine.tensor_shape`) are written as if shapes matched.
+The ops are pure functions on arrays (`gradlab.engine.tensor_math`, `gradlab.engine.tensor_shape`,
+and `gradlab.nn.functional`), each returning its result and one vector-Jacobian product (VJP): a
+function taking the upstream grad dL/dout to every parent's share dL/dparent (the contract:
+`gradlab.engine.vjp`). ``x * y`` is ``Tensor.apply(Op.MUL, tensor_math.mul, x, y)``: `apply`
+(from `gradlab.engine.tensor_node`, the graph side of a Tensor) runs the op on the parents' arrays
+and keeps the VJP; none of the op modules imports this one. Backprop is the same loop as for
+`Value` (`gradlab.engine.autodiff.backward_steps`).
 
-Grads are read-only arrays and accumulation replaces them (``grad = grad + c``) rather than adding
-in place, so a recorded trace may hold grads without copying. Leaves keep accumulating across
-``backward()`` calls; clear them with ``t.grad = None``. Results keep their input's dtype: float64
-by default, float32 on request (Python numbers never upcast a float32 tensor).
+Leaves keep accumulating grads across ``backward()`` calls; clear them with ``t.grad = None``.
+Results keep their input's dtype: float64 by default, float32 on request (Python numbers never
+upcast a float32 tensor).
 """
 
 from __future__ import annotations
 
 import builtins
 from collections import deque
-from collections.abc import Callable, Mapping, Sequence
-from typing import Any, TypeAlias
+from collections.abc import Callable, Sequence
+from typing import Any, SupportsFloat, TypeAlias
 
 import numpy as np
 from numpy.typing import ArrayLike, DTypeLike
 
-from gradlab.engine import tensor_math, tensor_shape
-from gradlab.engine.autodiff import backward_steps, send_edges
+from gradlab.engine import kernels, tensor_math, tensor_shape
+from gradlab.engine.autodiff import backward_steps
+from gradlab.engine.numbers import format_number
 from gradlab.engine.ops import Op
-from gradlab.engine.trace import Array, EdgeGrad
+from gradlab.engine.tensor_node import ArrayOp, TensorNode
+from gradlab.engine.trace import Array
 
-VJP = Callable[[Array], Any]
-"""upstream grad -> this parent's contribution (an array, or a NumPy scalar for 0-d results)."""
 Operand: TypeAlias = "Tensor | ArrayLike"
 Index = Any
 """What ``t[...]`` accepts: ints, slices, None, Ellipsis, integer arrays/lists/Tensors, tuples."""
 
 
-class Tensor:
+def _binary(
+    op: Op, compute: ArrayOp, *, reflected: bool = False
+) -> Callable[[Tensor, Operand], Tensor]:
+    """The operator ``t <op> other`` (or, `reflected`, ``other <op> t``) applying `compute`."""
+    if reflected:
+        return lambda t, other: Tensor.apply(op, compute, lift(t, other), t)
+    return lambda t, other: Tensor.apply(op, compute, t, lift(t, other))
+
+
+def _unary(op: Op, compute: ArrayOp) -> Callable[[Tensor], Tensor]:
+    """The method ``t.<op>()`` applying `compute`."""
+    return lambda t: Tensor.apply(op, compute, t)
+
+
+class Tensor(TensorNode):
     """An n-d array node: ``Tensor([[1.0, 2.0]], requires_grad=True, label="x")``.
 
     A float ndarray of the requested dtype is shared, not copied (like ``torch.from_numpy``).
     """
 
-    __slots__ = ("_vjps", "arg", "data", "grad", "label", "op", "parents", "requires_grad")
+    __slots__ = ()
 
     # Let NumPy defer to Tensor's reflected operators (ndarray + Tensor -> Tensor.__radd__).
     __array_ufunc__ = None
-
-    data: Array
-    grad: Array | None
-    requires_grad: bool
-    label: str
-    parents: tuple[Tensor, ...]
-    op: Op
-    arg: builtins.float | None
-    _vjps: tuple[VJP, ...]
 
     def __init__(
         self,
@@ -68,34 +74,7 @@ class Tensor:
         self.parents = ()
         self.op = Op.LEAF
         self.arg = None
-        self._vjps = ()
-
-    @classmethod
-    def from_op(
-        cls,
-        data: Any,
-        op: Op,
-        parents: tuple[Tensor, ...],
-        vjps: tuple[VJP, ...],
-        arg: builtins.float | None = None,
-    ) -> Tensor:
-        """The result of `op` on `parents`: `vjps[i]` maps dL/dresult to dL/dparents[i]."""
-        out = cls.__new__(cls)
-        out.data = np.asarray(data)
-        out.grad = None
-        out.label = ""
-        out.parents = parents
-        out.op = op
-        out.arg = arg
-        out.requires_grad = False
-        out._vjps = ()
-        for parent in parents:
-            if parent.requires_grad:
-                out.requires_grad = True
-                # kept only when needed: VJPs hold the arrays they were built on (conv's im2col)
-                out._vjps = vjps
-                break
-        return out
+        self._vjp = None
 
     # ---- array facts ---------------------------------------------------------------------------
 
@@ -145,11 +124,7 @@ class Tensor:
         target = _float_dtype(dtype)
         if target == self.data.dtype:
             return self
-        source = self.data.dtype
-        # d cast(x)/dx = 1, cast back
-        return Tensor.from_op(
-            self.data.astype(target), Op.CAST, (self,), (lambda g: g.astype(source),)
-        )
+        return Tensor.apply(Op.CAST, tensor_math.cast, self, dtype=target)
 
     def __repr__(self) -> str:
         extras = ", requires_grad=True" if self.requires_grad else ""
@@ -160,69 +135,95 @@ class Tensor:
 
     # ---- arithmetic and elementwise functions (gradlab.engine.tensor_math) --------------------
 
-    __add__ = tensor_math.add
-    __sub__ = tensor_math.sub
-    __mul__ = tensor_math.mul
-    __truediv__ = tensor_math.truediv
-    __matmul__ = tensor_math.matmul
-    __pow__ = tensor_math.power
-    __neg__ = tensor_math.neg
-    __radd__ = tensor_math.radd
-    __rsub__ = tensor_math.rsub
-    __rmul__ = tensor_math.rmul
-    __rtruediv__ = tensor_math.rtruediv
-    __rmatmul__ = tensor_math.rmatmul
-    exp = tensor_math.exp
-    log = tensor_math.log
-    tanh = tensor_math.tanh
-    sigmoid = tensor_math.sigmoid
-    relu = tensor_math.relu
-    abs = tensor_math.absolute
-    sqrt = tensor_math.sqrt
-    clamp = tensor_math.clamp
+    __add__ = _binary(Op.ADD, tensor_math.add)
+    __sub__ = _binary(Op.SUB, tensor_math.sub)
+    __mul__ = _binary(Op.MUL, tensor_math.mul)
+    __truediv__ = _binary(Op.DIV, tensor_math.truediv)
+    __radd__ = _binary(Op.ADD, tensor_math.add, reflected=True)
+    __rsub__ = _binary(Op.SUB, tensor_math.sub, reflected=True)
+    __rmul__ = _binary(Op.MUL, tensor_math.mul, reflected=True)
+    __rtruediv__ = _binary(Op.DIV, tensor_math.truediv, reflected=True)
+    __neg__ = _unary(Op.NEG, tensor_math.neg)
+    exp = _unary(Op.EXP, tensor_math.exp)
+    log = _unary(Op.LOG, tensor_math.log)
+    tanh = _unary(Op.TANH, tensor_math.tanh)
+    sigmoid = _unary(Op.SIGMOID, tensor_math.sigmoid)
+    abs = _unary(Op.ABS, tensor_math.absolute)
+
+    def __matmul__(self, other: Operand) -> Tensor:
+        return _matmul(self, lift(self, other))
+
+    def __rmatmul__(self, other: Operand) -> Tensor:
+        return _matmul(lift(self, other), self)
+
+    def __pow__(self, exponent: SupportsFloat) -> Tensor:
+        if isinstance(exponent, Tensor):
+            raise TypeError("only number exponents are supported: write (y * x.log()).exp()")
+        n = builtins.float(exponent)
+        return Tensor.apply(Op.POW, tensor_math.power, self, n=n, arg=n)
+
+    def relu(self) -> Tensor:
+        # big arrays take the same op split over two threads (`gradlab.engine.kernels`)
+        big = kernels.large(self.data.size)
+        return Tensor.apply(Op.RELU, kernels.relu if big else tensor_math.relu, self)
+
+    def sqrt(self) -> Tensor:
+        # drawn as x^0.5
+        return Tensor.apply(Op.POW, tensor_math.sqrt, self, arg=0.5)
+
+    def clamp(self, min: builtins.float | None = None, max: builtins.float | None = None) -> Tensor:
+        if min is None and max is None:
+            raise ValueError("clamp needs at least one of min and max")
+        return Tensor.apply(Op.CLAMP, tensor_math.clamp, self, low=min, high=max)
 
     # ---- reductions and shape (gradlab.engine.tensor_shape) ----------------------------------
 
     def sum(self, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> Tensor:
-        return tensor_shape.reduce_sum(self, dim, keepdim, Op.SUM)
+        return Tensor.apply(Op.SUM, tensor_shape.reduce_sum, self, dim=dim, keepdim=keepdim)
 
     def mean(self, dim: int | Sequence[int] | None = None, keepdim: bool = False) -> Tensor:
-        return tensor_shape.reduce_sum(self, dim, keepdim, Op.MEAN)
+        return Tensor.apply(Op.MEAN, tensor_shape.reduce_mean, self, dim=dim, keepdim=keepdim)
 
     def max(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
         """The largest entry (grad split evenly over ties), or along `dim` (grad to the first
         argmax). Both as PyTorch; unlike ``torch.max(dim)`` this returns the values only."""
-        return tensor_shape.reduce_max(self, dim, keepdim)
+        return Tensor.apply(Op.MAX, tensor_shape.reduce_max, self, dim=dim, keepdim=keepdim)
 
     def argmax(self, dim: int | None = None, keepdim: bool = False) -> Array:
         """Indices of the largest entries (an integer array; not differentiable)."""
         return np.asarray(np.argmax(self.data, axis=dim, keepdims=keepdim))
 
     def reshape(self, *shape: int | Sequence[int]) -> Tensor:
-        return tensor_shape.reshape(self, tensor_shape.shape_arg(shape))
+        return self._reshaped(tensor_shape.shape_arg(shape))
 
     def view(self, *shape: int | Sequence[int]) -> Tensor:
-        return tensor_shape.reshape(self, tensor_shape.shape_arg(shape))
+        return self._reshaped(tensor_shape.shape_arg(shape))
 
     def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
-        return tensor_shape.flatten(self, start_dim, end_dim)
+        return self._reshaped(tensor_shape.flattened(self.shape, start_dim, end_dim))
+
+    def _reshaped(self, shape: tuple[int, ...]) -> Tensor:
+        return Tensor.apply(Op.RESHAPE, tensor_shape.reshape, self, shape=shape)
 
     def transpose(self, dim0: int, dim1: int) -> Tensor:
         dims = list(range(self.ndim))
         d0, d1 = tensor_shape.axis(dim0, self.ndim), tensor_shape.axis(dim1, self.ndim)
         dims[d0], dims[d1] = dims[d1], dims[d0]
-        return tensor_shape.permute(self, tuple(dims))
+        return self._permuted(tuple(dims))
 
     def permute(self, *dims: int | Sequence[int]) -> Tensor:
-        return tensor_shape.permute(self, tensor_shape.shape_arg(dims))
+        return self._permuted(tensor_shape.shape_arg(dims))
 
     @property
     def T(self) -> Tensor:
         """All dimensions reversed (the transpose of a matrix)."""
-        return tensor_shape.permute(self, tuple(reversed(range(self.ndim))))
+        return self._permuted(tuple(reversed(range(self.ndim))))
+
+    def _permuted(self, dims: tuple[int, ...]) -> Tensor:
+        return Tensor.apply(Op.TRANSPOSE, tensor_shape.permute, self, dims=dims)
 
     def __getitem__(self, index: Index) -> Tensor:
-        return tensor_shape.getitem(self, index)
+        return Tensor.apply(Op.INDEX, tensor_shape.getitem, self, index=_plain_index(index))
 
     # ---- backprop ----------------------------------------------------------------------------
 
@@ -233,60 +234,31 @@ class Tensor:
             raise RuntimeError("this tensor does not require grad: no leaf had requires_grad=True")
         deque(backward_steps(self, seed=grad), maxlen=0)
 
-    # ---- the autodiff protocol (gradlab.engine.autodiff.GraphNode) -----------------------------
 
-    def _recorded_value(self) -> Array:
-        value = self.data.copy()
-        value.setflags(write=False)
-        return value
+def lift(t: Tensor, other: Operand) -> Tensor:
+    """Numbers and arrays mixed into arithmetic with `t` become constant leaves in its dtype."""
+    if isinstance(other, Tensor):
+        return other
+    if isinstance(other, int | builtins.float):
+        number = builtins.float(other)
+        return Tensor(np.asarray(number, t.data.dtype), label=format_number(number))
+    return Tensor(other, dtype=t.data.dtype)
 
-    def _reset_grad(self) -> None:
-        self.grad = None
 
-    def _seed_grad(self, seed: Any) -> None:
-        if seed is None:
-            if self.data.size != 1:
-                raise RuntimeError(
-                    f"backward() without a grad needs a one-element tensor, got shape {self.shape}"
-                )
-            grad = np.ones(self.shape, self.data.dtype)
-        else:
-            grad = np.array(seed.data if isinstance(seed, Tensor) else seed, self.data.dtype)
-            if grad.shape != self.shape:
-                raise ValueError(f"grad has shape {grad.shape}, the tensor has shape {self.shape}")
-        grad.setflags(write=False)
-        self.grad = grad
+def grads_needed(*tensors: Tensor) -> tuple[bool, ...]:
+    """Which of `tensors` need a grad: the ``needs`` of ops whose grads cost real work."""
+    return tuple(t.requires_grad for t in tensors)
 
-    def _current_grad(self) -> Array:
-        return np.zeros_like(self.data) if self.grad is None else self.grad
 
-    def _edge_grads(self) -> Sequence[tuple[None, Array | None]]:
-        upstream = self._current_grad()
-        edges: list[tuple[None, Array | None]] = []
-        for parent, vjp in zip(self.parents, self._vjps, strict=True):
-            if not parent.requires_grad:
-                edges.append((None, None))
-                continue
-            contribution = np.asarray(vjp(upstream))
-            if contribution.shape != parent.data.shape:
-                contribution = tensor_shape.unbroadcast(contribution, parent.data.shape)
-            if contribution.dtype != parent.data.dtype:
-                contribution = contribution.astype(parent.data.dtype)
-            contribution.setflags(write=False)
-            edges.append((None, contribution))
-        return edges
+def _matmul(a: Tensor, b: Tensor) -> Tensor:
+    return Tensor.apply(Op.MATMUL, tensor_shape.matmul, a, b, needs=grads_needed(a, b))
 
-    def _send(self, index: Mapping[Any, int]) -> tuple[EdgeGrad[Array], ...]:
-        return send_edges(self, index)
 
-    def _accumulate(self, contribution: Array) -> Array:
-        if self.grad is None:
-            self.grad = contribution
-        else:
-            grad = np.asarray(self.grad + contribution)
-            grad.setflags(write=False)
-            self.grad = grad
-        return self.grad
+def _plain_index(index: Index) -> Any:
+    """`index` with every Tensor in it replaced by its array (of indices)."""
+    if isinstance(index, tuple):
+        return tuple(_plain_index(part) for part in index)
+    return index.data if isinstance(index, Tensor) else index
 
 
 def _as_float_array(data: ArrayLike, dtype: DTypeLike | None) -> Array:

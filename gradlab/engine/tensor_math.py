@@ -1,176 +1,110 @@
-"""Tensor arithmetic and elementwise functions, each with its vector-Jacobian product beside it.
+"""Tensor arithmetic and elementwise functions: pure functions on arrays, each returning its result
+and its vector-Jacobian product with the derivative beside it (the contract: `gradlab.engine.vjp`).
 
-`Tensor` binds these as its operators and methods (``Tensor.__add__ = add``, ``Tensor.exp = exp``).
-Results follow NumPy broadcasting; `Tensor._edge_grads` sums each VJP back to its parent's shape,
-so the VJPs below are written as if shapes matched.
+`Tensor` applies them: ``x * y`` is ``Tensor.apply(Op.MUL, mul, x, y)``. Results follow NumPy
+broadcasting, and `Tensor` sums each grad back to its parent's shape, so the VJPs below are
+written as if shapes matched.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, SupportsFloat
+from typing import Any
 
 import numpy as np
-from numpy.typing import ArrayLike
 
-from gradlab.engine import threads
-from gradlab.engine.numbers import format_number
-from gradlab.engine.ops import Op
-from gradlab.engine.tensor_shape import matmul as matmul_nodes
 from gradlab.engine.trace import Array
-
-if TYPE_CHECKING:
-    from gradlab.engine.tensor import Operand, Tensor
+from gradlab.engine.vjp import VJP
 
 
-def add(t: Tensor, other: Operand) -> Tensor:
-    other = lift(t, other)
+def add(a: Array, b: Array) -> tuple[Array, VJP]:
     # d(a + b)/da = 1, d(a + b)/db = 1
-    return t.from_op(t.data + other.data, Op.ADD, (t, other), (_same, _same))
+    return a + b, lambda g: (g, g)
 
 
-def sub(t: Tensor, other: Operand) -> Tensor:
-    other = lift(t, other)
+def sub(a: Array, b: Array) -> tuple[Array, VJP]:
     # d(a − b)/da = 1, d(a − b)/db = −1
-    return t.from_op(t.data - other.data, Op.SUB, (t, other), (_same, np.negative))
+    return a - b, lambda g: (g, -g)
 
 
-def mul(t: Tensor, other: Operand) -> Tensor:
-    other = lift(t, other)
-    a, b = t.data, other.data
+def mul(a: Array, b: Array) -> tuple[Array, VJP]:
     # d(a·b)/da = b, d(a·b)/db = a
-    return t.from_op(a * b, Op.MUL, (t, other), (lambda g: g * b, lambda g: g * a))
+    return a * b, lambda g: (g * b, g * a)
 
 
-def truediv(t: Tensor, other: Operand) -> Tensor:
-    other = lift(t, other)
-    b = other.data
-    out = t.data / b
+def truediv(a: Array, b: Array) -> tuple[Array, VJP]:
+    out = a / b
     # d(a/b)/da = 1/b, d(a/b)/db = −a/b² = −(a/b)/b
-    vjps = (lambda g: g / b, lambda g: -g * out / b)
-    return t.from_op(out, Op.DIV, (t, other), vjps)
+    return out, lambda g: (g / b, -g * out / b)
 
 
-def matmul(t: Tensor, other: Tensor | ArrayLike) -> Tensor:
-    other = lift(t, other)
-    return matmul_nodes(t, other)
-
-
-def power(t: Tensor, exponent: SupportsFloat) -> Tensor:
-    if hasattr(exponent, "requires_grad"):
-        raise TypeError("only number exponents are supported: write (y * x.log()).exp()")
-    n = float(exponent)
-    x = t.data
-    out = x**n
+def power(x: Array, n: float) -> tuple[Array, VJP]:
     if n == 0.0:
-        return t.from_op(out, Op.POW, (t,), (np.zeros_like,), n)
+        # x⁰ = 1 everywhere: the grad is 0 (n·x⁻¹ would give nan at x = 0)
+        return x**n, lambda g: (np.zeros_like(g),)
     # d(xⁿ)/dx = n·xⁿ⁻¹
-    return t.from_op(out, Op.POW, (t,), (lambda g: g * (n * x ** (n - 1.0)),), n)
+    return x**n, lambda g: (g * (n * x ** (n - 1.0)),)
 
 
-def neg(t: Tensor) -> Tensor:
-    # d(−a)/da = −1
-    return t.from_op(-t.data, Op.NEG, (t,), (np.negative,))
+def neg(x: Array) -> tuple[Array, VJP]:
+    # d(−x)/dx = −1
+    return -x, lambda g: (-g,)
 
 
-def radd(t: Tensor, other: Operand) -> Tensor:
-    return lift(t, other) + t
+def cast(x: Array, dtype: np.dtype[Any]) -> tuple[Array, VJP]:
+    # d cast(x)/dx = 1; the grad is cast back to x's dtype
+    return x.astype(dtype), lambda g: (g.astype(x.dtype),)
 
 
-def rsub(t: Tensor, other: Operand) -> Tensor:
-    return lift(t, other) - t
-
-
-def rmul(t: Tensor, other: Operand) -> Tensor:
-    return lift(t, other) * t
-
-
-def rtruediv(t: Tensor, other: Operand) -> Tensor:
-    return lift(t, other) / t
-
-
-def rmatmul(t: Tensor, other: ArrayLike) -> Tensor:
-    return lift(t, other) @ t
-
-
-def lift(t: Tensor, other: Operand) -> Tensor:
-    """Numbers and arrays mixed into arithmetic become constant leaves in this dtype."""
-    if isinstance(other, type(t)):
-        return other
-    if isinstance(other, int | float):
-        number = float(other)
-        return type(t)(np.asarray(number, t.data.dtype), label=format_number(number))
-    return type(t)(other, dtype=t.data.dtype)
-
-
-def exp(t: Tensor) -> Tensor:
-    e = np.exp(t.data)
+def exp(x: Array) -> tuple[Array, VJP]:
+    e = np.exp(x)
     # d eˣ/dx = eˣ
-    return t.from_op(e, Op.EXP, (t,), (lambda g: g * e,))
+    return e, lambda g: (g * e,)
 
 
-def log(t: Tensor) -> Tensor:
-    x = t.data
+def log(x: Array) -> tuple[Array, VJP]:
     # d log x/dx = 1/x
-    return t.from_op(np.log(x), Op.LOG, (t,), (lambda g: g / x,))
+    return np.log(x), lambda g: (g / x,)
 
 
-def tanh(t: Tensor) -> Tensor:
-    th = np.tanh(t.data)
+def tanh(x: Array) -> tuple[Array, VJP]:
+    th = np.tanh(x)
     # d tanh x/dx = 1 − tanh²x
-    return t.from_op(th, Op.TANH, (t,), (lambda g: g * (1 - th * th),))
+    return th, lambda g: (g * (1 - th * th),)
 
 
-def sigmoid(t: Tensor) -> Tensor:
-    s = sigmoid_array(t.data)
+def sigmoid(x: Array) -> tuple[Array, VJP]:
+    s = sigmoid_array(x)
     # d σ(x)/dx = σ(x)(1 − σ(x))
-    return t.from_op(s, Op.SIGMOID, (t,), (lambda g: g * (s * (1 - s)),))
+    return s, lambda g: (g * (s * (1 - s)),)
 
 
-def relu(t: Tensor) -> Tensor:
-    x = t.data.reshape(-1)
-    out = np.empty(t.shape, dtype=t.dtype)
-    # large arrays in two halves, one on the helper thread (`threads`); flat views, so any shape
-    parts = threads.batch_parts(x.size, x.size)
-    threads.run(lambda part: np.maximum(x[part], 0, out=out.reshape(-1)[part]), parts)
-
-    def vjp(g: Array) -> Array:
-        # d relu(x)/dx = 1 if x > 0 else 0 (0 at the kink, as PyTorch)
-        grad = np.empty(g.shape, dtype=g.dtype)
-        g_flat, grad_flat = g.reshape(-1), grad.reshape(-1)
-        threads.run(lambda part: np.multiply(g_flat[part], x[part] > 0, out=grad_flat[part]), parts)
-        return grad
-
-    return t.from_op(out, Op.RELU, (t,), (vjp,))
+def relu(x: Array) -> tuple[Array, VJP]:
+    """max(x, 0). Big arrays take `gradlab.engine.kernels.relu`, the same split over two threads."""
+    # d relu(x)/dx = 1 if x > 0 else 0 (0 at the kink, as PyTorch)
+    return np.maximum(x, 0), lambda g: (g * (x > 0),)
 
 
-def absolute(t: Tensor) -> Tensor:
-    x = t.data
+def absolute(x: Array) -> tuple[Array, VJP]:
     # d|x|/dx = sign(x) (0 at 0, as PyTorch)
-    return t.from_op(np.abs(x), Op.ABS, (t,), (lambda g: g * np.sign(x),))
+    return np.abs(x), lambda g: (g * np.sign(x),)
 
 
-def sqrt(t: Tensor) -> Tensor:
-    r = np.sqrt(t.data)
-    # d√x/dx = 1/(2√x), drawn as x^0.5
-    return t.from_op(r, Op.POW, (t,), (lambda g: g * 0.5 / r,), 0.5)
+def sqrt(x: Array) -> tuple[Array, VJP]:
+    r = np.sqrt(x)
+    # d√x/dx = 1/(2√x)
+    return r, lambda g: (g * 0.5 / r,)
 
 
-def clamp(t: Tensor, min: float | None = None, max: float | None = None) -> Tensor:
-    if min is None and max is None:
-        raise ValueError("clamp needs at least one of min and max")
-    x = t.data
-    out = np.clip(x, min, max)
-    # d clamp(x)/dx = 1 where min ≤ x ≤ max, else 0 (bounds inclusive, as PyTorch)
+def clamp(x: Array, low: float | None, high: float | None) -> tuple[Array, VJP]:
+    """x limited to [low, high] (either may be None)."""
+    out = np.clip(x, low, high)
+    # d clamp(x)/dx = 1 where low ≤ x ≤ high, else 0 (bounds inclusive, as PyTorch)
     inside = np.ones(x.shape, dtype=bool)
-    if min is not None:
-        inside &= x >= min
-    if max is not None:
-        inside &= x <= max
-    return t.from_op(out, Op.CLAMP, (t,), (lambda g: g * inside,))
-
-
-def _same(g: Array) -> Array:
-    return g
+    if low is not None:
+        inside &= x >= low
+    if high is not None:
+        inside &= x <= high
+    return out, lambda g: (g * inside,)
 
 
 def sigmoid_array(x: Array) -> Array:

@@ -1,12 +1,12 @@
 """A second core for independent work inside one op, as PyTorch's intra-op threads give it.
 
-NumPy releases the GIL inside matmul, copies and large ufunc loops, so relu, conv2d and
-max_pool2d give half of a big batch to a helper thread, forward and backward, while the calling
-thread does the other half. Only big ops split, in two halves: many small chunks cost more in thread
-wake-ups and GIL hand-offs than they save (measured on this project's 2-core machines).
+NumPy releases the GIL inside matmul, copies and large ufunc loops, so the kernels of relu, conv2d
+and max_pool2d (`gradlab.engine.kernels`, `gradlab.nn.kernels`) give half of a big batch to a
+helper thread, forward and backward, while the calling thread does the other half. Only big ops
+split (`MIN_SPLIT_WORK`), and in two halves only (`MAX_THREADS`).
 
-`set_num_threads(1)` runs everything on the calling thread; the default is 2 where the process
-may use two or more CPUs, or GRADLAB_NUM_THREADS when set.
+`set_num_threads(1)` runs everything on the calling thread; the default is `MAX_THREADS` where the
+process may use that many CPUs, or GRADLAB_NUM_THREADS when set.
 """
 
 from __future__ import annotations
@@ -17,6 +17,11 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import TypeVar
 
 T = TypeVar("T")
+
+MAX_THREADS = 2
+"""Threads an op may use: the caller's and one helper. `batch_parts` cuts a batch in two halves
+and no more: on the 2-core machines this was measured on, more and smaller parts cost more in
+thread wake-ups and GIL hand-offs than they saved, so a third thread would have nothing to do."""
 
 MIN_SPLIT_WORK = 100_000
 """Array elements below which an op stays on one thread: handing half to the helper costs
@@ -33,7 +38,7 @@ def _usable_cpus() -> int:
 def _default_threads() -> int:
     setting = os.environ.get("GRADLAB_NUM_THREADS", "").strip()
     count = int(setting) if setting.isdigit() and int(setting) >= 1 else _usable_cpus()
-    return min(count, 2)
+    return min(count, MAX_THREADS)
 
 
 _threads = _default_threads()
@@ -43,7 +48,7 @@ def threads_beside_an_interface() -> int:
     """The count for work that shares the machine with a window: one core stays the
     interface's. On 2 cores the helper would only take turns with the drawing (measured: the
     MNIST lab trained 57-69 steps/s in the window on one thread, 60-69 on two)."""
-    return min(2, max(1, _usable_cpus() - 1))
+    return min(MAX_THREADS, max(1, _usable_cpus() - 1))
 
 
 def get_num_threads() -> int:
@@ -52,11 +57,11 @@ def get_num_threads() -> int:
 
 
 def set_num_threads(count: int) -> None:
-    """Let ops use `count` threads (PyTorch's name); counts above 2 act as 2."""
+    """Let ops use `count` threads (PyTorch's name); counts above `MAX_THREADS` act as it."""
     global _threads  # noqa: PLW0603 - a process-wide setting, like torch.set_num_threads
     if count < 1:
         raise ValueError(f"set_num_threads: count must be at least 1, got {count}")
-    _threads = min(count, 2)
+    _threads = min(count, MAX_THREADS)
 
 
 def _forget_helper() -> None:

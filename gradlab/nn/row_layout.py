@@ -1,4 +1,4 @@
-"""The row layout conv2d computes in: every window offset as ONE long contiguous run.
+"""The row layout conv2d's fast kernel computes in: every window offset as ONE contiguous run.
 
 In `patches` an output row reads ow short pieces of input rows, and an im2col copy or a fold
 moves oh·ow short runs per image and channel. Here the input is stored as rows of `row` cells

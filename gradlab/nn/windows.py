@@ -8,7 +8,7 @@ One place for the arithmetic shared by `conv2d`, the pools and the conv view of 
   people and tests);
 - `patches(x_padded, geometry)`: the same windows as one strided view (for the math), and
   `fold(...)` / `fold_offsets(...)`, its adjoint, which add window grads back onto the padded
-  input (conv2d uses the faster `gradlab.nn.row_layout`).
+  input (conv2d's reference uses these; its fast kernel the row layout of `gradlab.nn.row_layout`).
 
 Coordinates: `windows()` speaks in UNPADDED input coordinates, so a padding cell has a row or
 column outside 0..h−1 (e.g. −1) and is flagged `padding=True`. `patches()` and `fold()` work on the

@@ -2,7 +2,9 @@
 
 One module per family: activations and softmax (`activation`), linear (`affine`), conv2d
 (`conv`), the pools (`pool`), losses (`loss`), batch_norm and dropout (`norm`); all importable
-from here. Fused functions are single graph nodes with their own vector-Jacobian product.
+from here. Fused functions are single graph nodes: a pure op on arrays with its vector-Jacobian
+product beside it, applied by `Tensor.apply`. conv2d and the pools read as the reference and
+switch to the fast kernels of `gradlab.nn.kernels` for big inputs.
 """
 
 from gradlab.nn.functional.activation import (

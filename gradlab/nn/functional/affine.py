@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from gradlab.engine import Op, Tensor
 from gradlab.engine.trace import Array
+from gradlab.engine.vjp import VJP, Needs
 
 
 def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
@@ -18,24 +19,28 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
         )
     if bias is not None and bias.shape != (w.shape[0],):
         raise ValueError(f"linear: bias must have shape ({w.shape[0]},), got {bias.shape}")
+    # the input and the weight say whether they need grads (the bias's is a cheap sum)
+    needs = (input.requires_grad, weight.requires_grad)
+    if bias is None:
+        return Tensor.apply(Op.LINEAR, _linear, input, weight, needs=needs)
+    return Tensor.apply(Op.LINEAR, _linear, input, weight, bias, needs=needs)
+
+
+def _linear(x: Array, w: Array, b: Array | None = None, *, needs: Needs) -> tuple[Array, VJP]:
+    """`linear` on arrays; the grads of x and w only where `needs` says (the bias's always)."""
     out = x @ w.T
-    if bias is not None:
-        out += bias.data
+    if b is not None:
+        out += b
     rows = x.reshape(-1, w.shape[1])
 
-    def grad_input(g: Array) -> Array:
+    def vjp(g: Array) -> tuple[Array | None, ...]:
         # d(x Wᵀ)/dx: g @ W
-        return g @ w
-
-    def grad_weight(g: Array) -> Array:
+        dx = g @ w if needs[0] else None
         # d(x Wᵀ)/dW: gᵀ @ x, summed over all leading (batch) axes
-        return g.reshape(-1, w.shape[0]).T @ rows
-
-    def grad_bias(g: Array) -> Array:
+        dw = g.reshape(-1, w.shape[0]).T @ rows if needs[1] else None
+        if b is None:
+            return dx, dw
         # d(x Wᵀ + b)/db = 1 for every row
-        grad: Array = g.reshape(-1, w.shape[0]).sum(axis=0)
-        return grad
+        return dx, dw, g.reshape(-1, w.shape[0]).sum(axis=0)
 
-    parents: tuple[Tensor, ...] = (input, weight) if bias is None else (input, weight, bias)
-    vjps = (grad_input, grad_weight, grad_bias)[: len(parents)]
-    return Tensor.from_op(out, Op.LINEAR, parents, vjps)
+    return out, vjp

@@ -1,30 +1,24 @@
-"""conv2d: one graph node on NCHW tensors, computed as im2col + one matmul per image and group.
+"""conv2d: one graph node on NCHW tensors.
 
-The input is stored in the row layout of `gradlab.nn.row_layout` (rows without padding columns,
-so every kernel offset reads one long contiguous run per image and channel; the few reads that
-wrap onto a neighbouring row stand for padding and are zeroed). It is copied once into a
-(groups, C/groups·kh·kw, N, oh·L) array, plus a row of ones when there is a bias (the kernels
-get the bias as one more column, so the matmul adds it). The matmuls write (N, O, oh·L): for a
-"same" convolution L = ow, so that is already the NCHW result, with no transpose and no bias
-pass. Backward uses the same matrices per image: dX = Wᵀ @ g added back onto the input by the
-layout's fold (kh·kw adds of long runs, never a loop over pixels), and dW = Σ g @ colsᵀ (its
-last column is the bias grad), computed on `threads`' helper thread meanwhile. Pools live in
+`conv2d_reference` computes it as the formula reads: every window is a view of the padded input
+(`gradlab.nn.windows.patches`), each group's output is one contraction (a matmul) of its windows
+with its kernels, and the input grad is each window's grad added back onto the cells it read
+(`gradlab.nn.windows.fold`). Big inputs take the kernel of `gradlab.nn.kernels.conv`, which gives
+the same results from a row layout split over two threads. Pools live in
 `gradlab.nn.functional.pool`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import TypeVar
-
 import numpy as np
 
-from gradlab.engine import Op, Tensor, threads
+from gradlab.engine import Op, Tensor
+from gradlab.engine.kernels import large
+from gradlab.engine.tensor import grads_needed
 from gradlab.engine.trace import Array
-from gradlab.nn.row_layout import RowLayout
-from gradlab.nn.windows import IntPair, Window2d
-
-R = TypeVar("R")
+from gradlab.engine.vjp import VJP, Needs
+from gradlab.nn.kernels import conv as kernels
+from gradlab.nn.windows import IntPair, Window2d, fold, pad, patches, unpad
 
 
 def conv2d(
@@ -41,79 +35,56 @@ def conv2d(
     out[n, o, i, j] = b[o] + Σ_{c,a,b} w[o, c, a, b] · xp[n, gC' + c, i·sh + a·dh, j·sw + b·dw]
     where g is the group of output channel o, C' = C/groups and xp the zero-padded input.
     """
-    x, w = input.data, weight.data
-    geometry = _conv_geometry(x, w, bias, stride, padding, dilation, groups)
-    n, c, h, width = x.shape
-    o, cg, kh, kw = w.shape
-    layout = RowLayout.of(h, width, geometry)
-    out_h, out_w, length = layout.out_h, layout.out_w, layout.length
-    og, ckk, cells = o // groups, cg * kh * kw, out_h * length
-    # im2col in the row layout, one (Cg·kh·kw [+1], oh·L) matrix per image and group, with the
-    # reads that wrapped onto a neighbouring row zeroed (they stand for padding). A bias is one
-    # more row of ones in every matrix and one more column of the kernels, so the matmul adds it
-    depth = ckk + (bias is not None)
-    cols = np.empty((groups, depth, n, cells), dtype=x.dtype)
-    windows = cols[:, :ckk].reshape(groups, cg, kh, kw, n, out_h, length)
-    kernels = np.empty((groups, og, depth), dtype=w.dtype)
-    kernels[..., :ckk] = w.reshape(groups, og, ckk)
-    if bias is not None:
-        cols[:, ckk] = 1
-        kernels[..., ckk] = bias.data.reshape(groups, og)
-    per_image = cols.transpose(2, 0, 1, 3)
-    product = np.empty((n, groups, og, cells), dtype=np.result_type(x, w))
-    # each thread takes a part of the batch (`threads.batch_parts`)
-    parts = threads.batch_parts(n, cols.size + product.size)
+    geometry = _conv_geometry(input.data, weight.data, bias, stride, padding, dilation, groups)
+    parents = (input, weight) if bias is None else (input, weight, bias)
+    n, c = input.shape[:2]
+    out_h, out_w = geometry.output_shape(*input.shape[2:])
+    # the windows' numbers (im2col) and the output's: where the kernel splits over two threads
+    work = n * out_h * out_w * (c * geometry.kernel[0] * geometry.kernel[1] + weight.shape[0])
+    compute = kernels.conv2d if large(work) else conv2d_reference
+    needs = grads_needed(*parents)
+    return Tensor.apply(Op.CONV2D, compute, *parents, geometry=geometry, groups=groups, needs=needs)
 
-    def forward(part: slice) -> None:
-        patches = layout.patches(layout.pad(x[part])).transpose(1, 2, 3, 0, 4, 5)
-        np.copyto(windows[:, :, :, :, part], patches.reshape(windows[:, :, :, :, part].shape))
-        _zero_wrapped(windows[:, :, :, :, part], layout, kernel_column_axis=3)
-        # one matmul per image and group, straight into (N, O, oh, L): NCHW when L = ow
-        np.matmul(kernels, per_image[part], out=product[part])
 
-    threads.run(forward, parts)
-    product_nchw = product.reshape(n, o, out_h, length)
-    result = product_nchw if length == out_w else np.ascontiguousarray(product_nchw[..., :out_w])
-    needs_kernels = weight.requires_grad or (bias is not None and bias.requires_grad)
+def conv2d_reference(
+    x: Array,
+    w: Array,
+    b: Array | None = None,
+    *,
+    geometry: Window2d,
+    groups: int,
+    needs: Needs = (True, True, True),
+) -> tuple[Array, VJP]:
+    """conv2d on arrays (`conv2d` checked them); grads for x, w, b where `needs` says."""
+    xp = pad(x, geometry)
+    win = patches(xp, geometry)  # win[n, c, i, j, a, b] = xp[n, c, i·sh + a·dh, j·sw + b·dw]
+    (n, c, out_h, out_w, _, _), o = win.shape, w.shape[0]
+    ins, outs = c // groups, o // groups
+    group = [
+        (slice(k * ins, (k + 1) * ins), slice(k * outs, (k + 1) * outs)) for k in range(groups)
+    ]
+    out = np.empty((n, o, out_h, out_w), dtype=np.result_type(x, w))
+    for cin, cout in group:  # a group's output channels read its own input channels only
+        out[:, cout] = np.einsum("ncijab,ocab->noij", win[:, cin], w[cout], optimize=True)
+    if b is not None:
+        out += b.reshape(o, 1, 1)
 
-    @_once_per_grad
-    def grads(g: Array) -> tuple[Array | None, Array | None]:
-        # the engine asks for each parent's grad in turn; all come from one pass over g, split
-        # over the batch like the forward pass
-        rows = _product_layout(g, (n, groups, og, cells), length - out_w)
-        input_grad = np.empty(x.shape, dtype=g.dtype) if input.requires_grad else None
+    def vjp(g: Array) -> tuple[Array | None, ...]:
+        dwin = np.empty(win.shape, dtype=g.dtype) if needs[0] else None
+        dw = np.empty(w.shape, dtype=g.dtype) if needs[1] else None
+        for cin, cout in group:
+            if dw is not None:
+                # d out/d kernel = window: dW[o,c,a,b] = Σ_{n,i,j} g[n,o,i,j]·win[n,c,i,j,a,b]
+                dw[cout] = np.einsum("noij,ncijab->ocab", g[:, cout], win[:, cin], optimize=True)
+            if dwin is not None:
+                # d out/d window = kernel: dwin[n,c,i,j,a,b] = Σ_o g[n,o,i,j]·w[o,c,a,b]
+                dwin[:, cin] = np.einsum("noij,ocab->ncijab", g[:, cout], w[cout], optimize=True)
+        # each window's grad goes back onto the cells it read: fold, the adjoint of patches
+        dx = None if dwin is None else unpad(fold(dwin, geometry, xp.shape), geometry)
+        # d out/d b[o] = 1 at every output cell of channel o
+        return (dx, dw) if b is None else (dx, dw, g.sum(axis=(0, 2, 3)))
 
-        def backward(part: slice) -> Array | None:
-            if input_grad is not None:
-                # d out/d window = kernel: dcols = Wᵀ @ g per image, each window's grad then
-                # added back onto the cells it read (fold), in fold's (N, C, kh, kw, oh, L) order
-                dcols = np.matmul(kernels[..., :ckk].transpose(0, 2, 1), rows[part])
-                dcols = dcols.reshape(-1, c, kh, kw, out_h, length)
-                _zero_wrapped(dcols, layout, kernel_column_axis=3)
-                input_grad[part] = layout.crop(layout.fold(dcols))
-            if not needs_kernels:
-                return None
-            # d out/d kernel = window: dW = Σ_images g @ colsᵀ; with a bias, its last column is
-            # d out/d b = Σ g (from the row of ones)
-            partial: Array = np.matmul(rows[part], per_image[part].transpose(0, 1, 3, 2))
-            summed: Array = partial.sum(axis=0)
-            return summed
-
-        partials = [p for p in threads.run(backward, parts) if p is not None]
-        return input_grad, np.sum(partials, axis=0) if partials else None
-
-    def vjp_input(g: Array) -> Array:
-        return _computed(grads(g)[0])
-
-    def vjp_weight(g: Array) -> Array:
-        return _computed(grads(g)[1])[..., :ckk].reshape(w.shape)
-
-    def vjp_bias(g: Array) -> Array:
-        return _computed(grads(g)[1])[..., ckk].reshape(o)
-
-    parents: tuple[Tensor, ...] = (input, weight) if bias is None else (input, weight, bias)
-    vjps = (vjp_input, vjp_weight, vjp_bias)[: len(parents)]
-    return Tensor.from_op(result, Op.CONV2D, parents, vjps)
+    return out, vjp
 
 
 def _conv_geometry(
@@ -148,40 +119,3 @@ def _conv_geometry(
     except ValueError as err:
         raise ValueError(f"conv2d: {err} (input {x.shape}, weight {w.shape})") from None
     return geometry
-
-
-def _once_per_grad(compute: Callable[[Array], R]) -> Callable[[Array], R]:
-    """`compute`, remembering its last argument and result. The engine hands one upstream grad
-    to every VJP of a node, and conv2d computes all of its grads together from it."""
-    last: list[tuple[Array, R]] = []
-
-    def cached(g: Array) -> R:
-        if not last or last[0][0] is not g:
-            last[:] = [(g, compute(g))]
-        return last[0][1]
-
-    return cached
-
-
-def _product_layout(g: Array, shape: tuple[int, int, int, int], junk: int) -> Array:
-    """g (N, O, oh, ow) as the matmuls' (N, G, O/G, oh·L) product, zero in the `junk` columns
-    L − ow (so they add nothing); a view when there are none."""
-    if junk == 0:
-        return g.reshape(shape)
-    rows = np.zeros((*g.shape[:-1], g.shape[-1] + junk), dtype=g.dtype)
-    rows[..., : g.shape[-1]] = g
-    return rows.reshape(shape)
-
-
-def _computed(grad: Array | None) -> Array:
-    """A grad `grads` computed because its parent requires one (the engine asks for no other)."""
-    assert grad is not None
-    return grad
-
-
-def _zero_wrapped(cols: Array, layout: RowLayout, *, kernel_column_axis: int) -> None:
-    """Zero the im2col entries (last axis: output column) that read across a row end."""
-    index: list[slice | int] = [slice(None)] * cols.ndim
-    for b, columns in layout.wrapped():
-        index[kernel_column_axis], index[-1] = b, columns
-        cols[tuple(index)] = 0

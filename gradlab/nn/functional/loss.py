@@ -15,46 +15,50 @@ import numpy as np
 from gradlab.engine import Op, Tensor
 from gradlab.engine.tensor_math import sigmoid_array
 from gradlab.engine.trace import Array
+from gradlab.engine.vjp import VJP
 
 Reduction = Literal["mean", "sum", "none"]
 Target = Tensor | Array
 
 
 def cross_entropy(input: Tensor, target: Target, *, reduction: Reduction = "mean") -> Tensor:
-    """−log softmax(input)[target] for logits (N, C) and class indices (N,), fused.
+    """−log softmax(input)[target] for logits (N, C) and class indices (N,), fused."""
+    labels = _class_indices(target, input.data, "cross_entropy")
+    return Tensor.apply(Op.CROSS_ENTROPY, _cross_entropy, input, labels=labels, reduction=reduction)
 
-    d loss_n/d input[n] = softmax(input[n]) − onehot(target[n]).
-    """
-    x = input.data
-    labels = _class_indices(target, x, "cross_entropy")
+
+def _cross_entropy(x: Array, labels: Array, reduction: Reduction) -> tuple[Array, VJP]:
     rows = np.arange(x.shape[0])
     shifted = x - x.max(axis=1, keepdims=True)
     log_probs = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
     out, expand = _reduce(-log_probs[rows, labels], reduction)
 
-    def vjp(g: Array) -> Array:
+    def vjp(g: Array) -> tuple[Array]:
+        # d loss_n/d input[n] = softmax(input[n]) − onehot(target[n])
         grad = np.exp(log_probs)
         grad[rows, labels] -= 1
-        scaled: Array = grad * expand(g)[:, None]
-        return scaled
+        return (grad * expand(g)[:, None],)
 
-    return Tensor.from_op(out, Op.CROSS_ENTROPY, (input,), (vjp,))
+    return out, vjp
 
 
 def nll_loss(input: Tensor, target: Target, *, reduction: Reduction = "mean") -> Tensor:
     """−input[n, target[n]] for log-probabilities (N, C) and class indices (N,)."""
-    x = input.data
-    labels = _class_indices(target, x, "nll_loss")
+    labels = _class_indices(target, input.data, "nll_loss")
+    return Tensor.apply(Op.NLL_LOSS, _nll_loss, input, labels=labels, reduction=reduction)
+
+
+def _nll_loss(x: Array, labels: Array, reduction: Reduction) -> tuple[Array, VJP]:
     rows = np.arange(x.shape[0])
     out, expand = _reduce(-x[rows, labels], reduction)
 
-    def vjp(g: Array) -> Array:
+    def vjp(g: Array) -> tuple[Array]:
         # d(−x[n, yₙ])/dx = −1 at (n, yₙ), else 0
         grad = np.zeros_like(x, dtype=g.dtype)
         grad[rows, labels] = -expand(g)
-        return grad
+        return (grad,)
 
-    return Tensor.from_op(out, Op.NLL_LOSS, (input,), (vjp,))
+    return out, vjp
 
 
 def mse_loss(input: Tensor, target: Target, *, reduction: Reduction = "mean") -> Tensor:
@@ -74,18 +78,23 @@ def hinge_loss(input: Tensor, target: Target, *, reduction: Reduction = "mean") 
 def binary_cross_entropy(input: Tensor, target: Target, *, reduction: Reduction = "mean") -> Tensor:
     """−(y·log p + (1 − y)·log(1 − p)) for probabilities p; logs clamped at −100 as PyTorch."""
     target = _same_shape(input, target, "binary_cross_entropy")
-    p, y = input.data, target.data
-    if np.any((p < 0) | (p > 1)):
+    if np.any((input.data < 0) | (input.data > 1)):
         raise ValueError("binary_cross_entropy: input probabilities must lie in [0, 1]")
+    return Tensor.apply(Op.BCE, _binary_cross_entropy, input, target, reduction=reduction)
+
+
+def _binary_cross_entropy(p: Array, y: Array, reduction: Reduction) -> tuple[Array, VJP]:
     with np.errstate(divide="ignore"):
         log_p, log_q = np.maximum(np.log(p), -100), np.maximum(np.log1p(-p), -100)
     out, expand = _reduce(-(y * log_p + (1 - y) * log_q), reduction)
-    # d/dp = (p − y)/(p(1 − p)), with p(1 − p) kept ≥ 1e-12 as PyTorch; d/dy = log(1 − p) − log p
-    vjps = (
-        lambda g: expand(g) * (p - y) / np.maximum(p * (1 - p), 1e-12),
-        lambda g: expand(g) * (log_q - log_p),
-    )
-    return Tensor.from_op(out, Op.BCE, (input, target), vjps)
+
+    def vjp(g: Array) -> tuple[Array, Array]:
+        each = expand(g)  # the grad of each element's loss
+        # d/dp = (p − y)/(p(1 − p)), with p(1 − p) kept ≥ 1e-12 as PyTorch;
+        # d/dy = log(1 − p) − log p
+        return each * (p - y) / np.maximum(p * (1 - p), 1e-12), each * (log_q - log_p)
+
+    return out, vjp
 
 
 def binary_cross_entropy_with_logits(
@@ -93,12 +102,19 @@ def binary_cross_entropy_with_logits(
 ) -> Tensor:
     """binary_cross_entropy(σ(x), y) computed stably: max(x, 0) − x·y + log(1 + e^(−|x|))."""
     target = _same_shape(input, target, "binary_cross_entropy_with_logits")
-    x, y = input.data, target.data
+    return Tensor.apply(Op.BCE_WITH_LOGITS, _bce_with_logits, input, target, reduction=reduction)
+
+
+def _bce_with_logits(x: Array, y: Array, reduction: Reduction) -> tuple[Array, VJP]:
     loss = np.maximum(x, 0) - x * y + np.log1p(np.exp(-np.abs(x)))
     out, expand = _reduce(loss, reduction)
-    # d/dx = σ(x) − y, d/dy = −x
-    vjps = (lambda g: expand(g) * (sigmoid_array(x) - y), lambda g: -expand(g) * x)
-    return Tensor.from_op(out, Op.BCE_WITH_LOGITS, (input, target), vjps)
+
+    def vjp(g: Array) -> tuple[Array, Array]:
+        each = expand(g)  # the grad of each element's loss
+        # d/dx = σ(x) − y, d/dy = −x
+        return each * (sigmoid_array(x) - y), -each * x
+
+    return out, vjp
 
 
 def _reduce(loss: Array, reduction: Reduction) -> tuple[Array, Callable[[Array], Array]]:

@@ -6,6 +6,7 @@ import numpy as np
 
 from gradlab.engine import Op, Tensor
 from gradlab.engine.trace import Array
+from gradlab.engine.vjp import VJP
 
 
 def batch_norm(
@@ -29,7 +30,6 @@ def batch_norm(
         raise ValueError(f"batch_norm: input must be (N, C, ...), got shape {x.shape}")
     channels = x.shape[1]
     axes = (0, *range(2, x.ndim))
-    stat_shape = (1, channels) + (1,) * (x.ndim - 2)
     count = x.size // channels
     stats = [
         _stat(s, channels, name)
@@ -56,41 +56,60 @@ def batch_norm(
         )
     else:
         mean, var = stats[0], stats[1]
+    affine = {name: t for name, t in (("weight", weight), ("bias", bias)) if t is not None}
+    return Tensor.apply(
+        Op.BATCH_NORM,
+        _batch_norm,
+        input,
+        *affine.values(),
+        roles=tuple(affine),
+        mean=mean,
+        var=var,
+        training=training,
+        eps=eps,
+    )
+
+
+def _batch_norm(
+    x: Array,
+    *affine: Array,
+    roles: tuple[str, ...],
+    mean: Array,
+    var: Array,
+    training: bool,
+    eps: float,
+) -> tuple[Array, VJP]:
+    """`batch_norm` on arrays: `affine` holds the weight and/or bias its `roles` name."""
+    given = dict(zip(roles, affine, strict=True))
+    axes = (0, *range(2, x.ndim))
+    stat_shape = (1, x.shape[1]) + (1,) * (x.ndim - 2)
     inv_std = (1 / np.sqrt(var + eps)).astype(x.dtype).reshape(stat_shape)
     x_hat = (x - mean.astype(x.dtype).reshape(stat_shape)) * inv_std
-    scale = np.ones(stat_shape, x.dtype) if weight is None else weight.data.reshape(stat_shape)
+    weight = given.get("weight")
+    scale = np.ones(stat_shape, x.dtype) if weight is None else weight.reshape(stat_shape)
     out = x_hat * scale
-    if bias is not None:
-        out = out + bias.data.reshape(stat_shape)
+    if "bias" in given:
+        out = out + given["bias"].reshape(stat_shape)
 
-    def grad_input(g: Array) -> Array:
+    def vjp(g: Array) -> list[Array]:
         d_hat = g * scale
         if not training:
             # x̂ = (x − μ)/σ with fixed μ, σ: dx = dx̂/σ
-            fixed: Array = d_hat * inv_std
-            return fixed
-        # μ and σ depend on x too: dx = (1/σ)(dx̂ − mean(dx̂) − x̂·mean(dx̂·x̂))
-        mean_d = d_hat.mean(axis=axes, keepdims=True)
-        mean_dx = (d_hat * x_hat).mean(axis=axes, keepdims=True)
-        grad: Array = inv_std * (d_hat - mean_d - x_hat * mean_dx)
-        return grad
+            grads = [d_hat * inv_std]
+        else:
+            # μ and σ depend on x too: dx = (1/σ)(dx̂ − mean(dx̂) − x̂·mean(dx̂·x̂))
+            mean_d = d_hat.mean(axis=axes, keepdims=True)
+            mean_dx = (d_hat * x_hat).mean(axis=axes, keepdims=True)
+            grads = [inv_std * (d_hat - mean_d - x_hat * mean_dx)]
+        if "weight" in given:
+            # d out/d weight = x̂
+            grads.append((g * x_hat).sum(axis=axes))
+        if "bias" in given:
+            # d out/d bias = 1
+            grads.append(g.sum(axis=axes))
+        return grads
 
-    def grad_weight(g: Array) -> Array:
-        # d out/d weight = x̂
-        grad: Array = (g * x_hat).sum(axis=axes)
-        return grad
-
-    def grad_bias(g: Array) -> Array:
-        # d out/d bias = 1
-        grad: Array = g.sum(axis=axes)
-        return grad
-
-    parents, vjps = [input], [grad_input]
-    for t, vjp in ((weight, grad_weight), (bias, grad_bias)):
-        if t is not None:
-            parents.append(t)
-            vjps.append(vjp)
-    return Tensor.from_op(out, Op.BATCH_NORM, tuple(parents), tuple(vjps))
+    return out, vjp
 
 
 def dropout(
@@ -114,8 +133,12 @@ def dropout(
     else:
         rng = np.random.default_rng() if rng is None else rng
         keep = (rng.random(x.shape) >= p).astype(x.dtype) / x.dtype.type(1.0 - p)
-    # d(x·mask/(1 − p))/dx = mask/(1 − p)
-    return Tensor.from_op(x * keep, Op.DROPOUT, (input,), (lambda g: g * keep,), p)
+    return Tensor.apply(Op.DROPOUT, _masked, input, mask=keep, arg=p)
+
+
+def _masked(x: Array, mask: Array) -> tuple[Array, VJP]:
+    # d(x·mask)/dx = mask (here 0 or 1/(1 − p))
+    return x * mask, lambda g: (g * mask,)
 
 
 def _stat(stat: Tensor | Array | None, channels: int, name: str) -> Array | None:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import pytest
@@ -12,8 +11,9 @@ import torch.nn.functional as TF
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from oracles import Fn, check_against_torch
+from window_cases import case_arrays, conv_cases, split_always
 
-from gradlab.engine import Op, Tensor, threads
+from gradlab.engine import Op, Tensor
 from gradlab.nn import functional as F
 from gradlab.nn.windows import Window2d, windows
 
@@ -25,53 +25,10 @@ def check(
     check_against_torch(fn, torch_fn, arrays, numeric_rtol=1e-7 if numeric else None)
 
 
-@st.composite
-def conv_cases(draw: st.DrawFn) -> dict[str, object]:
-    groups = draw(st.sampled_from([1, 1, 2, 3]))
-    c_in = groups * draw(st.integers(1, 2))
-    c_out = groups * draw(st.integers(1, 2))
-    kernel = (draw(st.integers(1, 3)), draw(st.integers(1, 3)))
-    stride = (draw(st.integers(1, 3)), draw(st.integers(1, 2)))
-    padding = (draw(st.integers(0, 2)), draw(st.integers(0, 1)))
-    dilation = (draw(st.integers(1, 2)), draw(st.integers(1, 2)))
-    span = [d * (k - 1) + 1 for d, k in zip(dilation, kernel, strict=True)]
-    h = draw(st.integers(max(1, span[0] - 2 * padding[0]), 6))
-    w = draw(st.integers(max(1, span[1] - 2 * padding[1]), 6))
-    return {
-        "x": (draw(st.integers(1, 2)), c_in, h, w),
-        "weight": (c_out, c_in // groups, *kernel),
-        "bias": draw(st.booleans()),
-        "args": {"stride": stride, "padding": padding, "dilation": dilation, "groups": groups},
-        "seed": draw(st.integers(0, 10_000)),
-    }
-
-
-def _case_arrays(case: dict) -> list[np.ndarray]:
-    """Input, weight and (if drawn) bias of a `conv_cases` case, from its seed."""
-    rng = np.random.default_rng(case["seed"])
-    arrays = [rng.normal(size=case["x"]), rng.normal(size=case["weight"])]
-    if case["bias"]:
-        arrays.append(rng.normal(size=case["weight"][0]))
-    return arrays
-
-
-@contextmanager
-def _split_always(count: int) -> Iterator[None]:
-    """`count` threads, with ops splitting arrays however small (both restored after)."""
-    saved = threads.get_num_threads(), threads.MIN_SPLIT_WORK
-    threads.set_num_threads(count)
-    threads.MIN_SPLIT_WORK = 0
-    try:
-        yield
-    finally:
-        threads.set_num_threads(saved[0])
-        threads.MIN_SPLIT_WORK = saved[1]
-
-
 @settings(max_examples=40, deadline=None)
 @given(case=conv_cases())
 def test_conv2d_matches_torch_over_random_geometry(case: dict) -> None:
-    arrays = _case_arrays(case)
+    arrays = case_arrays(case)
     args = case["args"]
     check(lambda *t: F.conv2d(*t, **args), lambda *t: TF.conv2d(*t, **args), arrays, numeric=False)
 
@@ -212,11 +169,11 @@ def test_conv2d_grads_of_a_frozen_kernel_and_a_trained_bias() -> None:
 @settings(max_examples=15, deadline=None)
 @given(case=conv_cases())
 def test_conv2d_is_the_same_on_one_thread_and_split_over_two(case: dict) -> None:
-    arrays = _case_arrays(case)
+    arrays = case_arrays(case)
 
     def run(count: int) -> list[np.ndarray]:
         tensors = [Tensor(a, requires_grad=True) for a in arrays]
-        with _split_always(count):  # even these small cases
+        with split_always(count):  # even these small cases
             out = F.conv2d(*tensors, **case["args"])
             (out**2).sum().backward()
         return [out.data, *(t.grad for t in tensors)]
@@ -284,7 +241,7 @@ def test_tiling_pools_match_torch_with_ties(
 def test_max_pool_split_over_two_threads_matches_torch_with_ties(shape: tuple[int, ...]) -> None:
     # the first axis in two halves, one on the helper thread; ties everywhere (3 levels)
     x = np.random.default_rng(11).integers(0, 3, size=shape).astype(np.float64)
-    with _split_always(2):
+    with split_always(2):
         check(lambda t: F.max_pool2d(t, 2), lambda t: TF.max_pool2d(t, 2), [x], numeric=False)
 
 
