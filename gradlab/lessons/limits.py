@@ -88,10 +88,11 @@ def dataset_shape(dataset: str) -> tuple[tuple[int, ...], int]:
 
 
 def training_examples(dataset: str, batch_size: int) -> int:
-    """The most examples the training lab holds activations for at once: a batch's (and their
-    gradients), or the examples it evaluates in one pass."""
+    """Twice the most examples the training lab runs through a model at once (a batch, or the
+    examples it evaluates in one pass): their activations, and as many gradients or working
+    arrays (measured: a conv net's training peak is 1.3 times its activations)."""
     probe = PROBE_EXAMPLES_IMAGES if dataset == "mnist" else PROBE_EXAMPLES_2D
-    return max(2 * batch_size, probe)
+    return 2 * max(batch_size, probe)
 
 
 def mlp_cost(widths: Sequence[int]) -> Cost:
@@ -144,7 +145,9 @@ def _layer(spec: LayerSpec, shape: tuple[int, ...], index: int) -> tuple[int, tu
     if kind == "linear" and shape[-1] == n_in:
         return n_in * n_out + n_out, (*shape[:-1], n_out), 0
     if kind in {"batch_norm1d", "batch_norm2d"} and _features(kind, shape) == n_out:
-        return 4 * n_out, shape, 0  # weight, bias, running mean and variance
+        # weight and bias; the running mean and variance (as many again, at most 128 kB) are
+        # buffers, not parameters, and too small to count
+        return 2 * n_out, shape, 0
     if kind in {"conv2d", "max_pool2d", "avg_pool2d"} and len(shape) == 3:
         channels, height, width = shape
         kernel = spec.kernel_size or 2
