@@ -43,19 +43,20 @@ class Hostile:
         return next(case for case in self.cases if case.file == file)
 
 
-def png(width: int, height: int) -> bytes:
-    """A valid grey RGB PNG (written by hand: the non-GUI tests have no Qt to encode one)."""
+def png(width: int, height: int, *, pixels: bool = True) -> bytes:
+    """A grey RGB PNG (written by hand: the non-GUI tests have no Qt to encode one); without
+    `pixels`, only the header, which may declare any size (a decompression bomb's trick)."""
 
     def chunk(kind: bytes, data: bytes) -> bytes:
         body = kind + data
         return struct.pack(">I", len(data)) + body + struct.pack(">I", zlib.crc32(body))
 
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    pixels = b"".join(b"\x00" + b"\x80" * (3 * width) for _ in range(height))
+    rows = b"".join(b"\x00" + b"\x80" * (3 * width) for _ in range(height)) if pixels else b""
     return (
         b"\x89PNG\r\n\x1a\n"
         + chunk(b"IHDR", header)
-        + chunk(b"IDAT", zlib.compress(pixels))
+        + chunk(b"IDAT", zlib.compress(rows))
         + chunk(b"IEND", b"")
     )
 
@@ -150,6 +151,12 @@ def _cases() -> tuple[Case, ...]:
         ("25-plot-range.toml",
          lesson(scene='[steps.plot]\nfunctions = ["relu"]\nx_range = [-1e308, 1e308]\n'),
          ("step 1, plot.x_range",), False),
+        ("27-markup-in-an-error.toml",
+         lesson() + '"<img src=\'{secret}\'>" = 1\n"![a](/dev/zero)" = 2\n',
+         ("step 1, graph", "is not a key"), False),
+        ("28-stylesheet-out.toml",
+         lesson(text='<link rel="stylesheet" href="../outside/secret.png">Styled'),
+         ("step 1, text", "../outside"), True),
         ("26-train-over-budget.toml",
          lesson(scene=train('[{ type = "linear", in = 2, out = 16384 }, { type = "relu" },'
                             ' { type = "linear", in = 16384, out = 16384 }]')),

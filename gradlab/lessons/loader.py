@@ -231,6 +231,8 @@ def _problems(err: ValidationError, text: str) -> list[Problem]:
             more += 1
             continue
         loc = [part for part in detail["loc"] if _is_key(part)]
+        if kind == "extra_forbidden":  # the last part is the key as written, whatever it holds
+            loc = [part for part in detail["loc"][:-1] if _is_key(part)] + [detail["loc"][-1]]
         message, extra_loc = _message(detail, loc)
         loc += extra_loc
         field = field_path(loc)
