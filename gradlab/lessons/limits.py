@@ -44,6 +44,8 @@ MAX_POINTS = 5000
 """Points of a playground dataset."""
 MAX_PLOT_X = 1e6
 """The largest |x| a plot may show: wider ranges overflow the axes' arithmetic."""
+MIN_PLOT_WIDTH = 1e-6
+"""The narrowest x range a plot may show (pyqtgraph fails on a range of 1e-300)."""
 MAX_PLOT_FUNCTIONS = 8
 MAX_SAMPLES = 2001
 MAX_TABLE_ROWS = 200

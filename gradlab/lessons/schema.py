@@ -38,6 +38,7 @@ from gradlab.lessons.limits import (
     MAX_TABLE_ROWS,
     MAX_TRAIN_STEPS,
     MAX_WIDTH,
+    MIN_PLOT_WIDTH,
 )
 
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "resources" / "lesson.schema.json"
@@ -240,8 +241,13 @@ class PlotScene(Model):
 
     @model_validator(mode="after")
     def _range(self) -> Self:
-        if self.x_range[0] >= self.x_range[1]:
+        low, high = self.x_range
+        if low >= high:
             raise ValueError("x_range: must go from a smaller to a larger number")
+        if high - low < MIN_PLOT_WIDTH:
+            raise ValueError(
+                f"x_range: spans {high - low:g}; a plot spans at least {MIN_PLOT_WIDTH:g}"
+            )
         return self
 
 

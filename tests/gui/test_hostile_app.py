@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -25,9 +26,11 @@ from pytestqt.qtbot import QtBot
 import gradlab
 from gradlab.gui.graph.lab import GraphLab
 from gradlab.gui.main_window import MainWindow
-from gradlab.gui.scenes import MessageView
+from gradlab.gui.scenes import MessageView, make_view
 from gradlab.gui.step_panel import PLACEHOLDER_SIZE, LessonText
-from gradlab.lessons import resource_roots
+from gradlab.gui.theme import LIGHT
+from gradlab.lessons import PlotScene, limits, resource_roots
+from gradlab.state.graph.plot import PlotState
 from gradlab.state.session import Session
 
 pytestmark = [pytest.mark.gui, pytest.mark.timeout(120, method="thread")]
@@ -245,3 +248,72 @@ def test_an_open_lesson_replaced_by_a_fifo_shows_its_error(
     assert window.step_panel.header.text().endswith("could not be loaded")
     window.session.open_lesson(1)
     assert isinstance(window.view, GraphLab)
+
+
+@pytest.mark.parametrize(
+    "x_range",
+    [
+        [-limits.MAX_PLOT_X, limits.MAX_PLOT_X],
+        [0.0, limits.MIN_PLOT_WIDTH],
+        [limits.MAX_PLOT_X - 2 * limits.MIN_PLOT_WIDTH, limits.MAX_PLOT_X],
+    ],
+)
+def test_plots_at_the_range_limits_draw(
+    qtbot: QtBot, qt_warnings: list[str], x_range: list[float]
+) -> None:
+    scene = PlotScene(functions=["relu", "x ** 100", "exp(x)", "1 / x"], x_range=x_range)
+    view = make_view(PlotState(scene), LIGHT)
+    qtbot.addWidget(view)
+    view.resize(600, 400)
+    view.show()
+    qtbot.waitExposed(view)
+    view.grab()
+
+
+LOOK = """
+import sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from gradlab.cli import main
+from gradlab.gui.main_window import MainWindow
+
+def look():
+    windows = [w for w in QApplication.topLevelWidgets() if isinstance(w, MainWindow)]
+    if not windows or windows[0].view is None:
+        QTimer.singleShot(50, look)
+        return
+    window = windows[0]
+    entries = window.session.entries
+    broken = sum(entry.error is not None for entry in entries)
+    print(len(entries), broken, window.session.lesson_index, type(window.view).__name__)
+    window.close()
+
+app = QApplication(sys.argv[:1])
+QTimer.singleShot(0, look)
+sys.exit(main([]))
+"""
+
+
+def test_gradlab_lessons_folder_of_hostile_lessons_starts_the_app(
+    hostile: Hostile, tmp_path: Path
+) -> None:
+    """`GRADLAB_LESSONS=folder gradlab`, the real entry point, in its own process: a MemoryError
+    while loading used to end it with a traceback and no window."""
+    env = {
+        **os.environ,
+        "GRADLAB_LESSONS": str(hostile.folder),
+        "XDG_CONFIG_HOME": str(tmp_path / "config"),  # the app's settings, not the user's
+        "QT_QPA_PLATFORM": "offscreen",
+    }
+    done = subprocess.run(
+        [sys.executable, "-c", LOOK],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=90,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "Traceback" not in done.stderr
+    broken = sum(not case.loads for case in CASES)
+    assert done.stdout.split() == [str(len(CASES) + 1), str(broken), "0", "GraphLab"]

@@ -187,3 +187,14 @@ def test_a_lesson_model_the_schema_allows_is_allowed_by_the_lab() -> None:
     scene = lesson.steps[0].train
     assert scene is not None
     assert settings_from_scene(scene).hidden == (800,)
+
+
+@pytest.mark.parametrize(
+    ("x_range", "words"),
+    [("[0, 1e-300]", "spans 1e-300"), ("[-1e308, 0]", "greater than or equal to -1000000")],
+)
+def test_plot_ranges_the_plot_cannot_draw_are_refused(x_range: str, words: str) -> None:
+    scene = f'[steps.plot]\nfunctions = ["relu"]\nx_range = {x_range}\n'
+    with pytest.raises(LessonError, match=words) as caught:
+        parse_lesson(lesson_with(scene))
+    assert caught.value.field.startswith("step 1, plot.x_range")
