@@ -28,7 +28,7 @@ LINK_SCHEMES = ("http", "https")
 """The only links the app opens (after asking): web pages, never local files."""
 
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
-_MD_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]*)")
+_MD_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]*)[^)]*\)?")
 _MD_LINK = re.compile(r"(?<!!)\[[^\]]*\]\(\s*<?([^)\s>]*)")
 _MD_DEFINITION = re.compile(r"^ {0,3}\[([^\]]+)\]:\s*<?([^\s>]+)", re.MULTILINE)
 _AUTOLINK = re.compile(r"<([a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>]*)>")
@@ -75,7 +75,9 @@ def references(rich: str) -> list[Reference]:
     """Every image and link named in Markdown with inline HTML, in the order written."""
     found: list[tuple[int, Reference]] = []
     found += [(m.start(), Reference(m.group(1), image=True)) for m in _MD_IMAGE.finditer(rich)]
-    found += [(m.start(), Reference(m.group(1), image=False)) for m in _MD_LINK.finditer(rich)]
+    # an image inside a link's text ([![logo](a.png)](https://...)) is not the link's target
+    linked = _MD_IMAGE.sub(lambda m: " " * len(m.group(0)), rich)
+    found += [(m.start(), Reference(m.group(1), image=False)) for m in _MD_LINK.finditer(linked)]
     found += [(m.start(), Reference(m.group(1), image=False)) for m in _AUTOLINK.finditer(rich)]
     for match in _MD_DEFINITION.finditer(rich):
         label = re.escape(match.group(1))
