@@ -14,6 +14,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from gradlab.lessons import presets
 from gradlab.nn.models import LayerSpec
 
 MEMORY_LIMIT = 200_000_000
@@ -119,6 +120,18 @@ def network_cost(specs: Sequence[LayerSpec], input_shape: Sequence[int]) -> Cost
     return Cost(parameters, numbers)
 
 
+def check_train_model(model: str | Sequence[LayerSpec], dataset: str, batch_size: int) -> None:
+    """ValueError unless a train scene's model (a preset's name or a list of layers) exists, fits
+    the dataset, and fits `MEMORY_LIMIT` in the training lab."""
+    shape, classes = dataset_shape(dataset)
+    if isinstance(model, str):
+        cost = _preset_cost(model, dataset, math.prod(shape), classes)
+    else:
+        cost = network_cost(model, shape)
+    if cost is not None:
+        check_budget(cost, copies=LAB_COPIES, examples=training_examples(dataset, batch_size))
+
+
 def check_budget(cost: Cost, *, copies: int, examples: int, what: str = "this network") -> None:
     """ValueError with the number asked for when `cost` needs more than `MEMORY_LIMIT`."""
     needed = cost.bytes(copies=copies, examples=examples)
@@ -134,6 +147,26 @@ def size_text(count: int) -> str:
     if count < 1_000_000_000:
         return f"{count / 1e6:,.0f} MB" if count >= 1_000_000 else f"{count / 1e3:,.0f} kB"
     return f"{count / 1e9:,.1f} GB"
+
+
+def _preset_cost(slug: str, dataset: str, inputs: int, classes: int) -> Cost | None:
+    """The cost of an MLP or linear preset; None for the CNN presets (small and fixed)."""
+    hidden = presets.hidden_from_slug(slug)
+    if hidden is not None:
+        if len(hidden) > MAX_LAYERS or max(hidden) > MAX_WIDTH:
+            raise ValueError(
+                f"{slug!r} asks for {len(hidden)} hidden layers of up to {max(hidden):,} units; "
+                f"an MLP has at most {MAX_LAYERS} hidden layers of {MAX_WIDTH:,} units"
+            )
+        return mlp_cost([inputs, *hidden, classes])
+    if slug not in presets.ARCHITECTURES:
+        names = ", ".join(("mlp-8-8", *presets.ARCHITECTURES))
+        raise ValueError(f"unknown model {slug!r} (models: {names})")
+    if slug in presets.IMAGE_ONLY:
+        if dataset != "mnist":
+            raise ValueError(f"{slug} needs the mnist dataset")
+        return None
+    return mlp_cost([inputs, classes])
 
 
 def _layer(spec: LayerSpec, shape: tuple[int, ...], index: int) -> tuple[int, tuple[int, ...], int]:

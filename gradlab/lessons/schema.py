@@ -10,7 +10,6 @@ to regenerate resources/lesson.schema.json for editors.
 from __future__ import annotations
 
 import json
-import math
 import sys
 from pathlib import Path
 from typing import Annotated, Literal, Self
@@ -20,26 +19,6 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from gradlab.data import DATASETS
 from gradlab.lessons import limits, presets
 from gradlab.lessons.graphs import check_graph, graph_labels, program_inputs
-from gradlab.lessons.limits import (
-    MAX_BATCH,
-    MAX_CHANNELS,
-    MAX_CONV_STEP,
-    MAX_EPOCHS,
-    MAX_GRID_SIDE,
-    MAX_INPUT_SIDE,
-    MAX_KERNEL,
-    MAX_LAYERS,
-    MAX_PLOT_FUNCTIONS,
-    MAX_PLOT_X,
-    MAX_POINTS,
-    MAX_SAMPLES,
-    MAX_STEPS,
-    MAX_TABLE_COLUMNS,
-    MAX_TABLE_ROWS,
-    MAX_TRAIN_STEPS,
-    MAX_WIDTH,
-    MIN_PLOT_WIDTH,
-)
 
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "resources" / "lesson.schema.json"
 
@@ -49,14 +28,14 @@ Panel = Literal["text", "transport", "editor", "explain", "check"]
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)]
 Grid = list[list[float]]
 GridField = Annotated[
-    list[Annotated[list[float], Field(min_length=1, max_length=MAX_GRID_SIDE)]],
-    Field(min_length=1, max_length=MAX_GRID_SIDE),
+    list[Annotated[list[float], Field(min_length=1, max_length=limits.MAX_GRID_SIDE)]],
+    Field(min_length=1, max_length=limits.MAX_GRID_SIDE),
 ]
-"""A grid as a lesson writes it: at most MAX_GRID_SIDE rows of MAX_GRID_SIDE numbers."""
+"""A grid as a lesson writes it: at most MAX_GRID_SIDE rows of as many numbers."""
 Cell = str | int | float
-Width = Annotated[int, Field(ge=1, le=MAX_WIDTH)]
-ConvStep = Annotated[int, Field(ge=1, le=MAX_CONV_STEP)]
-LayerStep = Annotated[int, Field(ge=1, le=MAX_KERNEL)]
+Width = Annotated[int, Field(ge=1, le=limits.MAX_WIDTH)]
+ConvStep = Annotated[int, Field(ge=1, le=limits.MAX_CONV_STEP)]
+LayerStep = Annotated[int, Field(ge=1, le=limits.MAX_KERNEL)]
 BUDGET = (
     f"A network needing more than {limits.size_text(limits.MEMORY_LIMIT)} (its weights and the "
     "copies kept of them, and its activations, worked out from the declared shapes) is refused."
@@ -96,10 +75,10 @@ class ConvScene(Model):
         description=f"A preset ({', '.join(presets.KERNELS)}) or a grid of rows of numbers."
     )
     stride: ConvStep = 1
-    padding: int = Field(default=0, ge=0, le=MAX_CONV_STEP)
+    padding: int = Field(default=0, ge=0, le=limits.MAX_CONV_STEP)
     dilation: ConvStep = 1
-    in_channels: int = Field(default=1, ge=1, le=MAX_CHANNELS)
-    out_channels: int = Field(default=1, ge=1, le=MAX_CHANNELS)
+    in_channels: int = Field(default=1, ge=1, le=limits.MAX_CHANNELS)
+    out_channels: int = Field(default=1, ge=1, le=limits.MAX_CHANNELS)
     mode: Literal["forward", "pool-max", "pool-avg", "backward"] = "forward"
     flip: bool = Field(
         default=False,
@@ -128,10 +107,11 @@ class ConvScene(Model):
     def _kernel_fits(self) -> Self:
         rows, cols = len(self.input_grid), len(self.input_grid[0])
         k_rows, k_cols = len(self.kernel_grid), len(self.kernel_grid[0])
-        if self.mode.startswith("pool") and max(k_rows, k_cols) > MAX_CONV_STEP:
+        if self.mode.startswith("pool") and max(k_rows, k_cols) > limits.MAX_CONV_STEP:
+            most = limits.MAX_CONV_STEP
             raise ValueError(
-                f"kernel: a pooling window is at most {MAX_CONV_STEP}x{MAX_CONV_STEP}, "
-                f"this kernel is {k_rows}x{k_cols}"
+                f"kernel: a pooling window is at most {most}x{most}, this kernel is "
+                f"{k_rows}x{k_cols}"
             )
         span_r = self.dilation * (k_rows - 1) + 1
         span_c = self.dilation * (k_cols - 1) + 1
@@ -157,7 +137,7 @@ class Layer(Model):
     )
     kernel_size: LayerStep | None = None
     stride: LayerStep | None = None
-    padding: int | None = Field(default=None, ge=0, le=MAX_KERNEL)
+    padding: int | None = Field(default=None, ge=0, le=limits.MAX_KERNEL)
     p: float | None = Field(
         default=None, ge=0, lt=1, description="Dropout: the probability of zeroing a unit."
     )
@@ -180,22 +160,24 @@ class TrainScene(Model):
     """A small model trained live on a dataset."""
 
     dataset: str = Field(description=f"One of {', '.join(DATASETS)}.")
-    model: Slug | Annotated[list[Layer], Field(min_length=1, max_length=MAX_LAYERS)] = Field(
+    model: Slug | Annotated[list[Layer], Field(min_length=1, max_length=limits.MAX_LAYERS)] = Field(
         description="A preset name (mlp, mlp-8-8 with hidden widths, "
         f"{', '.join(presets.ARCHITECTURES[1:])}) or a list of layers. {BUDGET}"
     )
     loss: Literal["mse", "bce", "cross_entropy", "hinge"] = "cross_entropy"
     optimizer: Literal["sgd", "momentum", "adam"] = "sgd"
     lr: float = Field(default=0.03, gt=0, le=10)
-    batch_size: int = Field(default=16, ge=1, le=MAX_BATCH)
-    epochs: int | None = Field(default=None, ge=1, le=MAX_EPOCHS)
-    steps: int | None = Field(default=None, ge=1, le=MAX_TRAIN_STEPS)
+    batch_size: int = Field(default=16, ge=1, le=limits.MAX_BATCH)
+    epochs: int | None = Field(default=None, ge=1, le=limits.MAX_EPOCHS)
+    steps: int | None = Field(default=None, ge=1, le=limits.MAX_TRAIN_STEPS)
     seed: int = Field(default=0, ge=0)
     l2: float = Field(default=0.0, ge=0, le=1, description="Weight decay (L2 penalty).")
     noise: float = Field(
         default=0.0, ge=0, le=0.5, description="Label noise of a playground set (over-fitting)."
     )
-    points: int = Field(default=500, ge=20, le=MAX_POINTS, description="Size of a playground set.")
+    points: int = Field(
+        default=500, ge=20, le=limits.MAX_POINTS, description="Size of a playground set."
+    )
 
     @field_validator("dataset")
     @classmethod
@@ -212,7 +194,10 @@ class TrainScene(Model):
 
     @model_validator(mode="after")
     def _model_fits(self) -> Self:
-        _check_train_model(self)
+        try:
+            limits.check_train_model(self.model, self.dataset, self.batch_size)
+        except ValueError as err:
+            raise ValueError(f"model: {err}") from None
         return self
 
 
@@ -221,14 +206,14 @@ class PlotScene(Model):
 
     functions: list[str] = Field(
         min_length=1,
-        max_length=MAX_PLOT_FUNCTIONS,
+        max_length=limits.MAX_PLOT_FUNCTIONS,
         description="Names (relu, sigmoid, ...) or expressions in x ('x**2 - 1').",
     )
     derivatives: bool = True
-    x_range: list[Annotated[float, Field(ge=-MAX_PLOT_X, le=MAX_PLOT_X)]] = Field(
+    x_range: list[Annotated[float, Field(ge=-limits.MAX_PLOT_X, le=limits.MAX_PLOT_X)]] = Field(
         default=[-4.0, 4.0], min_length=2, max_length=2
     )
-    samples: int = Field(default=201, ge=11, le=MAX_SAMPLES)
+    samples: int = Field(default=201, ge=11, le=limits.MAX_SAMPLES)
 
     @field_validator("functions")
     @classmethod
@@ -244,9 +229,9 @@ class PlotScene(Model):
         low, high = self.x_range
         if low >= high:
             raise ValueError("x_range: must go from a smaller to a larger number")
-        if high - low < MIN_PLOT_WIDTH:
+        if high - low < limits.MIN_PLOT_WIDTH:
             raise ValueError(
-                f"x_range: spans {high - low:g}; a plot spans at least {MIN_PLOT_WIDTH:g}"
+                f"x_range: spans {high - low:g}; a plot spans at least {limits.MIN_PLOT_WIDTH:g}"
             )
         return self
 
@@ -260,8 +245,8 @@ def plot_expression(function: str) -> str:
 class ModelSummary(Model):
     """A network listed layer by layer; its table of output shapes and parameters is computed."""
 
-    layers: list[Layer] = Field(min_length=1, max_length=MAX_LAYERS, description=BUDGET)
-    input_shape: list[Annotated[int, Field(ge=1, le=MAX_INPUT_SIDE)]] = Field(
+    layers: list[Layer] = Field(min_length=1, max_length=limits.MAX_LAYERS, description=BUDGET)
+    input_shape: list[Annotated[int, Field(ge=1, le=limits.MAX_INPUT_SIDE)]] = Field(
         min_length=1, max_length=3, description="One example's shape, e.g. [1, 32, 32]."
     )
 
@@ -269,8 +254,8 @@ class ModelSummary(Model):
 class TableScene(Model):
     """A plain table of numbers or words, or the layer-by-layer summary of a `model`."""
 
-    columns: list[str] = Field(default=[], max_length=MAX_TABLE_COLUMNS)
-    rows: list[list[Cell]] = Field(default=[], max_length=MAX_TABLE_ROWS)
+    columns: list[str] = Field(default=[], max_length=limits.MAX_TABLE_COLUMNS)
+    rows: list[list[Cell]] = Field(default=[], max_length=limits.MAX_TABLE_ROWS)
     caption: str = ""
     model: ModelSummary | None = Field(
         default=None,
@@ -351,7 +336,7 @@ class Lesson(Model):
     summary: str
     level: Level
     goals: list[str] = Field(min_length=1, description="What the learner can do afterwards.")
-    steps: list[Step] = Field(min_length=1, max_length=MAX_STEPS)
+    steps: list[Step] = Field(min_length=1, max_length=limits.MAX_STEPS)
 
 
 def _check_quiz(quiz: Quiz, step: Step) -> None:
@@ -376,48 +361,7 @@ def _grid_or_preset(value: str | Grid, known: dict[str, Grid], what: str) -> str
         raise ValueError(f"the {what} grid is empty")
     if any(len(row) != len(value[0]) for row in value):
         raise ValueError(f"the {what} grid's rows have different lengths")
-    if len(value) > MAX_GRID_SIDE or len(value[0]) > MAX_GRID_SIDE:
-        raise ValueError(
-            f"the {what} grid is {len(value)}x{len(value[0])}; "
-            f"at most {MAX_GRID_SIDE}x{MAX_GRID_SIDE}"
-        )
     return value
-
-
-def _check_train_model(scene: TrainScene) -> None:
-    """The named model exists and fits the dataset; its size fits `limits.MEMORY_LIMIT`."""
-    shape, classes = limits.dataset_shape(scene.dataset)
-    cost: limits.Cost | None
-    try:
-        if isinstance(scene.model, list):
-            cost = limits.network_cost(scene.model, shape)
-        else:
-            cost = _preset_cost(scene.model, scene.dataset, math.prod(shape), classes)
-        if cost is not None:
-            examples = limits.training_examples(scene.dataset, scene.batch_size)
-            limits.check_budget(cost, copies=limits.LAB_COPIES, examples=examples)
-    except ValueError as err:
-        raise ValueError(f"model: {err}") from None
-
-
-def _preset_cost(slug: str, dataset: str, inputs: int, classes: int) -> limits.Cost | None:
-    """The cost of an MLP or linear preset; None for the CNN presets (small and fixed)."""
-    hidden = presets.hidden_from_slug(slug)
-    if hidden is not None:
-        if len(hidden) > MAX_LAYERS or max(hidden) > MAX_WIDTH:
-            raise ValueError(
-                f"{slug!r} asks for {len(hidden)} hidden layers of up to {max(hidden):,} units; "
-                f"a lesson's MLP has at most {MAX_LAYERS} hidden layers of {MAX_WIDTH:,} units"
-            )
-        return limits.mlp_cost([inputs, *hidden, classes])
-    if slug not in presets.ARCHITECTURES:
-        names = ", ".join(("mlp-8-8", *presets.ARCHITECTURES))
-        raise ValueError(f"unknown model {slug!r} (models: {names})")
-    if slug in presets.IMAGE_ONLY:
-        if dataset != "mnist":
-            raise ValueError(f"{slug} needs the mnist dataset")
-        return None
-    return limits.mlp_cost([inputs, classes])
 
 
 def json_schema() -> str:
