@@ -157,6 +157,9 @@ def _cases() -> tuple[Case, ...]:
         ("28-stylesheet-out.toml",
          lesson(text='<link rel="stylesheet" href="../outside/secret.png">Styled'),
          ("step 1, text", "../outside"), True),
+        ("29-many-images.toml",
+         lesson(text=" ".join(f"![i](../outside/n{i}.png)" for i in range(20_000))),
+         ("step 1, text", "20,000 images"), False),
         ("26-train-over-budget.toml",
          lesson(scene=train('[{ type = "linear", in = 2, out = 16384 }, { type = "relu" },'
                             ' { type = "linear", in = 16384, out = 16384 }]')),

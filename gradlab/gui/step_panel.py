@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt, QUrl, Signal
@@ -27,12 +28,16 @@ from gradlab.state.quiz import QuizState
 MAX_IMAGE_PIXELS = 4096 * 4096
 """A lesson image's decoded size is checked from its header before decoding (a small PNG can
 declare gigapixels)."""
+MAX_STEP_PIXELS = 4 * MAX_IMAGE_PIXELS
+"""All the images of one step's text together (256 MB decoded); the rest show placeholders."""
 PLACEHOLDER_SIZE = QSize(48, 32)
 LINK_SCHEMES = frozenset({"http", "https"})
 
 
+@cache
 def placeholder() -> QImage:
-    """What stands for an image the lesson may not show: a grey box, crossed out."""
+    """What stands for an image the lesson may not show: a grey box, crossed out (one image,
+    shared however many references a text has)."""
     image = QImage(PLACEHOLDER_SIZE, QImage.Format.Format_ARGB32)
     image.fill(QColor(200, 200, 200))
     painter = QPainter(image)
@@ -44,14 +49,14 @@ def placeholder() -> QImage:
     return image
 
 
-def decode_image(data: bytes) -> QImage | None:
-    """The image in `data`, or None if it is not one or declares too many pixels."""
+def decode_image(data: bytes, most: int = MAX_IMAGE_PIXELS) -> QImage | None:
+    """The image in `data`, or None if it is not one or declares more than `most` pixels."""
     buffer = QBuffer()
     buffer.setData(QByteArray(data))
     buffer.open(QIODevice.OpenModeFlag.ReadOnly)
     reader = QImageReader(buffer)
     size = reader.size()
-    if not size.isValid() or size.width() * size.height() > MAX_IMAGE_PIXELS:
+    if not size.isValid() or size.width() * size.height() > min(most, MAX_IMAGE_PIXELS):
         return None
     image = reader.read()
     return None if image.isNull() else image
@@ -63,6 +68,7 @@ class LessonText(QTextBrowser):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.lesson_path: Path | None = None
+        self.pixels_left = MAX_STEP_PIXELS
         self.open_url: Callable[[QUrl], object] = QDesktopServices.openUrl
         self.confirmation: QMessageBox | None = None
         self.setOpenLinks(False)
@@ -79,10 +85,20 @@ class LessonText(QTextBrowser):
         if self.lesson_path is None or url.scheme() or url.host():
             return placeholder()
         try:
-            image = decode_image(read_resource(self.lesson_path, url.path()))
+            image = decode_image(read_resource(self.lesson_path, url.path()), self.pixels_left)
         except LessonError:
             image = None
-        return placeholder() if image is None else image
+        if image is None:
+            return placeholder()
+        self.pixels_left -= image.width() * image.height()
+        return image
+
+    def show_markdown(self, lesson_path: Path | None, markdown: str) -> None:
+        """A new text: cached images of the previous one dropped, the pixel budget renewed."""
+        self.lesson_path = lesson_path
+        self.pixels_left = MAX_STEP_PIXELS
+        self.document().clear()
+        self.setMarkdown(markdown)
 
     def _on_anchor_clicked(self, url: QUrl) -> None:
         if url.scheme() not in LINK_SCHEMES:
@@ -129,10 +145,8 @@ class StepPanel(QWidget):
         self, lesson_path: Path, header: str, markdown: str, quiz: QuizState | None
     ) -> None:
         self._error = False
-        self.text.lesson_path = lesson_path
-        self.text.document().clear()  # drop cached images of the previous lesson
         self.header.setText(header)
-        self.text.setMarkdown(markdown)
+        self.text.show_markdown(lesson_path, markdown)
         self._set_quiz(quiz)
         self.apply_theme(self._theme)
 

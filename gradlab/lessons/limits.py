@@ -24,6 +24,8 @@ BYTES_PER_NUMBER = 4
 
 MAX_STEPS = 200
 """Steps in one lesson."""
+MAX_TEXT_IMAGES = 200
+"""Images one step's text names: the window lays 200 out in 0.02 s, 20,000 froze it for 2.3 s."""
 MAX_GRID_SIDE = 64
 """Rows or columns of a conv input or kernel grid: the most the conv lab draws."""
 MAX_CHANNELS = 4

@@ -10,16 +10,15 @@ HTML); every other string is shown as plain text, so markup in it is refused as 
 
 from __future__ import annotations
 
-import html
 import os
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote
 
 from gradlab.lessons.files import NotReadableError, kind_of, read_regular
-from gradlab.lessons.loader import RESOURCES, LessonError, Problem, field_path
+from gradlab.lessons.loader import MAX_PROBLEMS, RESOURCES, LessonError, Problem, field_path
 from gradlab.lessons.locate import field_line
+from gradlab.lessons.markup import Reference, references
 from gradlab.lessons.schema import Lesson
 
 MAX_RESOURCE_BYTES = 5_000_000
@@ -28,23 +27,7 @@ LINK_SCHEMES = ("http", "https")
 """The only links the app opens (after asking): web pages, never local files."""
 
 _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
-_MD_IMAGE = re.compile(r"!\[[^\]]*\]\(\s*<?([^)\s>]*)[^)]*\)?")
-_MD_LINK = re.compile(r"(?<!!)\[[^\]]*\]\(\s*<?([^)\s>]*)")
-_MD_DEFINITION = re.compile(r"^ {0,3}\[([^\]]+)\]:\s*<?([^\s>]+)", re.MULTILINE)
-_AUTOLINK = re.compile(r"<([a-zA-Z][a-zA-Z0-9+.-]*:[^\s<>]*)>")
-_ATTRIBUTE = re.compile(
-    r"""\b(src|background|href)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s"'>]+))""", re.IGNORECASE
-)
-_CSS_URL = re.compile(r"""url\(\s*["']?([^"')]*)""", re.IGNORECASE)
 _TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(\s[^<>]*)?/?>")
-
-
-@dataclass(frozen=True)
-class Reference:
-    """A resource named in rich text: an image to show or a link to follow."""
-
-    target: str
-    image: bool
 
 
 def resource_roots(lesson_path: Path | str) -> tuple[Path, Path]:
@@ -71,26 +54,6 @@ def read_resource(lesson_path: Path | str, name: str) -> bytes:
         raise LessonError(lesson_path, [Problem(f"{name!r} cannot be read: {err}")]) from None
 
 
-def references(rich: str) -> list[Reference]:
-    """Every image and link named in Markdown with inline HTML, in the order written."""
-    found: list[tuple[int, Reference]] = []
-    found += [(m.start(), Reference(m.group(1), image=True)) for m in _MD_IMAGE.finditer(rich)]
-    # an image inside a link's text ([![logo](a.png)](https://...)) is not the link's target
-    linked = _MD_IMAGE.sub(lambda m: " " * len(m.group(0)), rich)
-    found += [(m.start(), Reference(m.group(1), image=False)) for m in _MD_LINK.finditer(linked)]
-    found += [(m.start(), Reference(m.group(1), image=False)) for m in _AUTOLINK.finditer(rich)]
-    for match in _MD_DEFINITION.finditer(rich):
-        label = re.escape(match.group(1))
-        image = re.search(rf"!\[{label}\]|!\[[^\]]*\]\[{label}\]", rich) is not None
-        found.append((match.start(), Reference(match.group(2), image)))
-    for match in _ATTRIBUTE.finditer(rich):
-        value = html.unescape(next(group for group in match.groups()[1:] if group is not None))
-        found.append((match.start(), Reference(value, image=match.group(1).lower() != "href")))
-    for match in _CSS_URL.finditer(rich):
-        found.append((match.start(), Reference(html.unescape(match.group(1)), image=True)))
-    return [reference for _, reference in sorted(found, key=lambda item: item[0])]
-
-
 def reference_problem(lesson_path: Path, reference: Reference) -> str | None:
     """Why the app would not show (or open) `reference`, or None when it would."""
     target = reference.target.strip()
@@ -111,22 +74,42 @@ def reference_problem(lesson_path: Path, reference: Reference) -> str | None:
 
 def resource_problems(lesson: Lesson, lesson_path: Path | str, text: str) -> list[Problem]:
     """Every reference in `lesson` that would not load, and markup in its plain-text fields,
-    with the field and (best effort) the line of the file `text`."""
+    with the field and (best effort) the line of the file `text`: the first `MAX_PROBLEMS`
+    described (finding a line scans the text), the rest counted."""
     lesson_path = Path(lesson_path)
-    problems: list[Problem] = []
+    found: list[tuple[list[int | str], str, Reference | None]] = []
+    more = 0
     for loc, value, rich in _strings(lesson):
+        for message, reference in _string_problems(lesson_path, value, rich):
+            if len(found) < MAX_PROBLEMS:
+                found.append((loc, message, reference))
+            else:
+                more += 1
+    problems = []
+    for loc, message, reference in found:
         line = field_line(text, loc)
-        if not rich:
-            tag = _TAG.search(value)
-            if tag:
-                message = f"is shown as plain text: {tag.group(0)!r} would appear as typed"
-                problems.append(Problem(message, field_path(loc), line))
-            continue
-        for reference in references(value):
-            problem = reference_problem(lesson_path, reference)
-            if problem is not None:
-                problems.append(Problem(problem, field_path(loc), _line_of(text, reference, line)))
+        if reference is not None:
+            line = _line_of(text, reference, line)
+        problems.append(Problem(message, field_path(loc), line))
+    if more:
+        problems.append(Problem(f"and {more:,} more problems"))
     return problems
+
+
+def _string_problems(
+    lesson_path: Path, value: str, rich: bool
+) -> list[tuple[str, Reference | None]]:
+    if not rich:
+        tag = _TAG.search(value)
+        if tag is None:
+            return []
+        return [(f"is shown as plain text: {tag.group(0)!r} would appear as typed", None)]
+    found: list[tuple[str, Reference | None]] = []
+    for reference in references(value):
+        problem = reference_problem(lesson_path, reference)
+        if problem is not None:
+            found.append((problem, reference))
+    return found
 
 
 def _locate(lesson_path: Path, name: str) -> Path:

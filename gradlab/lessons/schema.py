@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 from gradlab.data import DATASETS
 from gradlab.lessons import limits, presets
 from gradlab.lessons.graphs import check_graph, graph_labels, program_inputs
+from gradlab.lessons.markup import references
 
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "resources" / "lesson.schema.json"
 
@@ -303,7 +304,10 @@ class Step(Model):
     """One screen of a lesson: text and at most one scene."""
 
     title: str = ""
-    text: str
+    text: str = Field(
+        description="Markdown; images come from the lesson's folder or resources/, at most "
+        f"{limits.MAX_TEXT_IMAGES} a step."
+    )
     graph: GraphScene | None = None
     conv: ConvScene | None = None
     train: TrainScene | None = None
@@ -315,6 +319,15 @@ class Step(Model):
     @property
     def scene(self) -> GraphScene | ConvScene | TrainScene | PlotScene | TableScene | None:
         return self.graph or self.conv or self.train or self.plot or self.table
+
+    @field_validator("text")
+    @classmethod
+    def _few_images(cls, text: str) -> str:
+        images = sum(reference.image for reference in references(text))
+        most = limits.MAX_TEXT_IMAGES
+        if images > most:
+            raise ValueError(f"names {images:,} images; a step shows at most {most}")
+        return text
 
     @model_validator(mode="after")
     def _one_scene(self) -> Self:

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox, QToolTip
 from pytestqt.qtbot import QtBot
 
 import gradlab
+from gradlab.gui import step_panel
 from gradlab.gui.graph.lab import GraphLab
 from gradlab.gui.main_window import MainWindow
 from gradlab.gui.scenes import MessageView, make_view
@@ -209,6 +210,22 @@ def test_images_that_may_not_load_show_a_placeholder(
         for image in document_images(text):
             assert (image.width(), image.height()) != SECRET_SIZE, case.file
             assert (image.width(), image.height()) == placeholder, case.file
+
+
+def test_the_images_of_one_step_share_a_pixel_budget(
+    qtbot: QtBot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("a.png", "b.png"):
+        (tmp_path / name).write_bytes(png(20, 10))
+    monkeypatch.setattr(step_panel, "MAX_STEP_PIXELS", 250)  # room for one 20 × 10 image
+    text = LessonText()
+    qtbot.addWidget(text)
+    text.show()
+    for _ in range(2):  # the budget is renewed with every text
+        text.show_markdown(tmp_path / "01-a.toml", "![a](a.png) ![b](b.png)")
+        text.grab()
+        sizes = [(image.width(), image.height()) for image in document_images(text)]
+        assert sizes == [(20, 10), (PLACEHOLDER_SIZE.width(), PLACEHOLDER_SIZE.height())]
 
 
 def test_links_open_only_web_pages_and_only_after_asking(qtbot: QtBot) -> None:

@@ -10,7 +10,8 @@ import pytest
 
 from gradlab.lessons import LessonError, parse_lesson, read_resource, resource_problems
 from gradlab.lessons.files import NotReadableError, read_regular
-from gradlab.lessons.resources import MAX_RESOURCE_BYTES, Reference, references
+from gradlab.lessons.markup import Reference, references
+from gradlab.lessons.resources import MAX_RESOURCE_BYTES
 
 
 @pytest.fixture
