@@ -123,6 +123,8 @@ def _size_problems(s: TrainSettings) -> list[str]:
         (len(s.hidden) <= limits.MAX_LAYERS, f"at most {limits.MAX_LAYERS} hidden layers"),
         (len(s.layers) <= limits.MAX_LAYERS, f"at most {limits.MAX_LAYERS} layers"),
         (max(s.hidden, default=0) <= limits.MAX_WIDTH, f"at most {limits.MAX_WIDTH} units"),
+        ((s.epochs or 0) <= limits.MAX_EPOCHS, f"at most {limits.MAX_EPOCHS} epochs"),
+        ((s.steps or 0) <= limits.MAX_TRAIN_STEPS, f"at most {limits.MAX_TRAIN_STEPS:,} steps"),
     ]
     problems = [message for ok, message in checks if not ok]
     if problems or (s.architecture in IMAGE_ONLY and not s.layers):
