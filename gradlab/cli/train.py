@@ -2,17 +2,21 @@
 
 Prints the model, a line per epoch (mean batch loss, train and test accuracy) and a final summary.
 Bad arguments give a one-line error and exit status 2; a run stopped by a NaN/inf exits with 1.
+Sizes have the limits a lesson's train scene has (`gradlab.lessons.limits`), and the model's
+memory is worked out from its widths before anything is allocated.
 """
 
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from gradlab.data import DATASETS, Dataset, load
+from gradlab.lessons import limits
 from gradlab.nn.evaluate import OBJECTIVES, confusion_matrix, evaluate, predict
 from gradlab.nn.layers import Flatten, Sigmoid
 from gradlab.nn.memory import keep_freed_memory
@@ -88,7 +92,38 @@ def _hidden(text: str) -> list[int]:
         raise UsageError(f"--hidden wants widths like 8,8, got {text!r}") from None
     if any(w < 1 for w in widths):
         raise UsageError(f"--hidden widths must be at least 1, got {text!r}")
+    if len(widths) > limits.MAX_LAYERS:
+        raise UsageError(f"--hidden: at most {limits.MAX_LAYERS} hidden layers, got {len(widths)}")
+    if max(widths, default=0) > limits.MAX_WIDTH:
+        raise UsageError(
+            f"--hidden: at most {limits.MAX_WIDTH:,} units in a layer, got {max(widths):,}"
+        )
     return widths
+
+
+def _check_options(args: argparse.Namespace) -> None:
+    """The sizes and numbers a run is allowed, before anything is loaded or built."""
+    for name, value, most in (
+        ("--epochs", args.epochs, limits.MAX_EPOCHS),
+        ("--batch-size", args.batch_size, limits.MAX_BATCH),
+    ):
+        if value is not None and not 1 <= value <= most:
+            raise UsageError(f"{name} must be at least 1 and at most {most:,}, got {value}")
+    if args.lr is not None and not (math.isfinite(args.lr) and args.lr > 0):
+        raise UsageError(f"--lr must be a positive number, got {args.lr}")
+    if not 0.0 <= args.momentum < 1.0:
+        raise UsageError(f"--momentum must be in [0, 1), got {args.momentum}")
+
+
+def _check_memory(widths: list[int], batch_size: int) -> None:
+    """Refuse an MLP whose weights and activations would need more than the memory limit."""
+    examples = 2 * max(batch_size, limits.CLI_PROBE_EXAMPLES)
+    try:
+        limits.check_budget(
+            limits.mlp_cost(widths), copies=limits.CLI_COPIES, examples=examples, what="this MLP"
+        )
+    except ValueError as err:
+        raise UsageError(str(err)) from None
 
 
 def _plan(args: argparse.Namespace) -> Plan:
@@ -99,11 +134,13 @@ def _plan(args: argparse.Namespace) -> Plan:
         raise UsageError(f"--model {model_name} needs --dataset mnist")
     if images and loss in BINARY_LOSSES:
         raise UsageError(f"--loss {loss} is for two classes; mnist has 10 (use cross_entropy)")
-    for name, value in (("--epochs", args.epochs), ("--batch-size", args.batch_size)):
-        if value is not None and value < 1:
-            raise UsageError(f"{name} must be at least 1, got {value}")
+    _check_options(args)
+    hidden = _hidden(args.hidden) if model_name == "mlp" else []
+    shape, classes = limits.dataset_shape(args.dataset)
+    outputs = 1 if loss in BINARY_LOSSES else classes
+    if model_name == "mlp":
+        _check_memory([math.prod(shape), *hidden, outputs], args.batch_size or 64)
     data = load(args.dataset, seed=args.seed, noise=args.noise)
-    outputs = 1 if loss in BINARY_LOSSES else data.num_classes
     model: Module
     if model_name == "cnn":
         model = mnist_cnn(rng=args.seed)
@@ -113,7 +150,7 @@ def _plan(args: argparse.Namespace) -> Plan:
         model = linear_classifier(rng=args.seed)
     else:
         inputs = 784 if images else 2
-        net = mlp([inputs, *_hidden(args.hidden), outputs], args.activation, rng=args.seed)
+        net = mlp([inputs, *hidden, outputs], args.activation, rng=args.seed)
         layers = [Flatten(), *net] if images else list(net)
         model = Sequential(*layers, Sigmoid()) if loss == "bce" else Sequential(*layers)
     optimizer_name = args.optimizer or ("sgd" if images else "adam")

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
 
-from PySide6.QtCore import QObject, QSettings, Signal
+from PySide6.QtCore import QObject, QSettings, Qt, Signal
 from PySide6.QtWidgets import QApplication, QMessageBox, QWidget
 
 from gradlab.gui.main_window import MainWindow
@@ -56,6 +56,7 @@ class ErrorReporter(QObject):
             self.dialog = QMessageBox(self.parent_widget)
             self.dialog.setIcon(QMessageBox.Icon.Warning)
             self.dialog.setWindowTitle("gradlab hit a problem")
+            self.dialog.setTextFormat(Qt.TextFormat.PlainText)  # messages quote lesson text
         self.dialog.setText(f"Something went wrong, but gradlab keeps running.\n\n{message}")
         self.dialog.setDetailedText(details)
         self.dialog.open()  # non-blocking: the event loop, and the lecture, go on

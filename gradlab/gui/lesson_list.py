@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
 
+from gradlab.gui.plain_text import rich_text_of
 from gradlab.gui.signals import signals_blocked
 from gradlab.gui.theme import Theme
 from gradlab.gui.typography import LESSON_LIST
@@ -36,9 +37,8 @@ class LessonList(QListWidget):
             for entry in entries:
                 item = QListWidgetItem(("⚠ " if entry.error else "") + entry.title)
                 lesson = entry.lesson
-                item.setToolTip(
-                    str(entry.error) if entry.error else (lesson.summary if lesson else "")
-                )
+                tip = str(entry.error) if entry.error else (lesson.summary if lesson else "")
+                item.setToolTip(rich_text_of(tip) if tip else "")
                 self.addItem(item)
             self.setCurrentRow(current)
         self.apply_theme(self._theme)

@@ -24,6 +24,7 @@ from gradlab.gui.step_panel import StepPanel
 from gradlab.gui.theme import LIGHT, THEMES, Theme, palette
 from gradlab.gui.transport import TransportBar
 from gradlab.state.cursor import Cursor
+from gradlab.state.reload import ReloadWatcher
 from gradlab.state.session import Session
 
 RELOAD_POLL_MS = 1000
@@ -78,8 +79,9 @@ class MainWindow(QMainWindow):
             self, [self.menuBar(), self.toolbar, self.statusBar(), self.lesson_list]
         )
         self._connect()
+        self.reloader = ReloadWatcher(session)  # reads files off the GUI thread
         self.reload_timer = QTimer(self)
-        self.reload_timer.timeout.connect(self.session.reload_changed)
+        self.reload_timer.timeout.connect(self.reloader.poll)
         self.reload_timer.start(RELOAD_POLL_MS)
         self.lesson_list.set_entries(session.entries, session.lesson_index)
         self.apply_theme(self.theme)

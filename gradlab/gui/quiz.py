@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+import html
+
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
+from gradlab.gui.plain_text import plain_label
 from gradlab.gui.theme import Theme
 from gradlab.gui.typography import QUIZ
 from gradlab.state.quiz import Feedback, QuizState
@@ -20,7 +23,9 @@ class QuizWidget(QWidget):
         self.quiz = quiz
         self._theme = theme
         self._last: Feedback | None = None
-        self.question = QLabel(f"<b>Predict:</b> {quiz.question}")
+        # the prompt is the lesson's: escaped, so only "Predict:" is markup
+        self.question = QLabel(f"<b>Predict:</b> {html.escape(quiz.question)}")
+        self.question.setTextFormat(Qt.TextFormat.RichText)
         self.question.setWordWrap(True)
         self.answer = QLineEdit()
         self.answer.setPlaceholderText("your answer, e.g. -4")
@@ -29,7 +34,7 @@ class QuizWidget(QWidget):
         self.check_button.clicked.connect(self.check)
         self.reveal_button = QPushButton("Reveal")
         self.reveal_button.clicked.connect(self.reveal)
-        self.feedback = QLabel()
+        self.feedback = plain_label()  # bold comes from the style sheet
         self.feedback.setWordWrap(True)
         row = QHBoxLayout()
         row.addWidget(self.answer, 1)
@@ -50,7 +55,7 @@ class QuizWidget(QWidget):
     def reveal(self) -> None:
         shown = self.quiz.reveal()
         self._last = None
-        self.feedback.setText(f"The engine computed <b>{shown}</b>.")
+        self.feedback.setText(f"The engine computed {shown}.")
         self._color_feedback()
         self.reveal_button.setEnabled(False)
         self.revealed.emit()

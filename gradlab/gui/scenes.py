@@ -10,10 +10,11 @@ from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from gradlab.gui.conv.lab import ConvLab
 from gradlab.gui.graph.lab import GraphLab
+from gradlab.gui.plain_text import plain_label
 from gradlab.gui.scene_view import SceneView
 from gradlab.gui.table_view import TableView
 from gradlab.gui.theme import Theme
@@ -33,7 +34,7 @@ class MessageView(SceneView):
     ) -> None:
         super().__init__(theme, parent)
         self.error = error
-        self.label = QLabel(message)
+        self.label = plain_label(message)  # may quote a lesson's text
         self.label.setWordWrap(True)
         self.label.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.label.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)

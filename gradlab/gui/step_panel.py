@@ -1,22 +1,65 @@
 """`StepPanel`: the lesson's header, the step's Markdown text, its quiz, or a lesson's error.
 
-Markdown images load only from the lesson's folder and resources/ (`resolve_resource`); links open
-in the system browser only for http(s), never as local files.
+gradlab alone resolves what the step text names: images are read by `read_resource` (regular
+files in the lesson's folder or resources/, bounded in bytes and pixels) and anything else shows
+as a placeholder; Qt itself never opens a path. Links open in the system browser only for
+http(s), after asking, never as local files. The header is plain text and a lesson's errors are
+escaped, so no markup of a lesson's ever reaches a rich-text renderer.
 """
 
 from __future__ import annotations
 
+import html
+from collections.abc import Callable
+from functools import cache
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QDesktopServices, QImage, QTextDocument
-from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt, QUrl, Signal
+from PySide6.QtGui import QColor, QDesktopServices, QImage, QImageReader, QPainter, QTextDocument
+from PySide6.QtWidgets import QMessageBox, QTextBrowser, QVBoxLayout, QWidget
 
+from gradlab.gui.plain_text import plain_label
 from gradlab.gui.quiz import QuizWidget
 from gradlab.gui.theme import Theme
 from gradlab.gui.typography import STEP_HEADER, STEP_TEXT
-from gradlab.lessons import LessonError, resolve_resource
+from gradlab.lessons import LessonError, read_resource
 from gradlab.state.quiz import QuizState
+
+MAX_IMAGE_PIXELS = 4096 * 4096
+"""A lesson image's decoded size is checked from its header before decoding (a small PNG can
+declare gigapixels)."""
+MAX_STEP_PIXELS = 4 * MAX_IMAGE_PIXELS
+"""All the images of one step's text together (256 MB decoded); the rest show placeholders."""
+PLACEHOLDER_SIZE = QSize(48, 32)
+LINK_SCHEMES = frozenset({"http", "https"})
+
+
+@cache
+def placeholder() -> QImage:
+    """What stands for an image the lesson may not show: a grey box, crossed out (one image,
+    shared however many references a text has)."""
+    image = QImage(PLACEHOLDER_SIZE, QImage.Format.Format_ARGB32)
+    image.fill(QColor(200, 200, 200))
+    painter = QPainter(image)
+    painter.setPen(QColor(120, 120, 120))
+    painter.drawRect(0, 0, image.width() - 1, image.height() - 1)
+    painter.drawLine(0, 0, image.width() - 1, image.height() - 1)
+    painter.drawLine(0, image.height() - 1, image.width() - 1, 0)
+    painter.end()
+    return image
+
+
+def decode_image(data: bytes, most: int = MAX_IMAGE_PIXELS) -> QImage | None:
+    """The image in `data`, or None if it is not one or declares more than `most` pixels."""
+    buffer = QBuffer()
+    buffer.setData(QByteArray(data))
+    buffer.open(QIODevice.OpenModeFlag.ReadOnly)
+    reader = QImageReader(buffer)
+    size = reader.size()
+    if not size.isValid() or size.width() * size.height() > min(most, MAX_IMAGE_PIXELS):
+        return None
+    image = reader.read()
+    return None if image.isNull() else image
 
 
 class LessonText(QTextBrowser):
@@ -25,23 +68,58 @@ class LessonText(QTextBrowser):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.lesson_path: Path | None = None
+        self.pixels_left = MAX_STEP_PIXELS
+        self.open_url: Callable[[QUrl], object] = QDesktopServices.openUrl
+        self.confirmation: QMessageBox | None = None
         self.setOpenLinks(False)
         self.anchorClicked.connect(self._on_anchor_clicked)
         # keys belong to the window's shortcuts (clicker PageDown/PageUp), not to scrolling
         self.setFocusPolicy(Qt.FocusPolicy.NoFocus)
 
     def loadResource(self, kind: int, url: QUrl | str) -> object:
-        if kind != QTextDocument.ResourceType.ImageResource.value or self.lesson_path is None:
-            return None
-        name = url.path() if isinstance(url, QUrl) else url
+        # Qt reads any resource this declines (None) itself, from any path, a FIFO or /dev/zero
+        # included: never decline. Images come from the lesson's files, everything else is empty.
+        if kind != QTextDocument.ResourceType.ImageResource.value:
+            return QByteArray(b" ")
+        url = url if isinstance(url, QUrl) else QUrl(url)
+        if self.lesson_path is None or url.scheme() or url.host():
+            return placeholder()
         try:
-            return QImage(str(resolve_resource(self.lesson_path, name)))
+            image = decode_image(read_resource(self.lesson_path, url.path()), self.pixels_left)
         except LessonError:
-            return None
+            image = None
+        if image is None:
+            return placeholder()
+        self.pixels_left -= image.width() * image.height()
+        return image
+
+    def show_markdown(self, lesson_path: Path | None, markdown: str) -> None:
+        """A new text: cached images of the previous one dropped, the pixel budget renewed."""
+        self.lesson_path = lesson_path
+        self.pixels_left = MAX_STEP_PIXELS
+        self.document().clear()
+        self.setMarkdown(markdown)
 
     def _on_anchor_clicked(self, url: QUrl) -> None:
-        if url.scheme() in {"http", "https"}:
-            QDesktopServices.openUrl(url)
+        if url.scheme() not in LINK_SCHEMES:
+            return
+        box = QMessageBox(
+            QMessageBox.Icon.Question,
+            "Open a web page?",
+            f"The lesson links to\n\n{url.toString()}\n\nOpen it in your browser?",
+            QMessageBox.StandardButton.Open | QMessageBox.StandardButton.Cancel,
+            self,
+        )
+        box.setTextFormat(Qt.TextFormat.PlainText)
+        box.buttonClicked.connect(
+            lambda button: (
+                self.open_url(url)
+                if box.standardButton(button) == QMessageBox.StandardButton.Open
+                else None
+            )
+        )
+        self.confirmation = box
+        box.open()  # window-modal, never a nested event loop
 
 
 class StepPanel(QWidget):
@@ -53,7 +131,7 @@ class StepPanel(QWidget):
         super().__init__(parent)
         self._theme = theme
         self._error = False
-        self.header = QLabel()
+        self.header = plain_label()  # lesson and step titles, as written
         self.header.setWordWrap(True)
         self.text = LessonText()
         self.quiz: QuizWidget | None = None
@@ -67,10 +145,8 @@ class StepPanel(QWidget):
         self, lesson_path: Path, header: str, markdown: str, quiz: QuizState | None
     ) -> None:
         self._error = False
-        self.text.lesson_path = lesson_path
-        self.text.document().clear()  # drop cached images of the previous lesson
         self.header.setText(header)
-        self.text.setMarkdown(markdown)
+        self.text.show_markdown(lesson_path, markdown)
         self._set_quiz(quiz)
         self.apply_theme(self._theme)
 
@@ -79,8 +155,13 @@ class StepPanel(QWidget):
         self._error = True
         self.text.lesson_path = None
         self.header.setText(f"{title}: this lesson could not be loaded")
-        problems = "\n".join(f"- {problem}" for problem in error.problems)
-        self.text.setMarkdown(f"**{error.path.name}**\n\n{problems}\n\nFix the file and save it.")
+        # the problems quote the file (a key, a value): escaped, never read as Markdown or HTML
+        problems = "".join(f"<li>{html.escape(str(problem))}</li>" for problem in error.problems)
+        self.text.document().clear()
+        self.text.setHtml(
+            f"<p><b>{html.escape(error.path.name)}</b></p><ul>{problems}</ul>"
+            "<p>Fix the file and save it.</p>"
+        )
         self._set_quiz(None)
         self.apply_theme(self._theme)
 

@@ -6,7 +6,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
-    QLabel,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -14,6 +13,7 @@ from PySide6.QtWidgets import (
 )
 
 from gradlab.engine.numbers import format_number
+from gradlab.gui.plain_text import plain_label
 from gradlab.gui.scene_view import SceneView
 from gradlab.gui.theme import Theme
 from gradlab.gui.typography import TABLE
@@ -42,7 +42,7 @@ class TableView(SceneView):
                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
                     )
                 self.table.setItem(r, c, item)
-        self.caption = QLabel(scene.caption)
+        self.caption = plain_label(scene.caption)
         self.caption.setWordWrap(True)
         self.caption.setVisible(bool(scene.caption))
         layout = QVBoxLayout(self)

@@ -1,7 +1,9 @@
 """The lesson format: TOML files validated by pydantic models, every problem a `LessonError`.
 
 ``load_lesson(path)`` reads one file; ``discover(folder)`` lists the ``NN-slug.toml`` files of a
-folder in order; ``lessons_folder()`` is GRADLAB_LESSONS or the repository's lessons/.
+folder in order; ``lessons_folder()`` is GRADLAB_LESSONS or the repository's lessons/. What a
+lesson may load (images, links) is decided in `gradlab.lessons.resources`, and how large anything
+in it may be in `gradlab.lessons.limits`.
 """
 
 from gradlab.lessons.loader import (
@@ -11,7 +13,13 @@ from gradlab.lessons.loader import (
     lessons_folder,
     load_lesson,
     parse_lesson,
+    read_lesson_file,
+)
+from gradlab.lessons.resources import (
+    read_resource,
     resolve_resource,
+    resource_problems,
+    resource_roots,
 )
 from gradlab.lessons.schema import (
     ConvScene,
@@ -42,5 +50,9 @@ __all__ = [
     "lessons_folder",
     "load_lesson",
     "parse_lesson",
+    "read_lesson_file",
+    "read_resource",
     "resolve_resource",
+    "resource_problems",
+    "resource_roots",
 ]

@@ -1,8 +1,12 @@
 """Reading lesson files: every way a file can be wrong becomes one `LessonError` in plain words.
 
-Files are only ever read. tomllib raises TOMLDecodeError but also RecursionError, ValueError and
+Files are only ever read, and only regular files of at most `MAX_BYTES` inside their folder
+(`gradlab.lessons.files`): a FIFO, a device, a folder or a link out is named, never opened for
+reading. tomllib raises TOMLDecodeError but also RecursionError, ValueError and
 UnicodeDecodeError, and accepts nan/inf; all of that, and every pydantic problem, is turned into a
 `LessonError` naming the file, the line (where it can be found) or the field path, and the problem.
+Thousands of problems (a file of unknown keys) cost one pass: the first `MAX_PROBLEMS` are
+described, the rest counted.
 """
 
 from __future__ import annotations
@@ -19,12 +23,15 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from gradlab.lessons import schema
+from gradlab.lessons.files import NotReadableError, read_regular
 from gradlab.lessons.locate import field_line
 from gradlab.lessons.schema import Lesson
 
 MAX_BYTES = 1_000_000
 MAX_DEPTH = 24
 """Tables and arrays nested deeper than this are refused (a lesson needs about six levels)."""
+MAX_PROBLEMS = 8
+"""Problems described one by one; any more are counted in one last problem."""
 
 LESSON_NAME = re.compile(r"^(\d{1,4})-([a-z0-9][a-z0-9-]*)\.toml$")
 PACKAGE_ROOT = Path(__file__).resolve().parents[2]
@@ -72,12 +79,21 @@ class LessonError(Exception):
 def load_lesson(path: Path | str) -> Lesson:
     """Read and validate one lesson file; raises LessonError on any problem."""
     path = Path(path)
+    return parse_lesson(read_lesson_file(path), path)
+
+
+def read_lesson_file(path: Path | str) -> bytes:
+    """The bytes of a lesson file: a regular file of at most `MAX_BYTES` in its own folder (a
+    link may point at a file beside it, not elsewhere); LessonError otherwise."""
+    path = Path(path)
     try:
-        with path.open("rb") as file:
-            data = file.read(MAX_BYTES + 1)
+        if not path.resolve().is_relative_to(path.parent.resolve()):
+            raise NotReadableError("is a link to a file outside its folder")
+        return read_regular(path, MAX_BYTES)
+    except NotReadableError as err:
+        raise LessonError(path, [Problem(str(err))]) from None
     except OSError as err:
         raise LessonError(path, [Problem(f"cannot be read ({err.strerror or err})")]) from None
-    return parse_lesson(data, path)
 
 
 def parse_lesson(data: bytes, path: Path | str = "<lesson>") -> Lesson:
@@ -94,6 +110,9 @@ def parse_lesson(data: bytes, path: Path | str = "<lesson>") -> Lesson:
         raise LessonError(path, _problems(err, text)) from None
     except RecursionError:
         raise LessonError(path, [Problem("the structure is nested too deeply")]) from None
+    except MemoryError:
+        message = "needs more memory than this computer has to check"
+        raise LessonError(path, [Problem(message)]) from None
 
 
 def lessons_folder() -> Path:
@@ -103,30 +122,18 @@ def lessons_folder() -> Path:
 
 
 def discover(folder: Path | str) -> list[Path]:
-    """The `NN-slug.toml` files in `folder`, ordered by their number (other files are ignored)."""
+    """The entries named `NN-slug.toml` in `folder`, ordered by their number; other names are
+    ignored. Anything with a lesson's name is listed, so a FIFO or a folder called
+    ``03-x.toml`` is reported by the loader instead of silently missing."""
     folder = Path(folder)
     if not folder.is_dir():
         return []
     found = []
     for entry in folder.iterdir():
         match = LESSON_NAME.match(entry.name)
-        if match and entry.is_file():
+        if match:
             found.append((int(match.group(1)), entry.name, entry))
     return [entry for _, _, entry in sorted(found)]
-
-
-def resolve_resource(lesson_path: Path | str, name: str) -> Path:
-    """A file a lesson refers to, confined to the lesson's folder and resources/."""
-    lesson_path = Path(lesson_path)
-    relative = Path(name)
-    if not name or relative.is_absolute() or relative.drive:
-        raise LessonError(lesson_path, [Problem(f"{name!r} must be a relative path")])
-    for root in (lesson_path.resolve().parent, RESOURCES.resolve()):
-        candidate = (root / relative).resolve()
-        if candidate.is_relative_to(root) and candidate.is_file():
-            return candidate
-    message = f"{name!r} is not a file in the lesson's folder or in resources/"
-    raise LessonError(lesson_path, [Problem(message)])
 
 
 def _decode(data: bytes, path: Path | str) -> str:
@@ -201,18 +208,48 @@ def _depth(root: object) -> int:
 
 
 def _problems(err: ValidationError, text: str) -> list[Problem]:
+    """The first `MAX_PROBLEMS` problems described (finding a line scans the text, so only for
+    those), then how many more there are, so thousands of bad keys cost one pass."""
     problems: list[Problem] = []
     seen: set[str] = set()
-    for detail in err.errors(include_url=False):
+    unknown = more = 0
+    details = err.errors(include_url=False)
+    # a union (a model's name or a list of layers) reports every alternative; where one of them
+    # has a real problem, "should be a valid string" from the others is noise
+    mismatched = any(detail["type"].endswith("_type") for detail in details)
+    specific = (
+        {_branch(d["loc"]) for d in details if not d["type"].endswith("_type")}
+        if mismatched
+        else set()
+    )
+    for detail in details:
+        kind = detail["type"]
+        unknown += kind == "extra_forbidden"
+        if mismatched and kind.endswith("_type") and _branch(detail["loc"]) in specific:
+            continue
+        if len(problems) == MAX_PROBLEMS:
+            more += 1
+            continue
         loc = [part for part in detail["loc"] if _is_key(part)]
+        if kind == "extra_forbidden":  # the last part is the key as written, whatever it holds
+            loc = [part for part in detail["loc"][:-1] if _is_key(part)] + [detail["loc"][-1]]
         message, extra_loc = _message(detail, loc)
         loc += extra_loc
-        field = _field_path(loc)
+        field = field_path(loc)
         if field in seen:
             continue  # one problem per field: a union reports each alternative
         seen.add(field)
         problems.append(Problem(message, field, field_line(text, loc)))
+    if more:
+        keys = f" ({unknown:,} keys a lesson does not know in all)" if unknown > 1 else ""
+        problems.append(Problem(f"and {more:,} more problems{keys}"))
     return problems
+
+
+def _branch(loc: tuple[int | str, ...]) -> tuple[int | str, ...] | None:
+    """The location of the union a problem was found in (None outside unions)."""
+    tag = next((i for i, part in enumerate(loc) if not _is_key(part)), None)
+    return None if tag is None else loc[:tag]
 
 
 def _is_key(part: int | str) -> bool:
@@ -220,7 +257,7 @@ def _is_key(part: int | str) -> bool:
     return isinstance(part, int) or (part not in _TYPE_TAGS and "[" not in part)
 
 
-_TYPE_TAGS = {"str", "int", "float", "bool", "list", "dict"}
+_TYPE_TAGS = {"str", "int", "float", "bool", "list", "dict", "constrained-str"}
 
 
 def _message(detail: ErrorDetails, loc: list[int | str]) -> tuple[str, list[int | str]]:
@@ -235,6 +272,11 @@ def _message(detail: ErrorDetails, loc: list[int | str]) -> tuple[str, list[int 
         close = difflib.get_close_matches(key, _ALL_KEYS, n=1)
         hint = f" (did you mean '{close[0]}'?)" if close else ""
         return f"'{key}' is not a key a lesson knows{hint}", []
+    if kind == "too_long":
+        context = detail.get("ctx") or {}
+        actual, most = context.get("actual_length"), context.get("max_length")
+        if isinstance(actual, int) and isinstance(most, int):
+            return f"has {actual:,} items; at most {most:,} are allowed", []
     if kind == "finite_number":
         return "NaN and infinity are not allowed here: write a finite number", []
     if kind == "value_error":
@@ -246,7 +288,7 @@ def _message(detail: ErrorDetails, loc: list[int | str]) -> tuple[str, list[int 
     return message.replace("Input should be", "should be"), []
 
 
-def _field_path(loc: list[int | str]) -> str:
+def field_path(loc: list[int | str]) -> str:
     """("steps", 2, "graph", "inputs") -> "step 3, graph.inputs" (counting from 1, as people do)."""
     words: list[str] = []
     rest = loc

@@ -9,17 +9,25 @@ field path alone still names the place.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 _STEPS = re.compile(r"^\s*\[\[\s*steps\s*\]\]")
 
 
+@lru_cache(maxsize=2)
+def _layout(text: str) -> tuple[list[str], list[int]]:
+    """The lines of `text` and where each ``[[steps]]`` starts: split once per file, however many
+    problems are looked up in it."""
+    lines = text.splitlines()
+    return lines, [i for i, line in enumerate(lines) if _STEPS.match(line)]
+
+
 def field_line(text: str, loc: list[int | str]) -> int | None:
     """The 1-based line where the deepest findable key of `loc` is written, or None."""
-    lines = text.splitlines()
+    lines, headers = _layout(text)
     start, end = 0, len(lines)
     rest = loc
     if len(loc) >= 2 and loc[0] == "steps" and isinstance(loc[1], int):
-        headers = [i for i, line in enumerate(lines) if _STEPS.match(line)]
         if loc[1] >= len(headers):
             return None
         start = headers[loc[1]]

@@ -1,8 +1,10 @@
-"""Named grids a lesson can use instead of typing numbers (conv inputs and kernels), and the
-networks a lesson lists layer by layer, built with gradlab.nn for their summary table.
+"""Named grids a lesson can use instead of typing numbers (conv inputs and kernels), the models a
+train scene names, and the networks a lesson lists layer by layer, built with gradlab.nn for their
+summary table.
 
 A lesson writes ``input = "slides-8x8"`` or ``kernel = "sobel-x"``; inline grids work too. The
 slides' worked examples come from `gradlab.data.images`, so a lesson shows exactly their numbers.
+A train scene names ``model = "mlp-8-8"`` (hidden widths) or one of `ARCHITECTURES`.
 """
 
 from __future__ import annotations
@@ -33,6 +35,20 @@ KERNELS: dict[str, Grid] = {
     "box-blur": [[1 / 9] * 3 for _ in range(3)],
     "sharpen": [[0, -1, 0], [-1, 5, -1], [0, -1, 0]],
 }
+
+
+ARCHITECTURES = ("mlp", "mnist-cnn", "lenet5", "linear")
+""""mlp" is built from hidden widths; the others are the CNN/linear presets for digits."""
+IMAGE_ONLY = frozenset({"mnist-cnn", "lenet5"})
+DEFAULT_HIDDEN = (16, 16)
+
+
+def hidden_from_slug(slug: str) -> tuple[int, ...] | None:
+    """ "mlp-8-8" -> (8, 8); "mlp" -> the default; None for other slugs."""
+    parts: Sequence[str] = slug.split("-")
+    if parts[0] != "mlp" or not all(p.isdigit() and int(p) > 0 for p in parts[1:]):
+        return None
+    return tuple(int(p) for p in parts[1:]) or DEFAULT_HIDDEN
 
 
 def build_model(layers: Sequence[LayerSpec]) -> Sequential:

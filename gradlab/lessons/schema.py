@@ -17,8 +17,9 @@ from typing import Annotated, Literal, Self
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from gradlab.data import DATASETS
-from gradlab.lessons import presets
+from gradlab.lessons import limits, presets
 from gradlab.lessons.graphs import check_graph, graph_labels, program_inputs
+from gradlab.lessons.markup import references
 
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "resources" / "lesson.schema.json"
 
@@ -27,7 +28,19 @@ Panel = Literal["text", "transport", "editor", "explain", "check"]
 """Panels a step can show: the step text, the transport bar, and the graph lab's own panels."""
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)]
 Grid = list[list[float]]
+GridField = Annotated[
+    list[Annotated[list[float], Field(min_length=1, max_length=limits.MAX_GRID_SIDE)]],
+    Field(min_length=1, max_length=limits.MAX_GRID_SIDE),
+]
+"""A grid as a lesson writes it: at most MAX_GRID_SIDE rows of as many numbers."""
 Cell = str | int | float
+Width = Annotated[int, Field(ge=1, le=limits.MAX_WIDTH)]
+ConvStep = Annotated[int, Field(ge=1, le=limits.MAX_CONV_STEP)]
+LayerStep = Annotated[int, Field(ge=1, le=limits.MAX_KERNEL)]
+BUDGET = (
+    f"A network needing more than {limits.size_text(limits.MEMORY_LIMIT)} (its weights and the "
+    "copies kept of them, and its activations, worked out from the declared shapes) is refused."
+)
 
 
 class Model(BaseModel):
@@ -56,13 +69,17 @@ class GraphScene(Model):
 class ConvScene(Model):
     """A kernel sliding over an input (a preset name or an inline grid)."""
 
-    input: str | Grid = Field(description=f"A preset ({', '.join(presets.INPUTS)}) or a grid.")
-    kernel: str | Grid = Field(description=f"A preset ({', '.join(presets.KERNELS)}) or a grid.")
-    stride: int = Field(default=1, ge=1, le=16)
-    padding: int = Field(default=0, ge=0, le=16)
-    dilation: int = Field(default=1, ge=1, le=16)
-    in_channels: int = Field(default=1, ge=1, le=64)
-    out_channels: int = Field(default=1, ge=1, le=64)
+    input: str | GridField = Field(
+        description=f"A preset ({', '.join(presets.INPUTS)}) or a grid of rows of numbers."
+    )
+    kernel: str | GridField = Field(
+        description=f"A preset ({', '.join(presets.KERNELS)}) or a grid of rows of numbers."
+    )
+    stride: ConvStep = 1
+    padding: int = Field(default=0, ge=0, le=limits.MAX_CONV_STEP)
+    dilation: ConvStep = 1
+    in_channels: int = Field(default=1, ge=1, le=limits.MAX_CHANNELS)
+    out_channels: int = Field(default=1, ge=1, le=limits.MAX_CHANNELS)
     mode: Literal["forward", "pool-max", "pool-avg", "backward"] = "forward"
     flip: bool = Field(
         default=False,
@@ -91,6 +108,12 @@ class ConvScene(Model):
     def _kernel_fits(self) -> Self:
         rows, cols = len(self.input_grid), len(self.input_grid[0])
         k_rows, k_cols = len(self.kernel_grid), len(self.kernel_grid[0])
+        if self.mode.startswith("pool") and max(k_rows, k_cols) > limits.MAX_CONV_STEP:
+            most = limits.MAX_CONV_STEP
+            raise ValueError(
+                f"kernel: a pooling window is at most {most}x{most}, this kernel is "
+                f"{k_rows}x{k_cols}"
+            )
         span_r = self.dilation * (k_rows - 1) + 1
         span_c = self.dilation * (k_cols - 1) + 1
         if span_r > rows + 2 * self.padding or span_c > cols + 2 * self.padding:
@@ -109,13 +132,13 @@ class Layer(Model):
         "linear", "conv2d", "max_pool2d", "avg_pool2d", "flatten", "relu", "tanh", "sigmoid",
         "dropout", "batch_norm1d", "batch_norm2d",
     ]  # fmt: skip
-    in_: int | None = Field(default=None, ge=1, alias="in")
-    out: int | None = Field(
-        default=None, ge=1, description="Output features; for batch norm, the features normalised."
+    in_: Width | None = Field(default=None, alias="in")
+    out: Width | None = Field(
+        default=None, description="Output features; for batch norm, the features normalised."
     )
-    kernel_size: int | None = Field(default=None, ge=1)
-    stride: int | None = Field(default=None, ge=1)
-    padding: int | None = Field(default=None, ge=0)
+    kernel_size: LayerStep | None = None
+    stride: LayerStep | None = None
+    padding: int | None = Field(default=None, ge=0, le=limits.MAX_KERNEL)
     p: float | None = Field(
         default=None, ge=0, lt=1, description="Dropout: the probability of zeroing a unit."
     )
@@ -138,19 +161,24 @@ class TrainScene(Model):
     """A small model trained live on a dataset."""
 
     dataset: str = Field(description=f"One of {', '.join(DATASETS)}.")
-    model: Slug | list[Layer] = Field(description="A preset name or a list of layers.")
+    model: Slug | Annotated[list[Layer], Field(min_length=1, max_length=limits.MAX_LAYERS)] = Field(
+        description="A preset name (mlp, mlp-8-8 with hidden widths, "
+        f"{', '.join(presets.ARCHITECTURES[1:])}) or a list of layers. {BUDGET}"
+    )
     loss: Literal["mse", "bce", "cross_entropy", "hinge"] = "cross_entropy"
     optimizer: Literal["sgd", "momentum", "adam"] = "sgd"
     lr: float = Field(default=0.03, gt=0, le=10)
-    batch_size: int = Field(default=16, ge=1, le=4096)
-    epochs: int | None = Field(default=None, ge=1, le=1000)
-    steps: int | None = Field(default=None, ge=1, le=1_000_000)
+    batch_size: int = Field(default=16, ge=1, le=limits.MAX_BATCH)
+    epochs: int | None = Field(default=None, ge=1, le=limits.MAX_EPOCHS)
+    steps: int | None = Field(default=None, ge=1, le=limits.MAX_TRAIN_STEPS)
     seed: int = Field(default=0, ge=0)
     l2: float = Field(default=0.0, ge=0, le=1, description="Weight decay (L2 penalty).")
     noise: float = Field(
         default=0.0, ge=0, le=0.5, description="Label noise of a playground set (over-fitting)."
     )
-    points: int = Field(default=500, ge=20, le=5000, description="Size of a playground set.")
+    points: int = Field(
+        default=500, ge=20, le=limits.MAX_POINTS, description="Size of a playground set."
+    )
 
     @field_validator("dataset")
     @classmethod
@@ -165,18 +193,28 @@ class TrainScene(Model):
             raise ValueError("give exactly one of 'epochs' and 'steps'")
         return self
 
+    @model_validator(mode="after")
+    def _model_fits(self) -> Self:
+        try:
+            limits.check_train_model(self.model, self.dataset, self.batch_size)
+        except ValueError as err:
+            raise ValueError(f"model: {err}") from None
+        return self
+
 
 class PlotScene(Model):
     """Functions of x and their derivatives, e.g. activation functions."""
 
     functions: list[str] = Field(
         min_length=1,
-        max_length=8,
+        max_length=limits.MAX_PLOT_FUNCTIONS,
         description="Names (relu, sigmoid, ...) or expressions in x ('x**2 - 1').",
     )
     derivatives: bool = True
-    x_range: list[float] = Field(default=[-4.0, 4.0], min_length=2, max_length=2)
-    samples: int = Field(default=201, ge=11, le=2001)
+    x_range: list[Annotated[float, Field(ge=-limits.MAX_PLOT_X, le=limits.MAX_PLOT_X)]] = Field(
+        default=[-4.0, 4.0], min_length=2, max_length=2
+    )
+    samples: int = Field(default=201, ge=11, le=limits.MAX_SAMPLES)
 
     @field_validator("functions")
     @classmethod
@@ -189,8 +227,13 @@ class PlotScene(Model):
 
     @model_validator(mode="after")
     def _range(self) -> Self:
-        if self.x_range[0] >= self.x_range[1]:
+        low, high = self.x_range
+        if low >= high:
             raise ValueError("x_range: must go from a smaller to a larger number")
+        if high - low < limits.MIN_PLOT_WIDTH:
+            raise ValueError(
+                f"x_range: spans {high - low:g}; a plot spans at least {limits.MIN_PLOT_WIDTH:g}"
+            )
         return self
 
 
@@ -203,8 +246,8 @@ def plot_expression(function: str) -> str:
 class ModelSummary(Model):
     """A network listed layer by layer; its table of output shapes and parameters is computed."""
 
-    layers: list[Layer] = Field(min_length=1, max_length=64)
-    input_shape: list[Annotated[int, Field(ge=1, le=4096)]] = Field(
+    layers: list[Layer] = Field(min_length=1, max_length=limits.MAX_LAYERS, description=BUDGET)
+    input_shape: list[Annotated[int, Field(ge=1, le=limits.MAX_INPUT_SIDE)]] = Field(
         min_length=1, max_length=3, description="One example's shape, e.g. [1, 32, 32]."
     )
 
@@ -212,8 +255,8 @@ class ModelSummary(Model):
 class TableScene(Model):
     """A plain table of numbers or words, or the layer-by-layer summary of a `model`."""
 
-    columns: list[str] = Field(default=[], max_length=20)
-    rows: list[list[Cell]] = Field(default=[], max_length=200)
+    columns: list[str] = Field(default=[], max_length=limits.MAX_TABLE_COLUMNS)
+    rows: list[list[Cell]] = Field(default=[], max_length=limits.MAX_TABLE_ROWS)
     caption: str = ""
     model: ModelSummary | None = Field(
         default=None,
@@ -227,6 +270,11 @@ class TableScene(Model):
             if self.columns or self.rows:
                 raise ValueError("give either 'model' or 'columns' and 'rows', not both")
             shape = tuple(self.model.input_shape)
+            try:
+                cost = limits.network_cost(self.model.layers, shape)
+                limits.check_budget(cost, copies=limits.SUMMARY_COPIES, examples=1)
+            except ValueError as err:
+                raise ValueError(f"model: {err}") from None
             columns, rows = presets.model_table(self.model.layers, shape)
             # computed once while validating; the model is frozen from then on
             object.__setattr__(self, "columns", columns)
@@ -256,7 +304,10 @@ class Step(Model):
     """One screen of a lesson: text and at most one scene."""
 
     title: str = ""
-    text: str
+    text: str = Field(
+        description="Markdown; images come from the lesson's folder or resources/, at most "
+        f"{limits.MAX_TEXT_IMAGES} a step."
+    )
     graph: GraphScene | None = None
     conv: ConvScene | None = None
     train: TrainScene | None = None
@@ -268,6 +319,15 @@ class Step(Model):
     @property
     def scene(self) -> GraphScene | ConvScene | TrainScene | PlotScene | TableScene | None:
         return self.graph or self.conv or self.train or self.plot or self.table
+
+    @field_validator("text")
+    @classmethod
+    def _few_images(cls, text: str) -> str:
+        images = sum(reference.image for reference in references(text))
+        most = limits.MAX_TEXT_IMAGES
+        if images > most:
+            raise ValueError(f"names {images:,} images; a step shows at most {most}")
+        return text
 
     @model_validator(mode="after")
     def _one_scene(self) -> Self:
@@ -289,7 +349,7 @@ class Lesson(Model):
     summary: str
     level: Level
     goals: list[str] = Field(min_length=1, description="What the learner can do afterwards.")
-    steps: list[Step] = Field(min_length=1, max_length=200)
+    steps: list[Step] = Field(min_length=1, max_length=limits.MAX_STEPS)
 
 
 def _check_quiz(quiz: Quiz, step: Step) -> None:
@@ -314,8 +374,6 @@ def _grid_or_preset(value: str | Grid, known: dict[str, Grid], what: str) -> str
         raise ValueError(f"the {what} grid is empty")
     if any(len(row) != len(value[0]) for row in value):
         raise ValueError(f"the {what} grid's rows have different lengths")
-    if len(value) > 256 or len(value[0]) > 256:
-        raise ValueError(f"the {what} grid is larger than 256x256")
     return value
 
 

@@ -1,14 +1,16 @@
 """`Session`: which lessons exist, which one is open, which step is shown (Qt-free).
 
 The GUI subscribes to `lesson_changed` and `step_changed` and asks `build_step()` for the state of
-the step to show. A lesson that fails to load stays in the list with its `LessonError`, so one
-broken file never hides the others. `reload_changed()` re-reads files whose size or modification
-time changed (the GUI polls it from a timer) so authors see their edits at once.
+the step to show. A lesson that fails to load, whatever the reason, stays in the list with its
+`LessonError`, so one broken file never hides the others. `scan_changes()` re-reads files whose
+size or modification time changed and `apply_reloaded()` shows them, so authors see their edits
+at once; `gradlab.state.reload.ReloadWatcher` runs the scan off the GUI thread, which a hung read
+must never block.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,6 +23,7 @@ from gradlab.lessons import (
     Lesson,
     LessonError,
     PlotScene,
+    Problem,
     Scene,
     Step,
     TableScene,
@@ -92,6 +95,14 @@ def read_entry(path: Path) -> LessonEntry:
         return LessonEntry(path, load_lesson(path), None, stamp)
     except LessonError as err:
         return LessonEntry(path, None, err, stamp)
+    except Exception as err:  # whatever is wrong with one file, the others still open
+        problem = Problem(f"could not be loaded: {type(err).__name__}: {err}")
+        return LessonEntry(path, None, LessonError(path, [problem]), stamp)
+
+
+def scan_changes(entries: Sequence[LessonEntry]) -> dict[int, LessonEntry]:
+    """The entries whose files changed on disk, read again (index -> new entry)."""
+    return {i: read_entry(e.path) for i, e in enumerate(entries) if _stamp(e.path) != e.stamp}
 
 
 class Session:
@@ -177,19 +188,31 @@ class Session:
         return StepState(step, self.step_index, state, quiz)
 
     def reload_changed(self) -> list[int]:
-        """Re-read lessons whose files changed on disk; returns their indices.
+        """Re-read lessons whose files changed on disk, here and now; returns their indices."""
+        entries = tuple(self.entries)
+        return self.apply_reloaded(entries, scan_changes(entries))
 
+    def apply_reloaded(
+        self, scanned: Sequence[LessonEntry], changed: Mapping[int, LessonEntry]
+    ) -> list[int]:
+        """Show what `scan_changes(scanned)` read; returns the indices reloaded.
+
+        Entries replaced since `scanned` (another folder opened meanwhile) keep what they have.
         If the open lesson changed it is reopened at the same step (clamped), so the author sees
         the edit in place; a lesson that broke shows its error instead.
         """
-        changed = [i for i, e in enumerate(self.entries) if _stamp(e.path) != e.stamp]
-        for index in changed:
-            self.entries[index] = read_entry(self.entries[index].path)
-        if changed:
+        current = [
+            i
+            for i in changed
+            if i < len(self.entries) and i < len(scanned) and self.entries[i] is scanned[i]
+        ]
+        for index in current:
+            self.entries[index] = changed[index]
+        if current:
             self.lessons_changed.emit()
-        if self.lesson_index in changed:
+        if self.lesson_index in current:
             self.open_lesson(self.lesson_index, self.step_index)
-        return changed
+        return current
 
     def _clamp(self, step: int) -> int:
         entry = self.entry

@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from gradlab.lessons import LessonError, discover, lessons_folder, load_lesson, parse_lesson
-from gradlab.lessons.loader import MAX_BYTES, resolve_resource
+from gradlab.lessons.loader import MAX_BYTES
+from gradlab.lessons.resources import resolve_resource
 from gradlab.lessons.schema import SCHEMA_PATH, json_schema
 
 CHAIN = Path(__file__).parent / "data" / "01-chain-rule.toml"

@@ -19,10 +19,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gradlab.gui.conv.view import MAX_MAPS, ConvView
+from gradlab.gui.conv.view import ConvView
 from gradlab.gui.scene_view import SceneView
 from gradlab.gui.signals import signals_blocked
 from gradlab.gui.theme import Theme
+from gradlab.lessons.limits import MAX_CHANNELS, MAX_CONV_STEP
 from gradlab.state.conv.scrubber import ConvScrubber
 from gradlab.state.conv.settings import (
     INPUT_CHOICES,
@@ -60,17 +61,19 @@ class ConvControls(QWidget):
         self.input_text = self._line("Input rows, e.g. 1 0 1; 0 1 0; 1 0 1", s.set_input_text)
         self.kernel_choice = self._combo((*KERNEL_CHOICES, TYPED_CHOICE), self._on_kernel_choice)
         self.kernel_text = self._line("Kernel rows, e.g. -1 0 1; -2 0 2; -1 0 1", s.set_kernel_text)
-        self.stride = self._spin(0, 8, s.set_stride, "Stride s (0 shows why it cannot be)")
-        self.padding = self._spin(0, 8, s.set_padding, "Zero padding p on every side")
-        self.dilation = self._spin(0, 8, s.set_dilation, "Dilation d: gaps between kernel taps")
-        self.channels = self._spin(1, MAX_MAPS, s.set_in_channels, "Input channels C")
-        self.filters = self._spin(1, MAX_MAPS, s.set_out_channels, "Filters (output maps)")
+        # the ranges a lesson's conv scene has too (gradlab.lessons.limits)
+        step = MAX_CONV_STEP
+        self.stride = self._spin(0, step, s.set_stride, "Stride s (0 shows why it cannot be)")
+        self.padding = self._spin(0, step, s.set_padding, "Zero padding p on every side")
+        self.dilation = self._spin(0, step, s.set_dilation, "Dilation d: gaps between kernel taps")
+        self.channels = self._spin(1, MAX_CHANNELS, s.set_in_channels, "Input channels C")
+        self.filters = self._spin(1, MAX_CHANNELS, s.set_out_channels, "Filters (output maps)")
         self.mode = self._combo(MODES, self._on_mode)
         self.flip = QCheckBox("flip kernel (true convolution)")
         self.flip.setToolTip("Off: cross-correlation, what deep learning calls convolution")
         self.flip.toggled.connect(s.set_flip)
-        self.pool_size = self._spin(1, 8, s.set_pool_size, "Pooling window size")
-        self.pool_stride = self._spin(0, 8, s.set_pool_stride, "Pooling stride")
+        self.pool_size = self._spin(1, step, s.set_pool_size, "Pooling window size")
+        self.pool_stride = self._spin(0, step, s.set_pool_stride, "Pooling stride")
         self.bias = QDoubleSpinBox()
         self.bias.setRange(-100.0, 100.0)
         self.bias.setSingleStep(0.5)

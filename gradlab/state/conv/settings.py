@@ -20,6 +20,7 @@ from gradlab.data import mnist_digit
 from gradlab.engine.numbers import format_number
 from gradlab.engine.trace import Array
 from gradlab.lessons import presets
+from gradlab.lessons.limits import MAX_GRID_SIDE
 
 Mode = Literal["forward", "pool-max", "pool-avg", "backward"]
 MODES: tuple[Mode, ...] = ("forward", "pool-max", "pool-avg", "backward")
@@ -33,8 +34,9 @@ INPUT_CHOICES: tuple[str, ...] = (*presets.INPUTS, MNIST_CHOICE, RANDOM_CHOICE)
 """Named inputs the lab offers (typed grids come through `ConvScrubber.set_input_grid`)."""
 KERNEL_CHOICES: tuple[str, ...] = tuple(presets.KERNELS)
 
-MAX_SIDE = 64
-"""The largest input side the lab draws (a 28×28 digit fits with room for padding)."""
+MAX_SIDE = MAX_GRID_SIDE
+"""The largest input side the lab draws (a 28×28 digit fits with room for padding); a lesson's
+grids have the same limit."""
 
 
 def _array(grid: list[list[float]] | Array, what: str) -> Array:

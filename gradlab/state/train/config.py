@@ -7,14 +7,16 @@ The settings are plain data (frozen, comparable); `build_model`, `build_optimize
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import math
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
 import numpy as np
 
 from gradlab.data import DATASETS, Dataset, load_mnist, playground
-from gradlab.lessons import TrainScene
+from gradlab.lessons import TrainScene, limits, presets
+from gradlab.lessons.presets import DEFAULT_HIDDEN, IMAGE_ONLY, hidden_from_slug
 from gradlab.nn.layers import (
     BatchNorm1d,
     Dropout,
@@ -31,9 +33,8 @@ OptimizerName = Literal["sgd", "momentum", "adam"]
 
 LOSSES: tuple[LossName, ...] = ("cross_entropy", "bce", "mse", "hinge")
 OPTIMIZERS: tuple[OptimizerName, ...] = ("sgd", "momentum", "adam")
-ARCHITECTURES = ("mlp", "mnist-cnn", "lenet5", "linear")
-""""mlp" is built from `hidden`; the others are the CNN/linear presets for digits."""
-IMAGE_ONLY = frozenset({"mnist-cnn", "lenet5"})
+ARCHITECTURES = presets.ARCHITECTURES
+"""The model builder's choices: the models a lesson's train scene can name."""
 MOMENTUM = 0.9
 
 # the model outputs raw scores: "bce" is trained as BCE on sigmoid(score), computed stably
@@ -67,7 +68,7 @@ class TrainSettings:
     points: int = 500
     test_fraction: float = 0.5
     architecture: str = "mlp"
-    hidden: tuple[int, ...] = (16, 16)
+    hidden: tuple[int, ...] = DEFAULT_HIDDEN
     activation: str = "tanh"
     loss: LossName = "cross_entropy"
     optimizer: OptimizerName = "adam"
@@ -83,7 +84,7 @@ class TrainSettings:
     """A hand-written model; overrides `architecture` when not empty."""
 
     def __post_init__(self) -> None:
-        problems = _problems(self)
+        problems = _problems(self) or _size_problems(self)
         if problems:
             raise ValueError("; ".join(problems))
 
@@ -111,6 +112,39 @@ def _problems(s: TrainSettings) -> list[str]:
         (s.seed >= 0, f"the seed must be at least 0, got {s.seed}"),
     ]
     return [message for ok, message in checks if not ok]
+
+
+def _size_problems(s: TrainSettings) -> list[str]:
+    """The limits a lesson's train scene has (`gradlab.lessons.limits`), checked by arithmetic on
+    the declared shapes before anything is allocated."""
+    checks = [
+        (s.points <= limits.MAX_POINTS, f"at most {limits.MAX_POINTS} points, got {s.points}"),
+        (s.batch_size <= limits.MAX_BATCH, f"the batch size is at most {limits.MAX_BATCH}"),
+        (len(s.hidden) <= limits.MAX_LAYERS, f"at most {limits.MAX_LAYERS} hidden layers"),
+        (len(s.layers) <= limits.MAX_LAYERS, f"at most {limits.MAX_LAYERS} layers"),
+        (max(s.hidden, default=0) <= limits.MAX_WIDTH, f"at most {limits.MAX_WIDTH} units"),
+        ((s.epochs or 0) <= limits.MAX_EPOCHS, f"at most {limits.MAX_EPOCHS} epochs"),
+        ((s.steps or 0) <= limits.MAX_TRAIN_STEPS, f"at most {limits.MAX_TRAIN_STEPS:,} steps"),
+    ]
+    problems = [message for ok, message in checks if not ok]
+    if problems or (s.architecture in IMAGE_ONLY and not s.layers):
+        return problems  # the CNN presets are small and fixed
+    shape, classes = limits.dataset_shape(s.dataset)
+    try:
+        if s.layers:
+            cost = limits.network_cost(s.layers, shape)
+        else:
+            hidden = s.hidden if s.architecture == "mlp" else ()
+            cost = limits.mlp_cost([math.prod(shape), *hidden, classes])
+        limits.check_budget(
+            cost,
+            copies=limits.LAB_COPIES,
+            examples=limits.training_examples(s.dataset, s.batch_size),
+            what="this model",
+        )
+    except ValueError as err:
+        return [str(err)]
+    return []
 
 
 def load_data(settings: TrainSettings) -> Dataset:
@@ -192,14 +226,6 @@ def fit_settings(
         model, data, OBJECTIVE_NAMES[s.loss], optimizer, epochs=s.epochs, steps=s.steps,
         batch_size=s.batch_size, seed=s.seed, stats=stats, stats_every=stats_every,
     )  # fmt: skip
-
-
-def hidden_from_slug(slug: str) -> tuple[int, ...] | None:
-    """ "mlp-8-8" -> (8, 8); "mlp" -> the default; None for other slugs."""
-    parts: Sequence[str] = slug.split("-")
-    if parts[0] != "mlp" or not all(p.isdigit() and int(p) > 0 for p in parts[1:]):
-        return None
-    return tuple(int(p) for p in parts[1:]) or TrainSettings().hidden
 
 
 def settings_from_scene(scene: TrainScene) -> TrainSettings:
