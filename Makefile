@@ -16,7 +16,7 @@ test: $(VENV)/.installed-test
 	$(BIN)/ruff format --check gradlab tests benchmarks
 	$(BIN)/mypy
 	$(BIN)/lint-imports
-	QT_QPA_PLATFORM=offscreen $(BIN)/pytest
+	QT_QPA_PLATFORM=offscreen $(BIN)/pytest --hypothesis-profile=ci
 
 bench: $(VENV)/.installed-test
 	$(BIN)/python -m benchmarks
