@@ -247,7 +247,7 @@ def _exp(x: float) -> float:
 def _power(x: float, n: float) -> float:
     """xⁿ for a real result, ±inf where it leaves the float range (float ** raises there)."""
     try:
-        return x**n
+        return float(x**n)
     except OverflowError:
         # only |x| > 1 overflows; a negative base has a whole exponent here, its parity the sign
         return -math.inf if x < 0.0 and n % 2.0 == 1.0 else math.inf

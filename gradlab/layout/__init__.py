@@ -10,6 +10,7 @@ import logging
 from pathlib import Path
 from typing import Literal
 
+from gradlab.engine.trace import edge_records
 from gradlab.layout.dot import DotError, dot_layout, find_dot
 from gradlab.layout.export import to_dot
 from gradlab.layout.layered import layered_layout
@@ -19,7 +20,6 @@ from gradlab.layout.spec import (
     EstimateSizer,
     Sizer,
     edge_key,
-    edge_records,
     graph_spec,
     op_key,
     result_key,

@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 from gradlab.check import CheckReport
 from gradlab.engine.numbers import format_number
-from gradlab.engine.trace import BackwardStep, ForwardStep, Node, Number, Trace
-from gradlab.layout.labels import node_names, number_text, operand_names, shape_text
+from gradlab.engine.trace import BackwardStep, ForwardStep, Node, Number, Trace, operand_names
+from gradlab.layout.labels import node_names, number_text, shape_text
 
 
 @dataclass(frozen=True)
