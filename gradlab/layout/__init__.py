@@ -12,11 +12,18 @@ from pathlib import Path
 from typing import Literal
 
 from gradlab.engine.trace import edge_records
+from gradlab.layout.compact import compact_gaps
 from gradlab.layout.dot import DotError, dot_layout, find_dot
 from gradlab.layout.export import to_dot
 from gradlab.layout.layered import layered_layout
 from gradlab.layout.model import Box, EdgePath, EdgeSpec, GraphSpec, Layout, Lead, NodeSpec, Point
-from gradlab.layout.placement import engine_spec, gap_for_labels, place_labels, split_leads
+from gradlab.layout.placement import (
+    LABEL_PAD,
+    engine_spec,
+    gap_for_labels,
+    place_labels,
+    split_leads,
+)
 from gradlab.layout.spec import (
     EstimateSizer,
     Sizer,
@@ -50,7 +57,8 @@ def layout(
     instead of `find_dot()`'s choice (benchmarks compare `dot` with graphviz-pure)."""
     gap = gap_for_labels(spec, rank_gap)
     placed = _unlabelled(engine_spec(spec), engine, node_gap, gap, graphviz)
-    return split_leads(place_labels(placed, spec, gap), spec)
+    narrow = compact_gaps(placed, spec, rank_gap, LABEL_PAD)
+    return split_leads(place_labels(narrow, spec, gap), spec)
 
 
 def _unlabelled(

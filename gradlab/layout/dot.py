@@ -18,7 +18,7 @@ from typing import Any
 
 from gradlab.layout.model import Box, EdgePath, GraphSpec, Layout, Point
 
-MARGIN = 12.0
+MARGIN = 8.0
 TIMEOUT_S = 5.0
 """Graphviz gives up after this long (then the built-in layout takes over in "auto")."""
 BIG_GRAPH = 150

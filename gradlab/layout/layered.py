@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 from gradlab.layout.model import Box, EdgePath, GraphSpec, Layout, Point
 
-MARGIN = 12.0
+MARGIN = 8.0
 ARROW = 8.0
 SWEEPS = 4
 

@@ -99,6 +99,8 @@ class EdgePath:
     points: tuple[Point, ...]
     tip: Point
     label: Point | None = None
+    join: bool = False
+    """A lead's short arrow into its node (op -> value): the two are drawn as one column."""
 
 
 @dataclass(frozen=True)

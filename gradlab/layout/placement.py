@@ -19,9 +19,10 @@ import itertools
 import math
 from collections import defaultdict
 
+from gradlab.layout.compact import column_of, spans
 from gradlab.layout.model import Box, EdgePath, GraphSpec, Layout, Point
 
-LABEL_PAD = 10.0
+LABEL_PAD = 3.0
 """Room between a label and the node columns on either side of it."""
 ARROW = 8.0
 """Length of the arrowhead drawn at the end of an edge."""
@@ -66,7 +67,9 @@ def split_leads(layout: Layout, spec: GraphSpec) -> Layout:
         boxes[node.key] = Box(node.key, left, middle - node.height / 2, node.width, node.height)
         start, end = (outer.x + lead.width, middle), (left - ARROW, middle)
         joins.append(
-            EdgePath(lead.edge, lead.key, node.key, (start, start, end, end), (left, middle))
+            EdgePath(
+                lead.edge, lead.key, node.key, (start, start, end, end), (left, middle), join=True
+            )
         )
     paths = tuple(
         dataclasses.replace(path, tail=edge.tail, head=edge.head)
@@ -88,27 +91,24 @@ def place_labels(layout: Layout, spec: GraphSpec, rank_gap: float) -> Layout:
     label never hides the line it describes. Parallel edges (b = a + a) are drawn apart first."""
     layout = separate_parallel(layout, spec)
     owner = {n.lead.key: n.key for n in spec.nodes if n.lead is not None}
-    # boxes of one rank share their centre x; the column starts at the widest one's left side
-    column_left: dict[int, float] = {}
-    for box in layout.boxes.values():
-        rank_x = round(box.center[0])
-        column_left[rank_x] = min(column_left.get(rank_x, math.inf), box.x)
+    columns = spans(layout.boxes.values())
     into: dict[str, list[tuple[float, tuple[float, float, float], str]]] = defaultdict(list)
     for edge in spec.edges:
         if edge.label_width <= 0:
             continue
-        head = layout.boxes[owner.get(edge.head, edge.head)]
-        x = column_left[round(head.center[0])] - rank_gap / 2
+        column = column_of(columns, layout.boxes[owner.get(edge.head, edge.head)].x)
+        before = columns[column - 1][1] if column else columns[0][0] - rank_gap
+        x = (before + columns[column][0]) / 2
         half = edge.label_width / 2
         into[edge.head].append((x, _y_span(layout.edge(edge.key), x - half, x + half), edge.key))
     heights = {e.key: e.label_height for e in spec.edges}
-    columns: dict[float, list[tuple[float, float, float, float, str]]] = defaultdict(list)
+    gaps: dict[float, list[tuple[float, float, float, float, str]]] = defaultdict(list)
     for edges in into.values():
         for x, (low, high, middle), key in edges:
-            columns[x].append((middle, low, high, heights[key], key))
+            gaps[x].append((middle, low, high, heights[key], key))
     centres: dict[str, Point] = {}
-    for x, column in columns.items():
-        for key, y in _stack(column).items():
+    for x, gap in gaps.items():
+        for key, y in _stack(gap).items():
             centres[key] = (x, y)
     paths = tuple(
         dataclasses.replace(path, label=centres.get(path.key, path.label)) for path in layout.edges

@@ -15,7 +15,7 @@ from gradlab.engine.trace import Node, Number, Trace, edge_records
 from gradlab.layout import labels
 from gradlab.layout.model import EdgeSpec, GraphSpec, Lead, NodeSpec
 
-OP_GAP = 0.9
+OP_GAP = 0.55
 """The arrow from an op to its value is this many op heights long."""
 
 

@@ -7,8 +7,10 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QImage, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QHBoxLayout,
     QHeaderView,
     QLabel,
+    QProgressBar,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -29,7 +31,11 @@ HEATMAP_CELL = 12
 
 
 class CheckPanel(QWidget):
-    """Per input: autograd, SymPy and central differences side by side, green when they agree."""
+    """Per input: autograd, SymPy and central differences side by side, green when they agree.
+
+    The check runs in the background: meanwhile a bar shows how far it has come and Cancel
+    stops it (a new edit does too). A long derivative is shortened in its cell; its tooltip has
+    it all."""
 
     COLUMNS = ("input", "autograd", "SymPy", "finite diff.", "derivative", "note")
 
@@ -39,7 +45,15 @@ class CheckPanel(QWidget):
         self.status = QLabel()
         self.status.setWordWrap(True)
         self.run = QPushButton("Check now")
-        self.run.setToolTip("Compare autograd with SymPy and finite differences (can take seconds)")
+        self.run.setToolTip(
+            "Compare autograd with SymPy and finite differences (in the background)"
+        )
+        self.cancel = QPushButton("Cancel")
+        self.cancel.setToolTip("Stop the check (editing the graph stops it too)")
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 100)
+        self.progress.setTextVisible(False)
+        self.progress.setMaximumHeight(8)
         self.table = QTableWidget(0, len(self.COLUMNS))
         self.table.setHorizontalHeaderLabels(self.COLUMNS)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -47,10 +61,16 @@ class CheckPanel(QWidget):
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         header.setStretchLastSection(True)
+        buttons = QHBoxLayout()
+        buttons.setContentsMargins(0, 0, 0, 0)
+        buttons.addWidget(self.run)
+        buttons.addWidget(self.cancel)
+        buttons.addStretch(1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.status)
-        layout.addWidget(self.run)
+        layout.addWidget(self.progress)
+        layout.addLayout(buttons)
         layout.addWidget(self.table, 1)
         self.show_pending(auto=True)
 
@@ -58,29 +78,40 @@ class CheckPanel(QWidget):
         """No report yet: either it is on its way, or the graph is big and waits for a click."""
         self.table.setRowCount(0)
         self.run.setVisible(not auto)
-        self.status.setText(
+        self.cancel.setVisible(False)
+        self.progress.setVisible(False)
+        self._say(
             "Checking against SymPy and finite differences…"
             if auto
-            else "A large graph: the SymPy check takes a while. Press “Check now”."
+            else "A large graph: the check takes a while. Press “Check now” (it runs in the "
+            "background; you can go on meanwhile).",
+            self._theme.muted,
         )
-        self.status.setStyleSheet(f"color: {self._theme.muted}")
+
+    def show_progress(self, fraction: float, what: str) -> None:
+        """The check is running: how far, and what it does now."""
+        self.run.setVisible(False)
+        self.cancel.setVisible(True)
+        self.progress.setVisible(True)
+        self.progress.setValue(round(100 * fraction))
+        self._say(f"Checking: {what}…", self._theme.muted)
 
     def show_report(self, report: CheckReport) -> None:
         self.run.setVisible(False)
+        self.cancel.setVisible(False)
+        self.progress.setVisible(False)
         self.table.setRowCount(len(report.leaves))
         for row, leaf in enumerate(report.leaves):
             cells = (
-                leaf.label,
-                format_number(leaf.autograd, 6),
-                format_number(leaf.symbolic, 6),
-                format_number(leaf.numeric, 6),
-                leaf.formula,
-                leaf.note,
+                (leaf.label, leaf.label),
+                *((_number(v), _number(v)) for v in (leaf.autograd, leaf.symbolic, leaf.numeric)),
+                (leaf.short_formula, leaf.formula),
+                (leaf.note, leaf.note),
             )
             color = QColor(self._theme.good if leaf.agree else self._theme.bad)
-            for column, text in enumerate(cells):
+            for column, (text, tip) in enumerate(cells):
                 item = QTableWidgetItem(text)
-                item.setToolTip(text)
+                item.setToolTip(tip)
                 if column < 4:
                     item.setForeground(color)
                 if 0 < column < 4:
@@ -88,13 +119,22 @@ class CheckPanel(QWidget):
                         Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
                     )
                 self.table.setItem(row, column, item)
+        if report.problem:
+            self._say(f"✘ {report.problem}", self._theme.bad)
+            return
         agree = report.ok
-        self.status.setText(
+        message = (
             "✔ autograd, SymPy and finite differences agree"
             if agree
             else "✘ the three disagree somewhere (see the red rows)"
         )
-        self.status.setStyleSheet(f"color: {self._theme.good if agree else self._theme.bad}")
+        self._say(
+            "\n".join((message, *report.notes)), self._theme.good if agree else self._theme.bad
+        )
+
+    def _say(self, text: str, color: str) -> None:
+        self.status.setText(text)
+        self.status.setStyleSheet(f"color: {color}")
 
     def row_colors(self) -> list[str]:
         """Each row's colour name, for tests: the theme's good or bad colour."""
@@ -106,6 +146,10 @@ class CheckPanel(QWidget):
 
     def apply_theme(self, theme: Theme) -> None:
         self._theme = theme
+
+
+def _number(x: float) -> str:
+    return format_number(x, 6, grouping=False)
 
 
 class ArrayPanel(QTabWidget):
@@ -132,7 +176,7 @@ def _table(matrix: np.ndarray) -> QTableWidget:
     table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     font = QFont("DejaVu Sans Mono")
     for (row, column), value in np.ndenumerate(matrix):
-        item = QTableWidgetItem(format_number(float(value)))
+        item = QTableWidgetItem(format_number(float(value), grouping=False))
         item.setFont(font)
         item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         table.setItem(row, column, item)

@@ -44,9 +44,14 @@ class GraphStyle:
         self.pad = 0.55 * px
         self.metrics = QFontMetricsF(self.font)
         self.bold_metrics = QFontMetricsF(self.bold)
+        self.italic_metrics = QFontMetricsF(self.italic)
         self.op_metrics = QFontMetricsF(self.op_font)
         self.line = self.metrics.height()
         self.line_width = theme.line_width
+        self.stacked = theme.presenting
+        """Value nodes with the name above the numbers (narrower): a projected graph then fits
+        the screen's width with text about a third larger."""
+        self._widths: dict[tuple[str, int], float] = {}
         self._colors: dict[str, QColor] = {}
         self._pens: dict[tuple[str, Mark, float], QPen] = {}
 
@@ -71,7 +76,13 @@ class GraphStyle:
         return pen
 
     def _width(self, text: str, metrics: QFontMetricsF | None = None) -> float:
-        return (metrics or self.metrics).horizontalAdvance(text)
+        # measured once per text and font: a large graph repeats "grad ?" thousands of times
+        metrics = metrics or self.metrics
+        key = (text, id(metrics))
+        width = self._widths.get(key)
+        if width is None:
+            width = self._widths[key] = metrics.horizontalAdvance(text)
+        return width
 
     # ---- the layout's Sizer protocol ----------------------------------------------------------
 
@@ -79,14 +90,17 @@ class GraphStyle:
         title = self._width(labels.title_text(node, name), self.bold_metrics)
         numbers = max(
             self._width(labels.value_text(node.value)),
-            self._width(labels.grad_text(grad), QFontMetricsF(self.italic)),
+            self._width(labels.grad_text(grad), self.italic_metrics),
             self._width("data " + labels.NUMBER_ROOM),
         )
+        if self.stacked:
+            return (max(title, numbers) + 1.0 * self.pad, 3 * self.line + 3 * self.pad)
         return (title + numbers + 4 * self.pad, 2 * self.line + 2.2 * self.pad)
 
     def op_node(self, node: Node) -> tuple[float, float]:
         side = self.op_metrics.height() + 1.4 * self.pad
-        return (max(side, self._width(labels.op_text(node), self.op_metrics) + 2 * self.pad), side)
+        glyph = self._width(labels.op_text(node), self.op_metrics)
+        return (max(side, glyph + 1.5 * self.pad), side)
 
     def edge_label(self, local: float | None, contribution: Number | None) -> tuple[float, float]:
         width = max(
@@ -94,4 +108,4 @@ class GraphStyle:
             self._width(labels.contribution_text(contribution)),
             self._width("+= " + labels.NUMBER_ROOM),
         )
-        return (width + 1.2 * self.pad, 2 * self.line + 0.6 * self.pad)
+        return (width + 0.6 * self.pad, 2 * self.line + 0.6 * self.pad)

@@ -90,9 +90,12 @@ def test_the_check_is_computed_once_on_demand() -> None:
     s.checked.connect(lambda: checked.append(None))
     assert not s.report_ready
     assert s.auto_check
+    s.request_check()
     report = s.report
+    assert report is not None
     assert report.ok
     assert report.edge(2, 0).formula == "1"
+    s.request_check()
     assert s.report is report
     assert checked == [None]
     s.set_input("x", 3.0)
