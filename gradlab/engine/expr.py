@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from gradlab.engine.numbers import format_number
 from gradlab.engine.ops import Op
 from gradlab.engine.scalar_ops import SCALAR_OPS, ScalarOp
-from gradlab.engine.value import Value
+from gradlab.engine.value import Constant, Value
 
 MAX_CHARS = 60_000
 MAX_NODES = 10_000
@@ -436,13 +436,13 @@ def _apply(node: ast.expr, done: Mapping[ast.expr, Value], scope: Mapping[str, V
     if isinstance(node, ast.Constant):
         assert isinstance(node.value, int | float)  # checked by parse()
         number = float(node.value)
-        return Value(number, label=format_number(number, grouping=False))
+        return Constant(number, label=format_number(number, grouping=False))
     if isinstance(node, ast.UnaryOp):
         operand = done[node.operand]
         if isinstance(node.op, ast.UAdd):
             return operand
         if operand.op.key == "leaf" and isinstance(node.operand, ast.Constant):
-            return Value(-operand.data, label=format_number(-operand.data, grouping=False))
+            return Constant(-operand.data, label=format_number(-operand.data, grouping=False))
         return _NEG.apply((operand,))
     if isinstance(node, ast.BinOp):
         left = done[node.left]

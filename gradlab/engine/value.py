@@ -228,6 +228,14 @@ class Value:
     _send = send_scalar_edges_fast
 
 
+class Constant(Value):
+    """A number written into an expression (the 2 of ``2 * x``): a leaf that needs no grad, as
+    a plain number in PyTorch, so the backward pass takes no step for it."""
+
+    __slots__ = ()
+    requires_grad = False
+
+
 def _lift(x: Value | SupportsFloat) -> Value:
     """Numbers mixed into arithmetic become constant leaves labelled with their value."""
     if isinstance(x, Value):

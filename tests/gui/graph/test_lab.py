@@ -177,7 +177,7 @@ def test_the_check_panel_turns_green(qtbot: QtBot) -> None:
     assert set(lab.checks.row_colors()) == {LIGHT.good}
     assert "agree" in lab.checks.status.text()
     lab.session.player.seek(8)
-    assert "dq/dx = 1" in lab.explanation.toPlainText()
+    assert "∂q/∂x = 1" in lab.explanation.toPlainText()
 
 
 def test_kinks_are_noted(qtbot: QtBot) -> None:
