@@ -11,15 +11,19 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import (
     QBrush,
+    QImage,
     QPainter,
     QPainterPath,
     QPolygonF,
 )
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
+from gradlab.engine.trace import Number
+from gradlab.gui.graph.heatmap import heatmap_image
 from gradlab.gui.graph.style import GraphStyle, Mark
 from gradlab.layout import EdgePath, Point, labels
 
@@ -93,6 +97,19 @@ class ValueItem(_Item):
         self.state = ValueState(
             labels.value_text(None), labels.grad_text(None), Mark.PENDING, Mark.PENDING, False
         )
+        self.maps: tuple[QImage | None, QImage | None] = (None, None)
+        self._mapped: tuple[int, int] = (0, 0)
+
+    def set_maps(self, data: Number | None, grad: Number | None) -> None:
+        """Heatmaps of a tensor node's data and grad (none while pending)."""
+        keys = (id(data) if data is not None else 0, id(grad) if grad is not None else 0)
+        if keys == self._mapped:
+            return
+        self._mapped = keys
+        self.maps = tuple(  # type: ignore[assignment]
+            None if a is None or not np.shape(a) else heatmap_image(a)[0] for a in (data, grad)
+        )
+        self.update()
 
     def set_state(self, state: ValueState) -> bool:
         """Adopt `state`; True (and a repaint scheduled) if it differs from the current one."""
@@ -142,12 +159,25 @@ class ValueItem(_Item):
         painter.drawText(
             rows, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, str(data)
         )
+        self._draw_map(painter, rows, self.maps[0])
         painter.setFont(style.font if final or grad_mark is Mark.PENDING else style.italic)
         painter.setPen(style.color("muted" if grad_mark is Mark.PENDING else "grad"))
         rows.translate(0, style.line + 0.2 * style.pad)
         painter.drawText(
             rows, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, str(grad)
         )
+        self._draw_map(painter, rows, self.maps[1])
+
+    def _draw_map(self, painter: QPainter, row: QRectF, image: QImage | None) -> None:
+        """A heatmap at the right end of a row, its entries as blocks."""
+        if image is None:
+            return
+        width = self.style.thumb_width
+        box = QRectF(row.right() - width, row.top() + 1, width, row.height() - 2)
+        painter.drawImage(box, image)
+        painter.setPen(self.style.pen("node_border", Mark.DONE, 0.5))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRect(box)
 
 
 class OpItem(_Item):

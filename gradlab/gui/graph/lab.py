@@ -20,6 +20,7 @@ from PySide6.QtGui import QAction, QFont, QGuiApplication, QImageWriter, QKeySeq
 from PySide6.QtWidgets import QSplitter, QTextBrowser, QVBoxLayout, QWidget
 
 from gradlab.gui.graph.editing import EditorPanel
+from gradlab.gui.graph.group_bar import GroupBar
 from gradlab.gui.graph.panels import ArrayPanel, CheckPanel
 from gradlab.gui.graph.style import GraphStyle
 from gradlab.gui.graph.view import GraphView
@@ -30,6 +31,7 @@ from gradlab.layout import to_dot
 from gradlab.layout.labels import node_names
 from gradlab.state.graph.background import Background
 from gradlab.state.graph.explain import explain
+from gradlab.state.graph.network_session import NetworkSession
 from gradlab.state.graph.session import GraphSession, TraceSession
 
 POLL_MS = 30
@@ -45,7 +47,7 @@ class GraphLab(SceneView):
 
     def __init__(
         self,
-        session: GraphSession | TraceSession,
+        session: GraphSession | TraceSession | NetworkSession,
         theme: Theme,
         parent: QWidget | None = None,
         *,
@@ -65,6 +67,9 @@ class GraphLab(SceneView):
         self.editing: EditorPanel | None = None
         if isinstance(session, GraphSession):
             self.editing = EditorPanel(session, theme)
+        self.groups: GroupBar | None = None
+        if isinstance(session, NetworkSession):
+            self.groups = GroupBar(session)
         self.view = GraphView(
             session.player, session.layout if session.layout_ready else None, self.style_
         )
@@ -113,6 +118,8 @@ class GraphLab(SceneView):
         self.column.setContentsMargins(4, 4, 4, 4)
         if self.editing is not None:
             self.column.addWidget(self.editing)
+        if self.groups is not None:
+            self.column.addWidget(self.groups)
         self.column.addWidget(self.split, 1)
 
     # ---- the scene-view interface ------------------------------------------------------------
@@ -223,6 +230,8 @@ class GraphLab(SceneView):
         self._explain()
 
     def _on_node_clicked(self, node_id: int) -> None:
+        if isinstance(self.session, NetworkSession) and self.session.open(node_id):
+            return
         snap = self.session.player.snapshot()
         node = self.session.trace.nodes[node_id]
         if not node.shape:
@@ -250,6 +259,8 @@ class GraphLab(SceneView):
     def _after_rebuild(self) -> None:
         if self.editing is not None:
             self.editing.follow()
+        if self.groups is not None:
+            self.groups.follow()
         self.arrays.setVisible(False)
         session = self.session
         if isinstance(session, GraphSession) and not session.report_ready:
@@ -295,7 +306,7 @@ class GraphLab(SceneView):
 
 def _disconnect(
     links: tuple[tuple[SignalInstance, Callable[..., None]], ...],
-    session: GraphSession | TraceSession,
+    session: GraphSession | TraceSession | NetworkSession,
 ) -> None:
     for signal, slot in links:
         signal.disconnect(slot)

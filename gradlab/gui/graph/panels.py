@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor, QFont, QImage, QPixmap
+from PySide6.QtGui import QColor, QFont, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHBoxLayout,
@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 from gradlab.check import CheckReport
 from gradlab.engine.numbers import format_number
 from gradlab.engine.trace import Number
+from gradlab.gui.graph.heatmap import heatmap_image
 from gradlab.gui.theme import Theme
 from gradlab.layout.labels import shape_text
 
@@ -186,15 +187,8 @@ def _table(matrix: np.ndarray) -> QTableWidget:
 
 def _heatmap(matrix: np.ndarray) -> QLabel:
     """Blue for negative, red for positive, white at zero, scaled by the largest magnitude."""
-    scale = float(np.max(np.abs(matrix))) or 1.0
-    t = np.clip(matrix / scale, -1.0, 1.0)
-    rgb = np.empty((*matrix.shape, 3), dtype=np.uint8)
-    rgb[..., 0] = (255 * np.where(t < 0, 1 + t, 1)).astype(np.uint8)
-    rgb[..., 1] = (255 * (1 - np.abs(t))).astype(np.uint8)
-    rgb[..., 2] = (255 * np.where(t > 0, 1 - t, 1)).astype(np.uint8)
-    rgb = np.ascontiguousarray(rgb)
+    image, scale = heatmap_image(matrix)
     height, width = matrix.shape
-    image = QImage(rgb.data, width, height, 3 * width, QImage.Format.Format_RGB888).copy()
     cell = max(1, min(HEATMAP_CELL, 480 // max(width, height)))
     label = QLabel()
     label.setPixmap(QPixmap.fromImage(image).scaled(width * cell, height * cell))

@@ -48,6 +48,8 @@ class GraphStyle:
         self.op_metrics = QFontMetricsF(self.op_font)
         self.line = self.metrics.height()
         self.line_width = theme.line_width
+        self.thumb_width = 2.2 * self.line
+        """The width of a tensor node's heatmaps of its data and grad (a line high each)."""
         self.stacked = theme.presenting
         """Value nodes with the name above the numbers (narrower): a projected graph then fits
         the screen's width with text about a third larger."""
@@ -93,6 +95,8 @@ class GraphStyle:
             self._width(labels.grad_text(grad), self.italic_metrics),
             self._width("data " + labels.NUMBER_ROOM),
         )
+        if node.shape:
+            numbers += self.thumb_width + self.pad  # a picture of the array beside its numbers
         if self.stacked:
             return (max(title, numbers) + 1.0 * self.pad, 3 * self.line + 3 * self.pad)
         return (title + numbers + 4 * self.pad, 2 * self.line + 2.2 * self.pad)

@@ -276,6 +276,8 @@ class GraphView(QGraphicsView):
     ) -> int:
         node = self.trace.nodes[i]
         changed = int(self.values[i].set_state(_value_state(snap, i, forward, backward)))
+        if node.shape:
+            self.values[i].set_maps(snap.values[i], snap.grads[i])
         if node.is_leaf:
             return changed
         known = snap.values[i] is not None

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 from gradlab.check import CheckReport
 from gradlab.engine.numbers import format_number
+from gradlab.engine.ops import Op
 from gradlab.engine.trace import BackwardStep, ForwardStep, Node, Number, Trace, operand_names
 from gradlab.layout.labels import node_names, number_text, shape_text
 
@@ -77,6 +78,12 @@ def _number(x: Number | None, *, first: bool = True) -> str:
 def _forward(trace: Trace, node: Node, names: list[str]) -> Explanation:
     name = names[node.id]
     title = f"Forward: {name}"
+    if node.op is Op.GROUP:
+        sends = "one number" if not node.shape else f"a {shape_text(node.shape)} array"
+        return Explanation(
+            title,
+            (f"{name}: many nodes shown as one; it sends out {sends} (click it to open it)",),
+        )
     if node.is_leaf:
         kind = "an input" if node.label and not _is_number(node.label) else "a constant"
         if node.shape:
