@@ -13,6 +13,7 @@ carries the sum of what its edges carried (a vector-Jacobian product, as a tenso
 
 from __future__ import annotations
 
+import bisect
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -42,15 +43,12 @@ class Summary:
     units: tuple[Unit, ...]
     """What each summary node stands for."""
     positions: tuple[int, ...]
-    """For each summary position, the position in the full trace it stands for."""
+    """For each summary position, the position in the full trace it stands for (never
+    decreasing; the summary's end is the full trace's end)."""
 
     def position_for(self, full_position: int) -> int:
         """The last summary position at or before `full_position` of the full trace."""
-        best = 0
-        for index, position in enumerate(self.positions):
-            if position <= full_position:
-                best = index
-        return best
+        return max(0, bisect.bisect_right(self.positions, full_position) - 1)
 
 
 def unit_of(path: Path, node: int, opened: frozenset[Path]) -> Unit:
@@ -207,9 +205,12 @@ def _positions(trace: Trace, order: list[Unit], members: dict[Unit, list[int]]) 
     count = len(trace.nodes)
     step_of = {step.node: k for k, step in enumerate(trace.backward)}
     positions = [0]
-    positions += [max(members[unit]) + 1 for unit in order]
+    for unit in order:
+        positions.append(max(positions[-1], max(members[unit]) + 1))
     for unit in reversed(order):
         done = [step_of[m] for m in members[unit] if m in step_of]
         if done:
-            positions.append(count + max(done) + 1)
+            positions.append(max(positions[-1], count + max(done) + 1))
+    # the end is the end: every step of the full trace is done
+    positions[-1] = len(trace)
     return tuple(positions)
