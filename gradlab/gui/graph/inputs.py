@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QPoint, QRect, QSize, Qt, Signal
+from PySide6.QtCore import QPoint, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QValidator
 from PySide6.QtWidgets import (
     QDoubleSpinBox,
@@ -32,6 +32,8 @@ DIGITS = 12
 """Significant digits a spin box keeps and shows."""
 VISIBLE_ROWS = 3
 """Rows of inputs shown before the panel scrolls."""
+BATCH = 40
+"""Spin boxes made per turn of the event loop."""
 
 
 class NumberSpin(QDoubleSpinBox):
@@ -83,11 +85,26 @@ class FlowLayout(QLayout):
     def __init__(self, parent: QWidget | None = None, spacing: int = 8) -> None:
         super().__init__(parent)
         self._items: list[QLayoutItem] = []
+        self._heights: dict[int, int] = {}
+        """heightForWidth's answers since the items last changed (asked for again and again)."""
+        self._hints: list[QSize] | None = None
+        self._placed: QRect | None = None
         self.setSpacing(spacing)
         self.setContentsMargins(0, 0, 0, 0)
 
+    def invalidate(self) -> None:
+        # Qt invalidates on every child's move; the boxes' sizes only change with the boxes
+        self._heights.clear()
+        super().invalidate()
+
+    def _changed(self) -> None:
+        self._heights.clear()
+        self._hints = None
+        self._placed = None
+
     def addItem(self, item: QLayoutItem) -> None:
         self._items.append(item)
+        self._changed()
 
     def count(self) -> int:
         return len(self._items)
@@ -96,6 +113,7 @@ class FlowLayout(QLayout):
         return self._items[index] if 0 <= index < len(self._items) else None
 
     def takeAt(self, index: int) -> QLayoutItem | None:
+        self._changed()
         return self._items.pop(index) if 0 <= index < len(self._items) else None
 
     def expandingDirections(self) -> Qt.Orientation:
@@ -105,11 +123,17 @@ class FlowLayout(QLayout):
         return True
 
     def heightForWidth(self, width: int) -> int:
-        return self._arrange(QRect(0, 0, width, 0), move=False)
+        height = self._heights.get(width)
+        if height is None:
+            height = self._heights[width] = self._arrange(QRect(0, 0, width, 0), move=False)
+        return height
 
     def setGeometry(self, rect: QRect) -> None:
         super().setGeometry(rect)
-        self._arrange(rect, move=True)
+        # the window asks again and again with the same rectangle: place 500 boxes once
+        if rect != self._placed:
+            self._arrange(rect, move=True)
+            self._placed = QRect(rect)
 
     def sizeHint(self) -> QSize:
         return self.minimumSize()
@@ -123,8 +147,9 @@ class FlowLayout(QLayout):
     def _arrange(self, rect: QRect, *, move: bool) -> int:
         x, y, row = rect.x(), rect.y(), 0
         gap = self.spacing()
-        for item in self._items:
-            hint = item.sizeHint()
+        if self._hints is None:
+            self._hints = [item.sizeHint() for item in self._items]
+        for item, hint in zip(self._items, self._hints, strict=True):
             if x + hint.width() > rect.right() + 1 and x > rect.x():
                 x, y, row = rect.x(), y + row + gap, 0
             if move:
@@ -135,7 +160,10 @@ class FlowLayout(QLayout):
 
 
 class InputsPanel(QScrollArea):
-    """One labelled spin box per input, wrapping; `changed` says which input took which value."""
+    """One labelled spin box per input, wrapping; `changed` says which input took which value.
+
+    Spin boxes are made `BATCH` per turn of the event loop: a 500-input sum built at once would
+    otherwise hold the window for a third of a second."""
 
     changed = Signal(str, float)
 
@@ -143,6 +171,10 @@ class InputsPanel(QScrollArea):
         super().__init__(parent)
         self.spins: dict[str, NumberSpin] = {}
         self._cells: dict[str, QWidget] = {}
+        self._wanted: dict[str, float] = {}
+        self._more = QTimer(self)
+        self._more.setInterval(0)
+        self._more.timeout.connect(self._add_batch)
         self.body = QWidget()
         self.flow = FlowLayout(self.body)
         self.setWidget(self.body)
@@ -151,22 +183,35 @@ class InputsPanel(QScrollArea):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Maximum)
 
+    @property
+    def complete(self) -> bool:
+        """Whether every input has its spin box (large sets are made over a few turns)."""
+        return not self._more.isActive()
+
     def sync(self, values: dict[str, float]) -> None:
         """Show exactly these inputs, in this order, with these values. Spin boxes of inputs
         that stay are kept (so typing a new name adds one box, it does not rebuild fifty)."""
+        self._wanted = dict(values)
         for name in [n for n in self.spins if n not in values]:
             self.spins.pop(name)
             cell = self._cells.pop(name)
             self.flow.removeWidget(cell)
             cell.deleteLater()
-        for name, value in values.items():
-            if name not in self.spins:
-                self._add(name)
-            spin = self.spins[name]
-            if spin.value() != value:
+        for name, spin in self.spins.items():
+            if spin.value() != values[name]:
                 with signals_blocked(spin):
-                    spin.setValue(value)
-        order = list(values)
+                    spin.setValue(values[name])
+        self._add_batch()
+
+    def _add_batch(self) -> None:
+        missing = [name for name in self._wanted if name not in self.spins]
+        for name in missing[:BATCH]:
+            self._add(name, self._wanted[name])
+        if len(missing) > BATCH:
+            self._more.start()
+            return
+        self._more.stop()
+        order = list(self._wanted)
         if [self._cells[n] for n in order] != [self._widget_at(i) for i in range(len(order))]:
             for cell in self._cells.values():
                 self.flow.removeWidget(cell)
@@ -179,13 +224,14 @@ class InputsPanel(QScrollArea):
         item = self.flow.itemAt(index)
         return item.widget() if isinstance(item, QWidgetItem) else None
 
-    def _add(self, name: str) -> None:
+    def _add(self, name: str, value: float) -> None:
         cell = QWidget()
         row = QHBoxLayout(cell)
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(4)
         row.addWidget(QLabel(f"{name} ="))
         spin = NumberSpin()
+        spin.setValue(value)
         spin.valueChanged.connect(lambda value, name=name: self.changed.emit(name, value))
         row.addWidget(spin)
         self.flow.addWidget(cell)

@@ -62,7 +62,7 @@ class GraphLab(SceneView):
         self.poller = QTimer(self)
         self.poller.setInterval(POLL_MS)
         self.poller.timeout.connect(self._poll)
-        session.set_sizer(self.style_)
+        session.set_sizer(self.style_.sizer)
 
         self.editing: EditorPanel | None = None
         if isinstance(session, GraphSession):
@@ -129,7 +129,7 @@ class GraphLab(SceneView):
         super().apply_theme(theme)
         self.style_ = GraphStyle(theme)
         self._restyle()
-        self.session.set_sizer(self.style_)
+        self.session.set_sizer(self.style_.sizer)
 
     def _restyle(self) -> None:
         theme = self.theme

@@ -5,11 +5,11 @@ does not fit in the view (after zooming in), like a map in a game.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtCore import QLineF, QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QGraphicsView, QWidget
 
-from gradlab.gui.graph.export import drawn_afresh
+from gradlab.layout import Layout
 
 SIZE = QSize(220, 130)
 """The largest the overview gets; it keeps the graph's proportions."""
@@ -28,20 +28,28 @@ class Overview(QWidget):
         self.setToolTip("The whole graph: click or drag to look elsewhere (Ctrl+0 fits it all)")
         self.hide()
 
-    def redraw(self, background: QColor) -> None:
-        """Paint the scene anew into the small picture (after a new layout)."""
-        scene = self.view.scene()
-        rect = scene.sceneRect()
-        if rect.isEmpty():
+    def redraw(self, layout: Layout, background: QColor, ink: QColor) -> None:
+        """Draw the layout anew into the small picture: boxes and straight edges, which is all
+        that shows at this size (and takes milliseconds for thousands of nodes)."""
+        if layout.width <= 0 or layout.height <= 0:
             self.picture = QImage()
             return
-        scale = min(SIZE.width() / rect.width(), SIZE.height() / rect.height())
-        size = QSize(max(8, round(rect.width() * scale)), max(8, round(rect.height() * scale)))
+        scale = min(SIZE.width() / layout.width, SIZE.height() / layout.height)
+        size = QSize(max(8, round(layout.width * scale)), max(8, round(layout.height * scale)))
         image = QImage(size, QImage.Format.Format_ARGB32)
         image.fill(background)
         painter = QPainter(image)
-        with drawn_afresh(scene):
-            scene.render(painter, QRectF(image.rect()), rect)
+        painter.scale(scale, scale)
+        faint = QColor(ink)
+        faint.setAlphaF(0.35)
+        painter.setPen(QPen(faint, 0))
+        painter.drawLines(
+            [QLineF(QPointF(*edge.points[0]), QPointF(*edge.tip)) for edge in layout.edges]
+        )
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(ink)
+        for box in layout.boxes.values():
+            painter.drawRect(QRectF(box.x, box.y, box.width, box.height))
         painter.end()
         self.picture = image
         self.resize(size)

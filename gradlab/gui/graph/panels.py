@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt
 from PySide6.QtGui import QColor, QFont, QPixmap
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -12,6 +14,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QProgressBar,
     QPushButton,
+    QTableView,
     QTableWidget,
     QTableWidgetItem,
     QTabWidget,
@@ -19,16 +22,75 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gradlab.check import CheckReport
+from gradlab.check import CheckReport, LeafCheck
 from gradlab.engine.numbers import format_number
 from gradlab.engine.trace import Number
 from gradlab.gui.graph.heatmap import heatmap_image
 from gradlab.gui.theme import Theme
 from gradlab.layout.labels import shape_text
 
+_ROOT = QModelIndex()
+MEASURED_ROWS = 30
+"""Column widths are fitted to this many rows of the check table."""
+PROGRESS_SECONDS = 0.1
 TABLE_LIMIT = 400
 """Arrays up to this many entries are shown as numbers; larger ones as a heatmap."""
 HEATMAP_CELL = 12
+
+
+class CheckRows(QAbstractTableModel):
+    """A report's rows for the check table, made as the table asks for them: a graph with 500
+    inputs shows at once (items for all of them took a tenth of a second)."""
+
+    COLUMNS = ("input", "autograd", "SymPy", "finite diff.", "derivative", "note")
+
+    def __init__(self, theme: Theme) -> None:
+        super().__init__()
+        self.theme = theme
+        self.leaves: tuple[LeafCheck, ...] = ()
+
+    def show(self, leaves: tuple[LeafCheck, ...]) -> None:
+        self.beginResetModel()
+        self.leaves = leaves
+        self.endResetModel()
+
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self.leaves)
+
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:
+        return 0 if parent.isValid() else len(self.COLUMNS)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return self.COLUMNS[section]
+        return None
+
+    def text(self, row: int, column: int) -> str:
+        """A cell as shown (the derivative shortened)."""
+        leaf = self.leaves[row]
+        numbers = (leaf.autograd, leaf.symbolic, leaf.numeric)
+        if 1 <= column <= 3:
+            return format_number(numbers[column - 1], 6, grouping=False)
+        return (leaf.label, "", "", "", leaf.short_formula, leaf.note)[column]
+
+    def tip(self, row: int, column: int) -> str:
+        """A cell in full (the whole derivative)."""
+        leaf = self.leaves[row]
+        return leaf.formula if column == 4 else self.text(row, column)
+
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = 0) -> object:
+        row, column = index.row(), index.column()
+        if role == Qt.ItemDataRole.DisplayRole:
+            return self.text(row, column)
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return self.tip(row, column)
+        if role == Qt.ItemDataRole.ForegroundRole and column < 4:
+            return QColor(self.theme.good if self.leaves[row].agree else self.theme.bad)
+        if role == Qt.ItemDataRole.TextAlignmentRole and 0 < column < 4:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        return None
 
 
 class CheckPanel(QWidget):
@@ -37,8 +99,6 @@ class CheckPanel(QWidget):
     The check runs in the background: meanwhile a bar shows how far it has come and Cancel
     stops it (a new edit does too). A long derivative is shortened in its cell; its tooltip has
     it all."""
-
-    COLUMNS = ("input", "autograd", "SymPy", "finite diff.", "derivative", "note")
 
     def __init__(self, theme: Theme, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -55,13 +115,17 @@ class CheckPanel(QWidget):
         self.progress.setRange(0, 100)
         self.progress.setTextVisible(False)
         self.progress.setMaximumHeight(8)
-        self.table = QTableWidget(0, len(self.COLUMNS))
-        self.table.setHorizontalHeaderLabels(self.COLUMNS)
+        self._shown_at = 0.0
+        self.rows = CheckRows(theme)
+        self.table = QTableView()
+        self.table.setModel(self.rows)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(True)
+        # widths from the first rows only: measuring 500 rows would hold the window
+        header.setResizeContentsPrecision(MEASURED_ROWS)
         buttons = QHBoxLayout()
         buttons.setContentsMargins(0, 0, 0, 0)
         buttons.addWidget(self.run)
@@ -77,7 +141,7 @@ class CheckPanel(QWidget):
 
     def show_pending(self, *, auto: bool) -> None:
         """No report yet: either it is on its way, or the graph is big and waits for a click."""
-        self.table.setRowCount(0)
+        self.rows.show(())
         self.run.setVisible(not auto)
         self.cancel.setVisible(False)
         self.progress.setVisible(False)
@@ -90,7 +154,12 @@ class CheckPanel(QWidget):
         )
 
     def show_progress(self, fraction: float, what: str) -> None:
-        """The check is running: how far, and what it does now."""
+        """The check is running: how far, and what it does now (redrawn at most every
+        `PROGRESS_SECONDS`: a check reports per input, hundreds of times a second)."""
+        now = time.monotonic()
+        if now - self._shown_at < PROGRESS_SECONDS and self.cancel.isVisible():
+            return
+        self._shown_at = now
         self.run.setVisible(False)
         self.cancel.setVisible(True)
         self.progress.setVisible(True)
@@ -101,25 +170,10 @@ class CheckPanel(QWidget):
         self.run.setVisible(False)
         self.cancel.setVisible(False)
         self.progress.setVisible(False)
-        self.table.setRowCount(len(report.leaves))
-        for row, leaf in enumerate(report.leaves):
-            cells = (
-                (leaf.label, leaf.label),
-                *((_number(v), _number(v)) for v in (leaf.autograd, leaf.symbolic, leaf.numeric)),
-                (leaf.short_formula, leaf.formula),
-                (leaf.note, leaf.note),
-            )
-            color = QColor(self._theme.good if leaf.agree else self._theme.bad)
-            for column, (text, tip) in enumerate(cells):
-                item = QTableWidgetItem(text)
-                item.setToolTip(tip)
-                if column < 4:
-                    item.setForeground(color)
-                if 0 < column < 4:
-                    item.setTextAlignment(
-                        Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
-                    )
-                self.table.setItem(row, column, item)
+        self.rows.theme = self._theme
+        self.rows.show(report.leaves)
+        for column in range(len(CheckRows.COLUMNS) - 1):
+            self.table.resizeColumnToContents(column)
         if report.problem:
             self._say(f"✘ {report.problem}", self._theme.bad)
             return
@@ -139,18 +193,12 @@ class CheckPanel(QWidget):
 
     def row_colors(self) -> list[str]:
         """Each row's colour name, for tests: the theme's good or bad colour."""
-        rows = []
-        for row in range(self.table.rowCount()):
-            item = self.table.item(row, 1)
-            rows.append(item.foreground().color().name() if item is not None else "")
-        return rows
+        theme = self._theme
+        return [theme.good if leaf.agree else theme.bad for leaf in self.rows.leaves]
 
     def apply_theme(self, theme: Theme) -> None:
         self._theme = theme
-
-
-def _number(x: float) -> str:
-    return format_number(x, 6, grouping=False)
+        self.rows.theme = theme
 
 
 class ArrayPanel(QTabWidget):

@@ -39,7 +39,7 @@ from gradlab.gui.graph.items import (
 from gradlab.gui.graph.overview import Overview
 from gradlab.gui.graph.style import GraphStyle, Mark
 from gradlab.layout import Layout, edge_key, edge_records, labels, op_key, result_key, value_key
-from gradlab.layout.fold import best_fold
+from gradlab.layout.fold import FOLD_NODES, best_fold
 from gradlab.state.graph.player import Player
 
 ZOOM_STEP = 1.25
@@ -47,8 +47,8 @@ ZOOM_RANGE = (0.01, 8.0)
 FIT_MAX = 3.0
 """Fitting never magnifies beyond this: a three-node graph should not fill a projector."""
 CLICK_SLOP = 4
-BATCH = 600
-"""Items made per turn of the event loop while a large graph is drawn (about 15 ms here)."""
+BATCH = 300
+"""Items made per turn of the event loop while a large graph is drawn (about 10 ms here)."""
 FOLLOW_MARGIN = 0.15
 """The active node is re-centred when it comes closer than this share of the view to an edge."""
 
@@ -136,6 +136,8 @@ class GraphView(QGraphicsView):
 
     def _folded(self, layout: Layout) -> Layout:
         """`layout` folded into strips when that lets it be drawn larger in this view."""
+        if len(self.trace.nodes) > FOLD_NODES:
+            return layout
         sizes = {
             edge_key(node, k): self._style.edge_label(record.local, record.contribution)
             for (node, k), record in self._records.items()
@@ -217,8 +219,10 @@ class GraphView(QGraphicsView):
         QTimer.singleShot(0, self, self._redraw_overview)
 
     def _redraw_overview(self) -> None:
-        if self._pending is None:
-            self.overview.redraw(self._style.color("window"))
+        if self._pending is None and self._placed is not None:
+            self.overview.redraw(
+                self._placed, self._style.color("window"), self._style.color("node_border")
+            )
 
     def set_notice(self, text: str) -> None:
         """A line over the graph's top-left corner ("Laying out…"); empty hides it."""

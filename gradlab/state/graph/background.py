@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from gradlab.check import CheckReport, check_trace
 from gradlab.engine.trace import Trace
-from gradlab.layout import Engine, GraphSpec, Layout, layout
+from gradlab.layout import Engine, GraphSpec, Layout, Sizer, graph_spec, layout
 from gradlab.state.graph.jobs import Report, Worker
 
 _SHARED: dict[str, Worker] = {}
@@ -31,17 +31,21 @@ def check_job(report: Report, trace: Trace, inputs: Mapping[str, int]) -> CheckR
     return check_trace(trace, inputs, report)
 
 
-def layout_job(report: Report, spec: GraphSpec, engine: Engine) -> Layout:
-    """In the worker: a layout (Graphviz or the built-in one)."""
-    report(0.0, "laying out")
-    return layout(spec, engine)
+def layout_job(
+    report: Report, trace: Trace, sizer: Sizer | None, engine: Engine
+) -> tuple[GraphSpec, Layout]:
+    """In the worker: the graph measured (with the GUI's font metrics) and laid out."""
+    report(0.0, "measuring")
+    spec = graph_spec(trace, sizer)
+    report(0.1, "laying out")
+    return spec, layout(spec, engine)
 
 
 @dataclass
 class Updates:
     """What `Background.poll` found: the latest layout and report, or how far the check is."""
 
-    layout: Layout | None = None
+    layout: tuple[GraphSpec, Layout] | None = None
     report: CheckReport | None = None
     progress: tuple[float, str] | None = None
     check_failed: str = ""
@@ -74,9 +78,9 @@ class Background:
             self.checks.cancel()
         self._check = None
 
-    def lay_out(self, spec: GraphSpec, engine: Engine) -> None:
-        """Start laying `spec` out, dropping any earlier layout."""
-        self._layout = self.layouts.submit(layout_job, spec, engine)
+    def lay_out(self, trace: Trace, sizer: Sizer | None, engine: Engine) -> None:
+        """Start measuring and laying out `trace`, dropping any earlier layout."""
+        self._layout = self.layouts.submit(layout_job, trace, sizer, engine)
 
     def cancel_layout(self) -> None:
         if self._layout is not None and self.layouts.running == self._layout:

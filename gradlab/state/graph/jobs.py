@@ -20,6 +20,8 @@ from __future__ import annotations
 import atexit
 import contextlib
 import multiprocessing
+import queue
+import threading
 import time
 import traceback
 import weakref
@@ -66,6 +68,8 @@ class Worker:
         """The job the worker is on (or about to start), if any."""
         self._request: tuple[JobFunction, tuple[Any, ...]] | None = None
         self._inbox: dict[int, list[Message]] = {}
+        self._outbox: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        self._sender: threading.Thread | None = None
         self._stopping: dict[int, float] = {}
         """Cancelled jobs the worker has not yet said it dropped, and when they were cancelled."""
         _WORKERS.add(self)
@@ -90,8 +94,7 @@ class Worker:
         self._stopping[self.running] = time.monotonic()
         self.running = self._request = None
         if self._conn is not None:
-            with contextlib.suppress(OSError, ValueError):
-                self._conn.send(("cancel",))
+            self._outbox.put(("cancel",))
 
     def poll(self, job: int) -> list[Message]:
         """What the worker has sent about `job` since the last poll (never blocks). Messages
@@ -126,13 +129,18 @@ class Worker:
 
     def close(self) -> None:
         """End the process (a new one starts with the next job)."""
-        conn, process = self._conn, self._process
-        self._conn = self._process = None
         self._stopping.clear()
         self.running = self._request = None
+        self._shut_down()
+
+    def _shut_down(self) -> None:
+        conn, process, sender = self._conn, self._process, self._sender
+        self._conn = self._process = self._sender = None
+        if sender is not None:
+            self._outbox.put(None)  # the sender sends it and stops
+            sender.join(1.0)
+            self._outbox = queue.SimpleQueue()
         if conn is not None:
-            with contextlib.suppress(OSError, ValueError):
-                conn.send(None)
             conn.close()
         if process is not None:
             process.join(0.2)
@@ -151,7 +159,13 @@ class Worker:
         assert self.running is not None
         assert self._request is not None
         function, args = self._request
-        self._connection().send(("run", self.running, function, args))
+        self._post(("run", self.running, function, args))
+
+    def _post(self, message: Any) -> None:
+        """Send from a thread of its own: pickling a large graph and writing it into the pipe
+        takes tens of milliseconds, which the window should not wait for."""
+        self._connection()
+        self._outbox.put(message)
 
     def _died(self) -> None:
         job = self.running
@@ -163,6 +177,8 @@ class Worker:
 
     def _connection(self) -> Connection:
         if self._conn is None or self._process is None or not self._process.is_alive():
+            if self._conn is not None:
+                self._shut_down()  # the process died: its pipe and sender go too
             # spawn, not fork: forking a process that runs Qt's threads is unsafe
             context = multiprocessing.get_context("spawn")
             self._conn, child = context.Pipe()
@@ -171,7 +187,27 @@ class Worker:
             )
             self._process.start()
             child.close()
+            self._sender = threading.Thread(
+                target=_send_all,
+                args=(self._conn, self._outbox),
+                name=f"gradlab-{self.name}-sender",
+                daemon=True,
+            )
+            self._sender.start()
         return self._conn
+
+
+def _send_all(conn: Connection, outbox: queue.SimpleQueue[Any]) -> None:
+    """The sender thread: messages in order until None (which it sends on, to stop the
+    worker)."""
+    while True:
+        message = outbox.get()
+        try:
+            conn.send(message)
+        except (OSError, ValueError):
+            return
+        if message is None:
+            return
 
 
 _WORKERS: weakref.WeakSet[Worker] = weakref.WeakSet()
@@ -191,9 +227,24 @@ def serve(conn: Connection) -> None:
 
 
 def _serve(conn: Connection) -> None:
+    # a thread reads the pipe at once, so the GUI's sends never wait for a job to finish (a
+    # full pipe would block the window for as long as the job runs)
+    inbox: queue.SimpleQueue[Any] = queue.SimpleQueue()
+
+    def read() -> None:
+        try:
+            while True:
+                message = conn.recv()
+                inbox.put(message)
+                if message is None:
+                    return
+        except (EOFError, OSError):
+            inbox.put(None)
+
+    threading.Thread(target=read, name="gradlab-worker-reader", daemon=True).start()
     pending: Any = None
     while True:
-        message = pending if pending is not None else conn.recv()
+        message = pending if pending is not None else inbox.get()
         pending = None
         if message is None:
             return
@@ -202,14 +253,14 @@ def _serve(conn: Connection) -> None:
         _, job, function, args = message
 
         def report(fraction: float, text: str, job: int = job) -> None:
-            if conn.poll():
+            if not inbox.empty():
                 raise Superseded
             conn.send(("progress", job, fraction, text))
 
         try:
             result = function(report, *args)
         except Superseded:
-            pending = conn.recv()
+            pending = inbox.get()
             if pending is None:
                 return
             conn.send(("cancelled", job))

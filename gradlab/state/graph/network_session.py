@@ -9,7 +9,7 @@ from __future__ import annotations
 from gradlab.engine.trace import Trace
 from gradlab.layout import Engine, Sizer
 from gradlab.lessons.schema import NetworkScene
-from gradlab.state.graph.groups import Grouping, Path, Summary, summarise
+from gradlab.state.graph.groups import Grouped, Grouping, Path, Summary
 from gradlab.state.graph.networks import scalar_network, tensor_network
 from gradlab.state.graph.player import CursorSpec, resolve_position
 from gradlab.state.graph.trace_session import TraceSession
@@ -29,8 +29,9 @@ class NetworkSession(TraceSession):
     ) -> None:
         self.full = full
         self.grouping = grouping
+        self._grouped = Grouped(full, grouping)
         self.opened: frozenset[Path] = frozenset()
-        self.summary: Summary = summarise(full, grouping, self.opened)
+        self.summary: Summary = self._grouped.summarise(self.opened)
         position = self.summary.position_for(resolve_position(full, cursor))
         super().__init__(self.summary.trace, position, sizer=sizer, engine=engine)
 
@@ -62,7 +63,7 @@ class NetworkSession(TraceSession):
     def _regroup(self, opened: frozenset[Path]) -> None:
         full_position = self.summary.positions[self.player.position]
         self.opened = opened
-        self.summary = summarise(self.full, self.grouping, opened)
+        self.summary = self._grouped.summarise(opened)
         self._show_trace(self.summary.trace, self.summary.position_for(full_position))
         self.rebuilt.emit()
 

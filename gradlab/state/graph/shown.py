@@ -2,10 +2,11 @@
 and the layout it is drawn with, computed at once or in the background.
 
 Alone, a graph is laid out when its layout is first asked for (tests, the CLI, exports). Once the
-GUI `attach`es a `Background`, a graph of more than `SYNC_LAYOUT_NODES` nodes is laid out in a
-worker process: `layout_ready` is False meanwhile (the view keeps the last drawing, marked as
-out of date), `poll()` takes the result and `laid_out` says it arrived. A result for an older
-trace is never applied.
+GUI `attach`es a `Background`, a graph of more than `SYNC_LAYOUT_NODES` nodes is measured and
+laid out in a worker process (so the sizer must pickle: the GUI hands over its `MetricSizer`):
+`layout_ready` is False meanwhile (the view keeps the last drawing, marked as out of date),
+`poll()` takes the result and `laid_out` says it arrived. A result for an older trace is never
+applied, and one with the same sizes as the last keeps the last (so the view keeps its items).
 """
 
 from __future__ import annotations
@@ -117,7 +118,11 @@ class ShownGraph:
 
     def _take(self, updates: Updates) -> None:
         if updates.layout is not None:
-            self._layout, self._laid_out_trace = updates.layout, self._trace
+            spec, layout = updates.layout
+            if self._layout is None or spec != self._spec:
+                # a layout of the same sizes is kept, so the view keeps its items
+                self._spec, self._layout = spec, layout
+            self._laid_out_trace = self._trace
             self.laid_out.emit()
         elif updates.layout_failed:
             # the worker broke: lay out here rather than show nothing
@@ -126,16 +131,15 @@ class ShownGraph:
 
     def relayout(self) -> None:
         """Make sure the current trace gets a layout: kept when no size changed, else computed
-        now (small graphs, or no background) or in the background."""
+        now (small graphs, or no background) or measured and laid out in the background."""
+        if self.background is not None and len(self._trace.nodes) > SYNC_LAYOUT_NODES:
+            self.background.lay_out(self._trace, self._sizer, self._engine)
+            return
         spec = self._current_spec()
         if self._layout is not None and spec == self._spec:
             self._laid_out_trace = self._trace
             return
-        self._spec = spec
-        if self.background is None or len(self._trace.nodes) <= SYNC_LAYOUT_NODES:
-            self._lay_out_now(spec)
-        else:
-            self.background.lay_out(spec, self._engine)
+        self._lay_out_now(spec)
 
     def _current_spec(self) -> GraphSpec:
         return graph_spec(self._trace, self._sizer)

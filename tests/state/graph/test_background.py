@@ -113,11 +113,12 @@ def test_a_worker_that_ignores_a_cancel_is_ended(workers: tuple[Worker, Worker])
     terms = " + ".join(f"tanh(w{i} * x{i} + b{i})" for i in range(700))
     program = parse(f"f = {terms}")
     trace = record(program.build(dict.fromkeys(program.inputs, 0.5)).output)
-    spec = graph_spec(trace)
-    slow = layouts.submit(layout_job, spec, "builtin")  # reports once, then computes
+    slow = layouts.submit(layout_job, trace, None, "builtin")  # reports, then computes long
     until(lambda: any(m.kind == "progress" for m in layouts.poll(slow)), lambda: None)
-    small = graph_spec(record(parse("f = x + 1").build({"x": 1}).output))
-    quick = layouts.submit(layout_job, small, "builtin")
+    small = record(parse("f = x + 1").build({"x": 1}).output)
+    quick = layouts.submit(layout_job, small, None, "builtin")
     done: list[Message] = []
     until(lambda: any(m.kind == "done" for m in done), lambda: done.extend(layouts.poll(quick)))
-    assert done[-1].value.boxes.keys() == {s.key for s in small.nodes} | {"o2"}
+    spec, placed = done[-1].value
+    assert spec == graph_spec(small)
+    assert placed.boxes.keys() == {s.key for s in spec.nodes} | {"o2"}
