@@ -28,8 +28,11 @@ CLEARANCE = 3.0
 MAX_STRIPS = 5
 FOLD_NODES = 150
 """Larger graphs are not folded (their overview helps more than larger type)."""
-WORTH = 1.15
-"""A fold must let the graph be drawn at least this much larger."""
+WORTH = 1.3
+"""A fold must let the graph be drawn at least this much larger: a wrapped edge is harder to
+follow than a straight one, so small gains are not worth it."""
+MIN_COLUMNS = 4
+"""Fewer columns are never folded (a strip of one or two columns says little)."""
 
 Sizes = Mapping[str, tuple[float, float]]
 """Each labelled edge's label size, by edge key."""
@@ -103,6 +106,8 @@ def best_fold(layout: Layout, labels: Sizes, area: tuple[float, float], most: fl
     """The fold of `layout` that can be drawn largest in `area` (width, height), magnified at
     most `most` times; `layout` itself unless folding gains at least `WORTH`."""
     if len(layout.boxes) > 2 * FOLD_NODES or area[0] <= 0 or area[1] <= 0:
+        return layout
+    if len(columns(layout)) < MIN_COLUMNS:
         return layout
 
     def zoom(candidate: Layout) -> float:
