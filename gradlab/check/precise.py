@@ -11,7 +11,7 @@ below the check's tolerance.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from fractions import Fraction
 from typing import Any
 
@@ -77,17 +77,15 @@ def mp(x: Fraction | float) -> Number:
     return _CONTEXT.mpf(x.numerator) / x.denominator
 
 
-def evaluate_all(expressions: Iterable[sp.Expr], point: Mapping[sp.Symbol, Number]) -> list[float]:
-    """Each expression's value at `point` as a float (NaN where it is undefined or complex,
-    ±inf beyond the float range). Subexpressions shared between them are evaluated once."""
-    memo: dict[sp.Basic, Number] = {}
-    values = []
-    for expr in expressions:
-        try:
-            values.append(_to_float(evaluate(expr, point, memo)))
-        except (NotRealError, ZeroDivisionError, ValueError):
-            values.append(math.nan)
-    return values
+def value(
+    expr: sp.Basic, point: Mapping[sp.Symbol, Number], memo: dict[sp.Basic, Number] | None = None
+) -> Number:
+    """`expr` at `point` in high precision, NaN where it has no real value (a log of 0, a
+    complex number)."""
+    try:
+        return evaluate(expr, point, memo)
+    except (NotRealError, ZeroDivisionError, ValueError):
+        return _CONTEXT.mpf("nan")
 
 
 def evaluate(
@@ -146,7 +144,8 @@ def _real(x: Number | mpmath.mpc) -> Number:
     return x
 
 
-def _to_float(x: Number) -> float:
+def to_float(x: Number) -> float:
+    """A high-precision number as a float: ±inf beyond the float range."""
     try:
         return float(x)
     except OverflowError:

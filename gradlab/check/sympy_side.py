@@ -7,7 +7,6 @@ check, so the app starts without it.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 
 import sympy as sp
@@ -50,19 +49,21 @@ def locals_and_totals(
             )
         )
         memo: dict[sp.Basic, precise.Number] = {}
-        precise_values.append(_value(form.value, at_precise, memo))
+        precise_values.append(precise.value(form.value, at_precise, memo))
         shown = _operand_names(nodes, node, names, wanted)
         stored_memo: dict[sp.Basic, precise.Number] = {}
         for k, partial in enumerate(form.partials):
-            local[(node.id, k)] = _value(partial, at_precise, memo)
+            local[(node.id, k)] = precise.value(partial, at_precise, memo)
             record = records.get((node.id, k))
             if record is None or record.local is None:
                 continue
-            value = _float(_value(partial, at_stored, stored_memo))
+            value = precise.to_float(precise.value(partial, at_stored, stored_memo))
             formula = str(symbolic.named(form, partial, shown))
             agree = close(value, record.local, EDGE_TOLERANCE)
             edges[(node.id, k)] = EdgeCheck(node.id, k, formula, value, record.local, agree)
-    return edges, {i: _float(g) for i, g in _chain_rule(nodes, local).items() if i in wanted}
+    return edges, {
+        i: precise.to_float(g) for i, g in _chain_rule(nodes, local).items() if i in wanted
+    }
 
 
 def whole_derivatives(
@@ -81,7 +82,7 @@ def whole_derivatives(
     found = {}
     for i, symbol in symbols.items():
         derivative = sp.diff(full[trace.root], symbol)
-        value = _float(_value(derivative, point, memo))
+        value = precise.to_float(precise.value(derivative, point, memo))
         equal = close(value, chain[i], WHOLE_TOLERANCE) if i in chain else None
         found[i] = (capped(str(derivative)), equal, value)
     return found
@@ -110,19 +111,3 @@ def _operand_names(
         constant = not parent.parents and p not in inputs
         shown.append(symbolic.exact(float(parent.value)) if constant else names[p])
     return shown
-
-
-def _value(
-    expr: sp.Expr, point: Mapping[sp.Symbol, precise.Number], memo: dict[sp.Basic, precise.Number]
-) -> precise.Number:
-    try:
-        return precise.evaluate(expr, point, memo)
-    except (precise.NotRealError, ZeroDivisionError, ValueError):
-        return precise.mp(math.nan)
-
-
-def _float(x: precise.Number) -> float:
-    try:
-        return float(x)
-    except OverflowError:
-        return math.inf if x > 0 else -math.inf

@@ -183,11 +183,6 @@ class InputsPanel(QScrollArea):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Maximum)
 
-    @property
-    def complete(self) -> bool:
-        """Whether every input has its spin box (large sets are made over a few turns)."""
-        return not self._more.isActive()
-
     def sync(self, values: dict[str, float]) -> None:
         """Show exactly these inputs, in this order, with these values. Spin boxes of inputs
         that stay are kept (so typing a new name adds one box, it does not rebuild fifty)."""

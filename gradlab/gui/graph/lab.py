@@ -6,7 +6,8 @@ Beside the graph: the explanation of the current step and the three-way check. T
 bar drives the player. The check and the layout of a large graph run in worker processes (the
 session's `Background`), polled from a timer, so the window never waits for them.
 
-Where quiz answers are to be hidden, `answer_panels()` lists the widgets that can show one.
+The side panels that can show an answer (the check table, the explanation, a tensor's numbers)
+are `checks`, `explanation` and `arrays`; `_show_panels` alone decides which are visible.
 """
 
 from __future__ import annotations
@@ -158,11 +159,6 @@ class GraphLab(SceneView):
         """Show only these of the lab's panels ("editor", "explain", "check"); None shows all."""
         self._panels = None if panels is None else frozenset(panels)
         self._show_panels(self.theme.presenting)
-
-    def answer_panels(self) -> tuple[QWidget, ...]:
-        """The widgets that can show a quiz's answer (grads, derivatives, explanations): the one
-        place to mask while an answer is hidden."""
-        return (self.checks, self.explanation, self.arrays)
 
     def _show_panels(self, presenting: bool) -> None:
         def wanted(name: str) -> bool:

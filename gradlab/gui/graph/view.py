@@ -171,11 +171,6 @@ class GraphView(QGraphicsView):
         """Whether every item of the player's current trace is drawn."""
         return self._drawn is self.trace
 
-    @property
-    def drawing(self) -> bool:
-        """Whether items of the last layout are still being made."""
-        return self._pending is not None
-
     def _items(self, layout: Layout, titles: list[tuple[str, str]]) -> Iterator[QGraphicsItem]:
         for node, (title, glyph) in zip(self.trace.nodes, titles, strict=True):
             box = layout.boxes[value_key(node.id)]

@@ -40,10 +40,6 @@ class NetworkSession(TraceSession):
         unit = self.summary.units[node_id]
         return None if isinstance(unit, int) else unit
 
-    def members(self, path: Path) -> int:
-        """How many nodes of the full graph are in the group."""
-        return sum(1 for p in self.grouping.paths if p[: len(path)] == path)
-
     def open(self, node_id: int) -> bool:
         """Open the group that summary node `node_id` stands for, one level; False for a node
         that is no group."""
