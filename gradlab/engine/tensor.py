@@ -23,6 +23,7 @@ from typing import Any, SupportsFloat, TypeAlias
 import numpy as np
 from numpy.typing import ArrayLike, DTypeLike
 
+from gradlab import _display
 from gradlab.engine import kernels, tensor_math, tensor_shape
 from gradlab.engine.autodiff import backward_steps
 from gradlab.engine.numbers import format_number
@@ -125,6 +126,10 @@ class Tensor(TensorNode):
         if target == self.data.dtype:
             return self
         return Tensor.apply(Op.CAST, tensor_math.cast, self, dtype=target)
+
+    def _repr_svg_(self) -> str | None:
+        """The graph that computed this tensor, drawn for a notebook (`gradlab._display`)."""
+        return _display.svg(self)
 
     def __repr__(self) -> str:
         extras = ", requires_grad=True" if self.requires_grad else ""

@@ -17,10 +17,10 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
+from gradlab.drawing.style import ARROW, CORNER, LABEL_CORNER, LABEL_OPACITY
 from gradlab.gui.graph.style import GraphStyle, Mark
 from gradlab.layout import EdgePath, Point, labels
 
-ARROW = 9.0
 PENDING_LOCAL = f"local {labels.PENDING}"
 
 
@@ -101,7 +101,7 @@ class ValueItem(_Item):
         node_mark = Mark.ACTIVE if active else value_mark
         painter.setPen(style.pen("node_border", node_mark))
         painter.setBrush(QBrush(style.color("highlight_fill" if active else "node_fill")))
-        radius = style.pad * 0.6
+        radius = style.pad * CORNER
         painter.drawRoundedRect(rect, radius, radius)
         split = rect.left() + style.bold_metrics.horizontalAdvance(self.title) + 2 * style.pad
         painter.drawLine(QPointF(split, rect.top()), QPointF(split, rect.bottom()))
@@ -213,12 +213,12 @@ class EdgeLabelItem(_Item):
         local, contribution, mark = self.state
         style, rect = self.style, self.rect
         background = style.color("highlight_fill" if mark is Mark.ACTIVE else "window")
-        background.setAlphaF(0.92)
+        background.setAlphaF(LABEL_OPACITY)
         painter.setPen(
             Qt.PenStyle.NoPen if mark is not Mark.ACTIVE else style.pen("edge", Mark.ACTIVE, 0.6)
         )
         painter.setBrush(QBrush(background))
-        painter.drawRoundedRect(rect, 4, 4)
+        painter.drawRoundedRect(rect, LABEL_CORNER, LABEL_CORNER)
         painter.setFont(style.font)
         top = QRectF(rect.left(), rect.top() + 0.3 * style.pad, rect.width(), style.line)
         painter.setPen(style.color("muted" if mark is Mark.PENDING else "value"))

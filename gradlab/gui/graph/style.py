@@ -1,6 +1,7 @@
 """`GraphStyle`: the fonts, colours and pens of a theme for the graph view, and `Mark`, how far a
 part of the graph has come. The style doubles as the layout's `Sizer`, so boxes are exactly as
-large as the text drawn in them.
+large as the text drawn in them. Its sizes are `gradlab.drawing.style`'s, which the SVG figures
+use too.
 """
 
 from __future__ import annotations
@@ -10,11 +11,10 @@ from enum import Enum
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPen
 
+from gradlab.drawing import style
 from gradlab.engine.trace import Node, Number
 from gradlab.gui.theme import Theme
 from gradlab.layout import labels
-
-BASE_FONT_PX = 14.0
 
 
 class Mark(Enum):
@@ -32,16 +32,16 @@ class GraphStyle:
 
     def __init__(self, theme: Theme) -> None:
         self.theme = theme
-        px = max(8, round(BASE_FONT_PX * theme.font_scale))
-        self.font = QFont("DejaVu Sans")
+        px = style.font_px(theme)
+        self.font = QFont(style.FONT_FAMILY)
         self.font.setPixelSize(px)
         self.bold = QFont(self.font)
         self.bold.setBold(True)
         self.italic = QFont(self.font)
         self.italic.setItalic(True)
         self.op_font = QFont(self.bold)
-        self.op_font.setPixelSize(round(px * 1.15))
-        self.pad = 0.55 * px
+        self.op_font.setPixelSize(round(px * style.OP_FONT))
+        self.pad = style.PAD * px
         self.metrics = QFontMetricsF(self.font)
         self.bold_metrics = QFontMetricsF(self.bold)
         self.op_metrics = QFontMetricsF(self.op_font)
@@ -63,7 +63,7 @@ class GraphStyle:
         if pen is None:
             active = mark is Mark.ACTIVE
             pen = QPen(self.color("accent" if active else color))
-            pen.setWidthF(self.line_width * width * (1.8 if active else 1.0))
+            pen.setWidthF(self.line_width * width * (style.ACTIVE_LINE if active else 1.0))
             if mark is Mark.PENDING:
                 pen.setColor(self.color("muted"))
                 pen.setStyle(Qt.PenStyle.DashLine)
