@@ -30,10 +30,12 @@ def tensor(
     data: Tensor | ArrayLike, *, dtype: DTypeLike | None = None, requires_grad: bool = False
 ) -> Tensor:
     """A new tensor holding a copy of `data` (numbers, nested lists, an array, a tensor)."""
-    array = data.data if isinstance(data, Tensor) else np.asarray(data)
+    given = data.data if isinstance(data, Tensor) else data
     if dtype is None:
-        dtype = array.dtype if array.dtype.kind == "f" else DEFAULT_DTYPE
-    return Tensor(np.array(array, dtype=_float(dtype)), requires_grad=requires_grad)
+        # a float array keeps its dtype; Python numbers and integer data take the default
+        floats = isinstance(given, np.ndarray | np.generic) and given.dtype.kind == "f"
+        dtype = given.dtype if floats else DEFAULT_DTYPE  # type: ignore[union-attr]
+    return Tensor(np.array(given, dtype=_float(dtype)), requires_grad=requires_grad)
 
 
 def zeros(*size: Size, dtype: DTypeLike | None = None, requires_grad: bool = False) -> Tensor:
