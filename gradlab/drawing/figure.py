@@ -15,7 +15,7 @@ from typing import Literal
 
 from gradlab.drawing.frame import Frame, frame_at, live_frame
 from gradlab.drawing.sizer import FigureSizer
-from gradlab.drawing.style import PALETTES
+from gradlab.drawing.style import PALETTES, Palette
 from gradlab.drawing.svg import render_svg
 from gradlab.engine import Tensor, Trace, Value, record, topological_order
 from gradlab.layout import graph_spec, layout
@@ -91,14 +91,25 @@ def frame_of(root: Drawable, step: StepSpec | None = None) -> Frame:
 
 def render(root: Drawable, step: StepSpec | None = None, style: str = "light") -> str:
     """The SVG text of `root`'s graph at `step`, in the app's `style` (light, dark, projector)."""
-    palette = PALETTES.get(style)
-    if palette is None:
-        raise ValueError(f"unknown style {style!r}: say {', '.join(PALETTES)}")
+    palette = _palette(style)
     frame = frame_of(root, step)
     _check_size(len(frame.trace.nodes), MAX_NODES)
     live = not isinstance(root, Trace) and step is None
     sizer = FigureSizer(palette, frame if live else None)
     return render_svg(frame, layout(graph_spec(frame.trace, sizer)), palette, sizer)
+
+
+def frames(trace: Trace, style: str = "light") -> list[str]:
+    """The SVG of every position of `trace`, 0 to the end, laid out once (as the graph lab keeps
+    its layout while stepping, so nothing moves between frames)."""
+    _check_size(len(trace.nodes), MAX_NODES)
+    palette = _palette(style)
+    sizer = FigureSizer(palette)
+    placed = layout(graph_spec(trace, sizer))
+    return [
+        render_svg(frame_at(trace, position), placed, palette, sizer)
+        for position in range(len(trace) + 1)
+    ]
 
 
 def inline_svg(drawable: object) -> str | None:
@@ -111,6 +122,13 @@ def inline_svg(drawable: object) -> str | None:
     else:
         return None
     return render(drawable) if count <= MAX_INLINE_NODES else None
+
+
+def _palette(style: str) -> Palette:
+    palette = PALETTES.get(style)
+    if palette is None:
+        raise ValueError(f"unknown style {style!r}: say {', '.join(PALETTES)}")
+    return palette
 
 
 def _check_size(count: int, most: int) -> None:

@@ -95,7 +95,7 @@ def render_svg(frame: Frame, layout: Layout, palette: Palette, sizer: FigureSize
             if record is not None
             else sizer.edge_label(None, None)
         )
-        _edge_label(canvas, frame.op_mark(i), center, size, local, sent)
+        _edge_label(canvas, edge_key(i, k), frame.op_mark(i), center, size, (local, sent))
     margin = 2 * palette.line_width + 2
     width, height = layout.width + 2 * margin, layout.height + 2 * margin
     box = f"{number(-margin)} {number(-margin)} {number(width)} {number(height)}"
@@ -211,13 +211,14 @@ def _arrowhead(start: tuple[float, float], tip: tuple[float, float], length: flo
 
 def _edge_label(
     canvas: _Canvas,
+    key: str,
     mark: Mark,
     center: tuple[float, float],
     size: tuple[float, float],
-    local: str,
-    sent: str,
+    texts: tuple[str, str],
 ) -> None:
     sizer = canvas.sizer
+    local, sent = texts
     width, height = size
     x, y = center[0] - width / 2, center[1] - height / 2
     active = mark is Mark.ACTIVE
@@ -225,7 +226,7 @@ def _edge_label(
     stroke = canvas.stroke("edge", Mark.ACTIVE, 0.6) if active else 'stroke="none"'
     corner = number(style.LABEL_CORNER)
     canvas.parts.append(
-        f'<g class="label"><rect x="{number(x)}" y="{number(y)}" width="{number(width)}" '
+        f'<g id="{key}-label"><rect x="{number(x)}" y="{number(y)}" width="{number(width)}" '
         f'height="{number(height)}" rx="{corner}" fill="{fill}" '
         f'fill-opacity="{style.LABEL_OPACITY}" {stroke}/>'
     )
