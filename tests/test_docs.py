@@ -6,6 +6,7 @@ from __future__ import annotations
 import contextlib
 import io
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -30,9 +31,10 @@ def python_files() -> list[Any]:
 
 
 @pytest.mark.parametrize("path", python_files())
-def test_python_blocks_run(path: Any) -> None:
-    """A file's Python blocks run in order in one namespace (the tutorial's own blocks run in
-    the comparison below)."""
+def test_python_blocks_run(path: Any, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file's Python blocks run in order in one namespace, in an empty folder (the tutorial's
+    own blocks run in the comparison below)."""
+    monkeypatch.chdir(tmp_path)
     namespace: dict[str, Any] = {"__name__": "docs"}
     for block in blocks(path):
         if block.lang == "python" and block.name not in COMPARISON:
