@@ -84,3 +84,11 @@ def test_flatten_is_torch_flatten() -> None:
         theirs = torch.flatten(torch.tensor(x), *dims)
         assert ours.shape == tuple(theirs.shape)
         np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+
+
+def test_the_cpu_is_the_only_device() -> None:
+    t = gradlab.tensor([1.0, 2.0])
+    assert t.to("cpu") is t
+    with pytest.raises(RuntimeError, match="there is no 'cuda:0' device"):
+        t.to("cuda:0")
+    assert t.to(gradlab.float64).dtype == np.float64
