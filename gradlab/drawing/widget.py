@@ -11,8 +11,14 @@ from __future__ import annotations
 
 from typing import Any
 
-import anywidget
-import traitlets
+try:
+    import anywidget
+    import traitlets
+except ImportError as missing:  # the optional extra
+    raise ImportError(
+        "the notebook Stepper needs the notebook extra: pip install 'gradlab[notebook]' "
+        "(graphs draw inline without it)"
+    ) from missing
 
 from gradlab.drawing.figure import Drawable, frames
 from gradlab.engine import Trace, record

@@ -1,7 +1,8 @@
 """A figure's SVG (`gradlab.drawing`) as PNG or PDF, drawn by Qt's SVG renderer.
 
 Works without a screen: when no Qt application is running yet, an offscreen one is made (a
-figure for a file or a notebook never needs a window).
+figure for a file or a notebook never needs a window). It is a full QApplication, so the app, a
+test or a notebook can still open windows in the same process afterwards.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import Literal
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QMarginsF, QRectF, QSize, QSizeF
 from PySide6.QtGui import QGuiApplication, QImage, QPageLayout, QPageSize, QPainter, QPdfWriter
 from PySide6.QtSvg import QSvgRenderer
+from PySide6.QtWidgets import QApplication
 
 PNG_SCALE = 2.0
 """Pixels per figure unit in a PNG: sharp on slides and high-density screens."""
@@ -58,5 +60,5 @@ def _application() -> QGuiApplication:
     running = QGuiApplication.instance()
     if isinstance(running, QGuiApplication):
         return running
-    _app = QGuiApplication(["gradlab", "-platform", "offscreen"])
+    _app = QApplication(["gradlab", "-platform", "offscreen"])
     return _app

@@ -33,7 +33,7 @@ def test_svg_at_a_backward_step(tmp_path: Path, capsys: pytest.CaptureFixture[st
 
 
 @pytest.mark.gui
-def test_png_for_slides_in_the_projector_style(tmp_path: Path) -> None:
+def test_png_for_slides_in_the_projector_style(tmp_path: Path, qapp: object) -> None:
     light, projector = tmp_path / "light.png", tmp_path / "projector.png"
     assert main(["draw", *CHAIN, "-o", str(light)]) == 0
     assert main(["draw", *CHAIN, "--style", "projector", "-o", str(projector)]) == 0
@@ -49,7 +49,7 @@ def test_png_for_slides_in_the_projector_style(tmp_path: Path) -> None:
 
 
 @pytest.mark.gui
-def test_pdf(tmp_path: Path) -> None:
+def test_pdf(tmp_path: Path, qapp: object) -> None:
     out = tmp_path / "graph.pdf"
     assert main(["draw", *CHAIN, "-o", str(out)]) == 0
     data = out.read_bytes()
