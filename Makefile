@@ -8,6 +8,8 @@ PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 
 .PHONY: run test test-fast lint bench screenshots clean
 
+# gradlab first checks that Qt can open a window here; if not, it prints the missing system
+# libraries and the apt (or dnf) command that installs them, and exits 1 (gradlab.cli.qt_platform).
 run: $(VENV)/.installed-run
 	$(BIN)/gradlab
 
