@@ -7,11 +7,16 @@ from gradlab.drawing import glyphs, style
 from gradlab.drawing.frame import Frame
 from gradlab.drawing.style import Palette
 from gradlab.engine.trace import Node, Number
-from gradlab.layout import labels
+from gradlab.layout.metrics import GlyphWidths, MetricSizer
+
+
+def _table(widths: dict[str, float], px: float) -> GlyphWidths:
+    return GlyphWidths({char: px * width for char, width in widths.items()}, px * glyphs.FALLBACK)
 
 
 class FigureSizer:
-    """Measures text and boxes for `palette` (the same sizes as `gradlab.gui.graph.style`)."""
+    """Measures text and boxes for `palette` with the graph lab's own formulas (`MetricSizer`),
+    so a figure's boxes are the app's."""
 
     def __init__(self, palette: Palette, frame: Frame | None = None) -> None:
         self.palette = palette
@@ -20,43 +25,40 @@ class FigureSizer:
         self.pad = style.PAD * self.px
         self.line = self.line_height(self.px)
         self._frame = frame
+        regular = _table(glyphs.REGULAR, self.px)
+        self._metrics = MetricSizer(
+            regular=regular,
+            bold=_table(glyphs.BOLD, self.px),
+            italic=regular,  # DejaVu Sans Oblique has the upright face's advances
+            op=_table(glyphs.BOLD, self.op_px),
+            line=self.line,
+            op_line=self.line_height(self.op_px),
+            pad=self.pad,
+            thumb=2.2 * self.line,
+            stacked=False,
+        )
 
     @staticmethod
     def line_height(px: float) -> float:
         return (glyphs.ASCENT + glyphs.DESCENT) * px
 
-    @staticmethod
-    def width(text: str, px: float, *, bold: bool = False) -> float:
-        """The advance of `text` at `px` pixels (kerning ignored: a hair wider, never narrower
-        than needed for the strings a graph shows)."""
-        table = glyphs.BOLD if bold else glyphs.REGULAR
-        return px * sum(table.get(c, glyphs.FALLBACK) for c in text)
-
     def title_split(self, title: str) -> float:
         """Where a value box's name column ends, from its left edge."""
-        return self.width(title, self.px, bold=True) + 2 * self.pad
+        return self._metrics.bold.width(title) + 2 * self.pad
 
     # ---- the layout's Sizer protocol ------------------------------------------------------------
 
     def value_node(self, node: Node, name: str, grad: Number | None) -> tuple[float, float]:
         if self._frame is not None:  # a live graph: its grads are not in the trace's records
             grad = self._frame.grads[node.id]
-        numbers = max(
-            self.width(labels.value_text(node.value), self.px),
-            self.width(labels.grad_text(grad), self.px),
-            self.width("data " + labels.NUMBER_ROOM, self.px),
-        )
-        title = self.width(labels.title_text(node, name), self.px, bold=True)
-        return (title + numbers + 4 * self.pad, 2 * self.line + 2.2 * self.pad)
+        return self._metrics.value_node(node, name, grad)
 
     def op_node(self, node: Node) -> tuple[float, float]:
-        side = self.line_height(self.op_px) + 1.4 * self.pad
-        text = self.width(labels.op_text(node), self.op_px, bold=True)
-        return (max(side, text + 2 * self.pad), side)
+        return self._metrics.op_node(node)
 
     def edge_label(self, local: float | None, contribution: Number | None) -> tuple[float, float]:
-        texts = [labels.local_text(local), labels.contribution_text(contribution)]
+        width, height = self._metrics.edge_label(local, contribution)
         if self._frame is not None and self._frame.edges:  # a live graph: its widest label
-            texts += [text for pair in self._frame.edges.values() for text in pair]
-        width = max(self.width(text, self.px) for text in [*texts, "+= " + labels.NUMBER_ROOM])
-        return (width + 1.2 * self.pad, 2 * self.line + 0.6 * self.pad)
+            texts = [text for pair in self._frame.edges.values() for text in pair]
+            width = max(width, *(self._metrics.regular.width(t) + 0.6 * self.pad for t in texts))
+        return (width, height)
