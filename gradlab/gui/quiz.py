@@ -1,8 +1,13 @@
-"""`QuizWidget`: predict, then reveal. Type a number and check it, or reveal the answer."""
+"""`QuizWidget`: predict, then reveal. Type a number and check it, or reveal the answer.
+
+The keys stay with the lesson: Check and Reveal take no focus from a click, and after Enter,
+Check or Reveal the focus rests on the quiz itself, never in another editor (a Space there would
+type over the graph's expression), so the clicker's keys and Space step the lesson again.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from gradlab.gui.theme import Theme
@@ -14,12 +19,17 @@ class QuizWidget(QWidget):
     """Question, an answer box, Check and Reveal; feedback in good/bad colours."""
 
     revealed = Signal()
+    solved = Signal()
+    """The answer is known: revealed, or checked correct (the scene may show it again)."""
 
     def __init__(self, quiz: QuizState, theme: Theme, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.quiz = quiz
         self._theme = theme
         self._last: Feedback | None = None
+        self.is_solved = quiz.is_revealed
+        # the quiz itself holds the focus after an answer: keys it ignores go to the lesson
+        self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.question = QLabel(f"<b>Predict:</b> {quiz.question}")
         self.question.setWordWrap(True)
         self.answer = QLineEdit()
@@ -29,6 +39,8 @@ class QuizWidget(QWidget):
         self.check_button.clicked.connect(self.check)
         self.reveal_button = QPushButton("Reveal")
         self.reveal_button.clicked.connect(self.reveal)
+        for button in (self.check_button, self.reveal_button):
+            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # a click leaves the focus alone
         self.feedback = QLabel()
         self.feedback.setWordWrap(True)
         row = QHBoxLayout()
@@ -46,14 +58,28 @@ class QuizWidget(QWidget):
         self._last = self.quiz.check(self.answer.text())
         self.feedback.setText(self._last.message)
         self._color_feedback()
+        self._rest_focus()
+        if self._last.correct:
+            self._solve()
 
     def reveal(self) -> None:
         shown = self.quiz.reveal()
         self._last = None
         self.feedback.setText(f"The engine computed <b>{shown}</b>.")
         self._color_feedback()
+        self._rest_focus()  # before disabling: Qt would pass the focus on to the next editor
         self.reveal_button.setEnabled(False)
         self.revealed.emit()
+        self._solve()
+
+    def _rest_focus(self) -> None:
+        if self.isVisible():
+            self.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _solve(self) -> None:
+        if not self.is_solved:
+            self.is_solved = True
+            self.solved.emit()
 
     def _color_feedback(self) -> None:
         theme = self._theme

@@ -14,7 +14,7 @@ from functools import partial
 
 import numpy as np
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from gradlab.engine.trace import Array
 from gradlab.gui.conv.grid import GridView
@@ -44,6 +44,7 @@ class Column(QWidget):
         self._on_click = on_click
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
+        self._layout.setSpacing(2)
 
     def resize_to(self, count: int, theme: Theme) -> None:
         while len(self.grids) < count:
@@ -79,19 +80,30 @@ class ConvView(QWidget):
         self._stretches: list[tuple[QHBoxLayout, int, Column]] = []
         self.star = self._symbol("⋆")
         self.equals = self._symbol("=")
+        self.unknown = self._symbol("?")
+        self.unknown.setToolTip("The output's size is the question: answer it to see the output")
+        self.unknown.setVisible(False)
         self.forward_row = self._row(
-            self.inputs, self.star, self.kernels, self.equals, self.outputs
+            self.inputs, self.star, self.kernels, self.equals, self.unknown, self.outputs
         )
+        self.output_hidden = False
         self.backward_row = self._row(self.upstreams, self.dweights, self.dinputs)
         self.readout = self._label()
         self.formula = self._label()
         self.note = self._label()
         self.error = self._label()
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.forward_row, 3)
-        layout.addWidget(self.backward_row, 3)
+        grids = QVBoxLayout()
+        grids.addWidget(self.forward_row, 3)
+        grids.addWidget(self.backward_row, 3)
+        words = QVBoxLayout()
         for label in (self.readout, self.formula, self.note, self.error):
-            layout.addWidget(label)
+            words.addWidget(label)
+        words.addStretch(1)
+        self.words = words
+        self._layout = QBoxLayout(QBoxLayout.Direction.TopToBottom, self)
+        self._layout.setContentsMargins(4, 4, 4, 4)
+        self._layout.addLayout(grids, 3)
+        self._layout.addLayout(words, 0)
         scrubber.rebuilt.connect(self._on_rebuilt)
         scrubber.changed.connect(self._on_changed)
         self.apply_theme(theme)
@@ -124,9 +136,10 @@ class ConvView(QWidget):
     def apply_theme(self, theme: Theme) -> None:
         """Colours, and sizes by role: larger while `theme.presenting`."""
         self._theme = theme
-        roles = {self.star: CONV_SYMBOL, self.equals: CONV_SYMBOL}
+        roles = {self.star: CONV_SYMBOL, self.equals: CONV_SYMBOL, self.unknown: CONV_SYMBOL}
         roles |= {self.formula: CONV_NOTE, self.note: CONV_NOTE}
-        for label in (self.readout, self.formula, self.note, self.error, self.star, self.equals):
+        symbols = (self.star, self.equals, self.unknown)
+        for label in (self.readout, self.formula, self.note, self.error, *symbols):
             label.setFont(roles.get(label, CONV_TEXT).font(theme, self.font()))
         self.readout.setStyleSheet(f"color: {theme.text};")
         self.formula.setStyleSheet(f"color: {theme.text};")
@@ -137,6 +150,21 @@ class ConvView(QWidget):
                 grid.apply_theme(theme)
         self.setAutoFillBackground(True)
         self.setStyleSheet(f"ConvView {{ background: {theme.panel}; }}")
+
+    def set_words_beside(self, beside: bool) -> None:
+        """The readout and formulas to the right of the grids (a projector is wide and short:
+        under the grids they took the rows' height), or under them (the settings take width)."""
+        direction = QBoxLayout.Direction.LeftToRight if beside else QBoxLayout.Direction.TopToBottom
+        self._layout.setDirection(direction)
+        self._layout.setStretch(1, 1 if beside else 0)
+
+    def hide_output(self, hidden: bool) -> None:
+        """Hide the output maps and the size formula (a quiz asks for the output's size): a
+        "?" stands where the output goes until the answer is known."""
+        self.output_hidden = hidden
+        self.outputs.setVisible(not hidden)
+        self.unknown.setVisible(hidden)
+        self.formula.setVisible(not hidden)
 
     def _columns(self) -> tuple[Column, ...]:
         return (
