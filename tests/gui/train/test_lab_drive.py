@@ -135,7 +135,7 @@ def test_misclassified_digits_show_after_the_run_when_the_tab_is_opened(qtbot: Q
             lr=0.01,
             batch_size=500,
             epochs=1,
-        ),  # fmt: skip
+        ),
     )
     lab.run.set_speed(None)
     lab.driver.start()
