@@ -41,6 +41,8 @@ from gradlab.state.quiz import show_number
 from gradlab.state.session import Session
 
 RELOAD_POLL_MS = 1000
+TEXT_SHARE, TEXT_SHARE_PRESENTING = 0.5, 0.4
+"""The most of the height the step's text takes from its scene."""
 FIRST_SIZE = (1280, 800)
 """The first window's size, when the screen has room for it."""
 
@@ -252,11 +254,14 @@ class MainWindow(QMainWindow):
             self.view.hide_answer(None)
 
     def fit_text(self) -> None:
-        """Give the step text the room it needs (at most half the height), the scene the rest."""
+        """Give the step text the room it needs, the scene the rest: the text gets at most half
+        the height, presenting two fifths (large type made it take the grids' rows on a 768-line
+        projector; the lecturer knows the text, the audience reads the scene)."""
         total = sum(self.text_splitter.sizes())
         if self.view is None or total <= 0:
             return
-        wanted = min(self.step_panel.preferred_height(), total // 2)
+        share = TEXT_SHARE_PRESENTING if self.presentation.active else TEXT_SHARE
+        wanted = min(self.step_panel.preferred_height(), int(total * share))
         self.text_splitter.setSizes([wanted, total - wanted])
 
     def _set_view(self, view: SceneView | None) -> None:

@@ -90,11 +90,13 @@ GRAPH_LABEL = FontRole(LABEL_PIXEL_SIZE)
 GRAPH_EXPLAIN = FontRole(LABEL_PIXEL_SIZE, PRESENT_LARGE)
 
 # ---- the conv lab ------------------------------------------------------------------------------
-CONV_TEXT = FontRole(BASE_POINT_SIZE, PRESENT_LARGE)
-"""The readout of the current window."""
+CONV_TEXT = FontRole(BASE_POINT_SIZE)
+"""The readout of the current window (the projector theme's scale only: the grids' numbers
+are what the back row reads, and on a 768-line projector every line of words is a line less for
+the grids)."""
 CONV_SYMBOL = FontRole(BASE_POINT_SIZE * 2.0, PRESENT_LARGE)
 """The ⋆ and = between the grids."""
-CONV_NOTE = FontRole(BASE_POINT_SIZE * 0.8, PRESENT_LARGE)
+CONV_NOTE = FontRole(BASE_POINT_SIZE * 0.8)
 """The output-size formula and the notes."""
 CONV_GRID = FontRole(CHROME_POINT_SIZE, PRESENT_LARGE)
 """A grid's title; the grid's cells grow by the same scale."""

@@ -202,8 +202,11 @@ window = MainWindow(Session([sys.argv[1]]), settings)
 window.show()
 window.session.open_lesson(0, 2)
 window.set_presentation(True)
-QTest.qWait(1200)
 presenter = window.presenter
+for _ in range(100):  # the clock ticks every second
+    QTest.qWait(50)
+    if presenter.clock.text() != "0:00":
+        break
 
 def geometry(widget):
     g = widget.frameGeometry()

@@ -57,6 +57,8 @@ class GridView(QWidget):
         self.pending: Array | None = None
         self.always_numbers = False
         """Kernel-sized grids: keep cells large enough for numbers (never an image)."""
+        self.stacked = False
+        """One of several grids in a column (channels): their minimum is only legibility."""
         self.group: list[GridView] = []
         """Grids drawn with one shared cell size (so a kernel cell matches an input cell)."""
         self._texts: list[list[str]] | None = None
@@ -150,8 +152,10 @@ class GridView(QWidget):
 
     def minimumSizeHint(self) -> QSize:
         rows, cols = self.shape
-        # kernel-sized grids must always have room for their numbers (and need no more)
-        side = self.legible_cell() if self.always_numbers else 4.0
+        # kernel-sized grids must always have room for their numbers: large ones the back row
+        # reads when alone, just legible ones when stacked (three of them must fit a column)
+        roomy = 0.6 * BASE_CELL * self._scale
+        side = (self.legible_cell() if self.stacked else roomy) if self.always_numbers else 4.0
         # the title shrinks to the grid's width (see `_title_font`): it never widens the grid
         return QSize(int(cols * side + 4), int(rows * side + self._title_height() + 4))
 
@@ -269,6 +273,7 @@ class GridView(QWidget):
         origin = self._origin(size)
         x0, y0 = origin.x() + p * size, origin.y() + p * size
         grid_pen = QPen(theme.color("edge"), 1.0) if numbers else QPen(Qt.PenStyle.NoPen)
+        painter.setFont(self._number_font(size))  # the padding's zeros too, not the title's font
         self._paint_padding(painter, size, numbers, grid_pen)
         if not numbers:
             self._paint_image(painter, QRectF(x0, y0, w * size, h * size))
