@@ -24,14 +24,14 @@ from gradlab.lessons import lessons_folder
 from gradlab.state.session import Session
 
 OUT = Path("screenshots")
-SHOTS: list[tuple[str, str, int, int | str]] = [
-    # (file stem, lesson file, lesson step, scene position: "end", a number of steps, or
-    # "train" to press play and train for TRAIN_MS first)
-    ("chain-rule-quiz", "02-chain-rule.toml", 2, 0),
+SHOTS: list[tuple[str, str, int, int | str | None]] = [
+    # (file stem, lesson file, lesson step, scene position: "end", a number of steps, None for
+    # where the lesson opens it, or "train" to press play and train for TRAIN_MS first)
+    ("chain-rule-quiz", "02-chain-rule.toml", 2, None),
     ("chain-rule", "02-chain-rule.toml", 3, 7),
     ("activations", "04-activation-functions.toml", 0, 0),
     ("convolution", "10-convolution.toml", 0, 9),
-    ("convolution-quiz", "10-convolution.toml", 12, 0),
+    ("convolution-quiz", "10-convolution.toml", 12, None),
     ("channels", "10-convolution.toml", 8, 9),
     ("pooling", "11-pooling.toml", 0, "end"),
     ("spiral-training", "08-multilayer-perceptrons.toml", 5, "train"),
@@ -80,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
         if at == "train":
             QTest.keyClick(window.windowHandle(), Qt.Key.Key_P)  # play, as a lecturer would
             wait = TRAIN_MS
-        elif cursor is not None:
+        elif cursor is not None and at is not None:
             cursor.seek(cursor.length if at == "end" else int(at))
 
         def pause() -> None:

@@ -261,7 +261,9 @@ class MainWindow(QMainWindow):
         if self.view is None or total <= 0:
             return
         share = TEXT_SHARE_PRESENTING if self.presentation.active else TEXT_SHARE
-        wanted = min(self.step_panel.preferred_height(), int(total * share))
+        quiz = self.step_panel.quiz
+        asks = 0 if quiz is None else quiz.sizeHint().height()  # a quiz is never squeezed
+        wanted = min(self.step_panel.preferred_height(), int(total * share) + asks)
         self.text_splitter.setSizes([wanted, total - wanted])
 
     def _set_view(self, view: SceneView | None) -> None:

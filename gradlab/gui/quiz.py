@@ -43,6 +43,7 @@ class QuizWidget(QWidget):
             button.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # a click leaves the focus alone
         self.feedback = QLabel()
         self.feedback.setWordWrap(True)
+        self.feedback.setVisible(False)  # an empty line would take a row from the scene
         row = QHBoxLayout()
         row.addWidget(self.answer, 1)
         row.addWidget(self.check_button)
@@ -82,6 +83,7 @@ class QuizWidget(QWidget):
             self.solved.emit()
 
     def _color_feedback(self) -> None:
+        self.feedback.setVisible(bool(self.feedback.text()))
         theme = self._theme
         color = (
             theme.text if self._last is None else (theme.good if self._last.correct else theme.bad)
