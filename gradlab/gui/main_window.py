@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 from gradlab.gui.actions import build_menus, build_toolbar, make_actions
 from gradlab.gui.help import shortcuts_dialog
 from gradlab.gui.lesson_list import LessonList
-from gradlab.gui.placement import SceneArea, keep_on_screen
+from gradlab.gui.placement import SceneArea, keep_on_screen, text_height
 from gradlab.gui.presentation import ClickerKeys, Presentation
 from gradlab.gui.presenter import PresenterView
 from gradlab.gui.scene_view import ExportKind, SceneView
@@ -41,8 +41,6 @@ from gradlab.state.quiz import show_number
 from gradlab.state.session import Session
 
 RELOAD_POLL_MS = 1000
-TEXT_SHARE, TEXT_SHARE_PRESENTING = 0.5, 0.4
-"""The most of the height the step's text takes from its scene."""
 FIRST_SIZE = (1280, 800)
 """The first window's size, when the screen has room for it."""
 
@@ -69,7 +67,6 @@ class MainWindow(QMainWindow):
         self.lesson_list = LessonList(self.theme)
         self.step_panel = StepPanel(self.theme)
         self.scene_area = SceneArea()
-        self.scene_box, self.scene_layout = self.scene_area.box, self.scene_area.layout_
         self.view: SceneView | None = None
         self.transport = TransportBar()
         self._arrange()
@@ -254,16 +251,17 @@ class MainWindow(QMainWindow):
             self.view.hide_answer(None)
 
     def fit_text(self) -> None:
-        """Give the step text the room it needs, the scene the rest: the text gets at most half
-        the height, presenting two fifths (large type made it take the grids' rows on a 768-line
-        projector; the lecturer knows the text, the audience reads the scene)."""
+        """Give the step text the room it needs, the scene the rest (see `text_height`)."""
         total = sum(self.text_splitter.sizes())
         if self.view is None or total <= 0:
             return
-        share = TEXT_SHARE_PRESENTING if self.presentation.active else TEXT_SHARE
         quiz = self.step_panel.quiz
-        asks = 0 if quiz is None else quiz.sizeHint().height()  # a quiz is never squeezed
-        wanted = min(self.step_panel.preferred_height(), int(total * share) + asks)
+        wanted = text_height(
+            total,
+            self.step_panel.preferred_height(),
+            0 if quiz is None else quiz.sizeHint().height(),
+            presenting=self.presentation.active,
+        )
         self.text_splitter.setSizes([wanted, total - wanted])
 
     def _set_view(self, view: SceneView | None) -> None:
@@ -273,15 +271,10 @@ class MainWindow(QMainWindow):
         self.zoom_menu.addActions(zoom)
         self.zoom_menu.setEnabled(bool(zoom))
         self.actions_.export_dot.setEnabled(view is not None and "dot" in view.exports())
-        if self.view is not None:
-            self.view.hide()  # deleteLater waits for the event loop; hide it now
-            self.scene_layout.removeWidget(self.view)
-            self.view.deleteLater()
+        self.scene_area.set_view(view)
         self.view = view
-        self.scene_box.setVisible(view is not None)
         if view is None:
             return
-        self.scene_layout.addWidget(view)
         view.apply_theme(self.theme)
         view.set_presentation(self.presentation.active)
         self.transport.set_cursor(view.step_cursor, view.runner)

@@ -12,6 +12,18 @@ from __future__ import annotations
 from PySide6.QtCore import QRect
 from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget
 
+TEXT_SHARE, TEXT_SHARE_PRESENTING = 0.5, 0.4
+"""The most of the height the step's text takes from its scene."""
+
+
+def text_height(total: int, wanted: int, quiz: int, *, presenting: bool) -> int:
+    """The step text's share of `total` pixels: what it `wanted`, but at most half of them,
+    presenting two fifths (large type made it take the grids' rows on a 768-line projector;
+    the lecturer knows the text, the audience reads the scene), plus a `quiz`'s height in full
+    (a quiz is never squeezed)."""
+    share = TEXT_SHARE_PRESENTING if presenting else TEXT_SHARE
+    return min(wanted, int(total * share) + quiz)
+
 
 def keep_on_screen(window: QWidget) -> None:
     """Shrink and move `window` into its screen's free area, frame included (a full-screen
@@ -51,6 +63,18 @@ class SceneArea(QScrollArea):
         self.setWidget(self.box)
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
+
+    def set_view(self, view: QWidget | None) -> None:
+        """Show `view` in place of the one shown (which goes), or nothing."""
+        old = self.layout_.itemAt(0)
+        gone = None if old is None else old.widget()
+        if gone is not None:
+            gone.hide()  # deleteLater waits for the event loop; hide it now
+            self.layout_.removeWidget(gone)
+            gone.deleteLater()
+        self.box.setVisible(view is not None)
+        if view is not None:
+            self.layout_.addWidget(view)
 
     def overflows(self) -> bool:
         """The scene needs more room than it has (it scrolls)."""

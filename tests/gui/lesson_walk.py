@@ -362,7 +362,7 @@ def look_at_step(window: MainWindow, present: bool, play_seconds: float) -> list
     problems += outside_window(window)
     problems += unreadable(window)
     if window.view is not None and window.scene_area.overflows():
-        needs, room = window.scene_box.minimumSizeHint(), window.scene_area.viewport().size()
+        needs, room = window.scene_area.box.minimumSizeHint(), window.scene_area.viewport().size()
         problems.append(
             f"the scene {type(window.view).__name__} needs {needs.width()}×{needs.height()} "
             f"and scrolls in its {room.width()}×{room.height()}"
