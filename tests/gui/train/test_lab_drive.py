@@ -156,3 +156,22 @@ def test_legends_sit_outside_the_plots(qtbot: QtBot) -> None:
         "test (epoch)",
     ]
     assert "test (epoch)" in lab.curves.legend.text()
+
+
+@pytest.mark.slow
+def test_the_mnist_lesson_trains_its_three_epochs_from_the_gui(qtbot: QtBot) -> None:
+    from gradlab.lessons import lessons_folder, load_lesson
+
+    lesson = load_lesson(lessons_folder() / "12-mnist-cnn.toml")
+    scene = next(step.train for step in lesson.steps if step.train is not None)
+    lab = TrainLab(scene, LIGHT)  # as the lesson opens it: in a worker, at full speed
+    qtbot.addWidget(lab)
+    lab.show()
+    assert lab.run.speed is None
+    lab.run_bar.epochs.setValue(3)
+    lab.run_bar.start.click()
+    qtbot.waitUntil(lambda: lab.run.finished, timeout=600_000)
+    assert lab.run.epochs_done == 3
+    assert lab.run.ended_at_limit
+    assert lab.run.test_accuracy.last is not None
+    assert lab.run.test_accuracy.last >= 0.95
