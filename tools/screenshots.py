@@ -84,7 +84,7 @@ def main(argv: list[str] | None = None) -> int:
             cursor.seek(cursor.length if at == "end" else int(at))
 
         def pause() -> None:
-            if at == "train":
+            if at == "train" and window.transport.is_playing:  # a finished run would go on
                 QTest.keyClick(window.windowHandle(), Qt.Key.Key_P)
             QTimer.singleShot(PAUSE_MS, grab)
 

@@ -7,6 +7,7 @@ Presentation mode hides the controls and enlarges the grids and text.
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -241,7 +242,7 @@ class ConvLab(SceneView):
         self.view = ConvView(scrubber, theme)
         side = QVBoxLayout()
         side.setContentsMargins(0, 0, 0, 0)
-        side.addWidget(self.settings_button)
+        side.addWidget(self.settings_button, 0, Qt.AlignmentFlag.AlignTop)
         side.addWidget(self.sidebar, 1)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
