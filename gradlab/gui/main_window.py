@@ -404,4 +404,8 @@ class MainWindow(QMainWindow):
         self.settings.sync()
         self.reload_timer.stop()
         self.transport.set_cursor(None)
+        # the view goes on its own, before the window: deleted inside the window being deleted,
+        # a training lab's plots crashed the process (QGraphicsScene::clear, a segfault)
+        self.scene_area.set_view(None)
+        self.view = None
         super().closeEvent(event)

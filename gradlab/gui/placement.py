@@ -12,6 +12,8 @@ from __future__ import annotations
 from PySide6.QtCore import QRect
 from PySide6.QtWidgets import QFrame, QScrollArea, QVBoxLayout, QWidget
 
+from gradlab.gui.scene_view import SceneView
+
 TEXT_SHARE, TEXT_SHARE_PRESENTING = 0.5, 0.4
 """The most of the height the step's text takes from its scene."""
 
@@ -64,10 +66,12 @@ class SceneArea(QScrollArea):
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
 
-    def set_view(self, view: QWidget | None) -> None:
-        """Show `view` in place of the one shown (which goes), or nothing."""
+    def set_view(self, view: SceneView | None) -> None:
+        """Show `view` in place of the one shown (which is released and goes), or nothing."""
         old = self.layout_.itemAt(0)
         gone = None if old is None else old.widget()
+        if isinstance(gone, SceneView):
+            gone.release()
         if gone is not None:
             gone.hide()  # deleteLater waits for the event loop; hide it now
             self.layout_.removeWidget(gone)

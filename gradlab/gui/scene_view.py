@@ -18,7 +18,7 @@ from functools import partial
 from typing import Literal, Protocol
 
 from PySide6.QtCore import SignalInstance
-from PySide6.QtGui import QAction
+from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import QWidget
 
 from gradlab.gui import export
@@ -71,6 +71,14 @@ class SceneView(QWidget):
     def export_widget(self) -> QWidget:
         """The widget an image export or a copy shows."""
         return self
+
+    def release(self) -> None:
+        """Stop whatever the view runs (timers, training): it is about to be deleted, or it was
+        closed as a window of its own. Called once or more."""
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.release()
+        super().closeEvent(event)
 
     def set_panels(self, panels: Collection[str] | None) -> None:
         """Show only these of the view's optional panels (None: all of them). A view without

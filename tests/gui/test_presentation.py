@@ -253,3 +253,27 @@ def test_with_two_screens_the_lecturer_gets_a_presenter_view(tmp_path: Path) -> 
     assert during["next"].startswith("Next: step 4 of 5")
     assert during["clock"] == "0:01"
     assert after == {"presenter_after": False}
+
+
+def test_play_trains_a_training_step_and_blanking_pauses_it(
+    qtbot: QtBot, settings: QSettings
+) -> None:
+    session = Session.from_folder(lessons_folder())
+    window = open_window(qtbot, session, settings)
+    show_step(
+        qtbot, window, session.index_of(lessons_folder() / "08-multilayer-perceptrons.toml"), 0
+    )
+    press(window, Qt.Key.Key_F5)
+    view = window.view
+    assert view is not None
+    assert view.runner is not None
+    assert window.clicker_cursor() is None  # next and previous move between lesson steps
+    press(window, Qt.Key.Key_P)
+    assert view.runner.running
+    qtbot.waitUntil(lambda: view.run.steps_done > 0, timeout=30_000)
+    press(window, Qt.Key.Key_B)
+    assert window.presentation.blanked
+    assert not view.runner.running  # nothing goes on unseen
+    press(window, Qt.Key.Key_P)  # a key on the blank screen only brings the lesson back
+    assert not window.presentation.blanked
+    assert not view.runner.running

@@ -372,6 +372,11 @@ class TrainLab(SceneView):
         if self._builder_wanted is None:
             self._fold_builder()
 
+    def release(self) -> None:
+        """No more drawing or training: the lab is going."""
+        self.redraw.timer.stop()
+        self.driver.pause()
+
     def export_widget(self) -> QWidget:
         return self.views
 
