@@ -18,8 +18,16 @@ from PySide6.QtWidgets import QApplication, QMainWindow, QWidget
 from gradlab.gui.theme import PROJECTOR, Theme
 
 MODIFIER_KEYS = frozenset(
-    {Qt.Key.Key_Shift, Qt.Key.Key_Control, Qt.Key.Key_Alt, Qt.Key.Key_Meta, Qt.Key.Key_AltGr}
+    key.value
+    for key in (
+        Qt.Key.Key_Shift,
+        Qt.Key.Key_Control,
+        Qt.Key.Key_Alt,
+        Qt.Key.Key_Meta,
+        Qt.Key.Key_AltGr,
+    )
 )
+"""As numbers: a letter's key code (a Cyrillic one, say) need not be a member of Qt.Key."""
 MOUSE_EVENTS = frozenset(
     {
         QEvent.Type.MouseButtonPress,
@@ -106,7 +114,7 @@ class ClickerKeys(QObject):
         return False
 
     def _key(self, event: QKeyEvent) -> bool:
-        if Qt.Key(event.key()) in MODIFIER_KEYS:
+        if event.key() in MODIFIER_KEYS:
             return False
         press = event.type() == QEvent.Type.KeyPress
         if self._blanked():
