@@ -89,8 +89,6 @@ class TrainLab(SceneView):
         self.views = QWidget()
         self.views_layout = QHBoxLayout(self.views)
         self._arrange()
-        self.weight_name = QComboBox()
-        self.weight_index = QSpinBox()
         self._connect()
         self._holder: QWidget | None = None
         # before the views: building them already marks the redraw (the tabs' first page)
