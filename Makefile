@@ -41,7 +41,10 @@ $(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
 	$(PIP) -e '.[gui,test,oracle]'
 	touch $@ $(VENV)/.installed-run
 
-screenshots: $(VENV)/.installed-run  # needs xvfb-run (Debian: xvfb xauth)
+# The worst cases on a 1024×768 projector (window and presentation) and in presentation at
+# 1920×1080, into screenshots/. Needs xvfb-run (Debian: xvfb xauth).
+screenshots: $(VENV)/.installed-run
+	xvfb-run -a -s "-screen 0 1024x768x24" $(BIN)/python tools/screenshots.py --windowed
 	xvfb-run -a -s "-screen 0 1920x1080x24" $(BIN)/python tools/screenshots.py
 
 clean:
