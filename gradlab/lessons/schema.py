@@ -20,6 +20,10 @@ from gradlab.data import DATASETS
 from gradlab.lessons import limits, presets
 from gradlab.lessons.graphs import check_graph, graph_labels, program_inputs
 from gradlab.lessons.markup import references
+from gradlab.lessons.worked import COLUMNS as WORKED_COLUMNS
+from gradlab.lessons.worked import worked_rows
+from gradlab.nn.functional.conv_transpose import transposed_output_size
+from gradlab.nn.windows import output_size
 
 SCHEMA_PATH = Path(__file__).resolve().parents[2] / "resources" / "lesson.schema.json"
 
@@ -66,11 +70,24 @@ class GraphScene(Model):
         return self
 
 
+ConvMode = Literal[
+    "forward",
+    "backward",
+    "pool-max",
+    "pool-avg",
+    "pool-max-backward",
+    "pool-avg-backward",
+    "transpose",
+]
+BACKWARD_MODES = ("backward", "pool-max-backward", "pool-avg-backward")
+
+
 class ConvScene(Model):
     """A kernel sliding over an input (a preset name or an inline grid)."""
 
     input: str | GridField = Field(
-        description=f"A preset ({', '.join(presets.INPUTS)}) or a grid of rows of numbers."
+        description=f"A preset ({', '.join((*presets.INPUTS, *presets.COLOUR_INPUTS))}) or a "
+        "grid of rows of numbers. The rgb-scene inputs are a picture's red, green and blue."
     )
     kernel: str | GridField = Field(
         description=f"A preset ({', '.join(presets.KERNELS)}) or a grid of rows of numbers."
@@ -78,18 +95,48 @@ class ConvScene(Model):
     stride: ConvStep = 1
     padding: int = Field(default=0, ge=0, le=limits.MAX_CONV_STEP)
     dilation: ConvStep = 1
-    in_channels: int = Field(default=1, ge=1, le=limits.MAX_CHANNELS)
+    output_padding: int = Field(
+        default=0,
+        ge=0,
+        lt=limits.MAX_CONV_STEP,
+        description="Transposed convolution: extra output rows and columns at the bottom and "
+        "right (smaller than the stride or the dilation).",
+    )
+    in_channels: int | None = Field(
+        default=None,
+        ge=1,
+        le=limits.MAX_CHANNELS,
+        description="Input channels; by default the input's own (3 for an rgb-scene, else 1). "
+        "Channels beyond the input's own are seeded random grids of −1, 0 and 1.",
+    )
     out_channels: int = Field(default=1, ge=1, le=limits.MAX_CHANNELS)
-    mode: Literal["forward", "pool-max", "pool-avg", "backward"] = "forward"
+    mode: ConvMode = Field(
+        default="forward",
+        description="forward or backward (dL/dW window by window, dL/dX scattered back); "
+        "pool-max, pool-avg and their -backward modes (the kernel's size is the window's); "
+        "transpose: the transposed convolution, read as the input stretched, padded, convolved.",
+    )
     flip: bool = Field(
         default=False,
         description="True: true convolution (kernel flipped); false: cross-correlation.",
+    )
+    upstream: Literal["ones", "random"] | GridField = Field(
+        default="ones",
+        description="Backward modes: dL/dy, all ones, seeded random whole numbers from −2 to 2, "
+        "or a grid shaped like the output.",
     )
 
     @field_validator("input")
     @classmethod
     def _known_input(cls, value: str | Grid) -> str | Grid:
+        if isinstance(value, str) and value in presets.COLOUR_INPUTS:
+            return value
         return _grid_or_preset(value, presets.INPUTS, "input")
+
+    @field_validator("upstream")
+    @classmethod
+    def _upstream_grid(cls, value: str | Grid) -> str | Grid:
+        return value if isinstance(value, str) else _grid_or_preset(value, {}, "upstream")
 
     @field_validator("kernel")
     @classmethod
@@ -98,7 +145,50 @@ class ConvScene(Model):
 
     @property
     def input_grid(self) -> Grid:
-        return presets.INPUTS[self.input] if isinstance(self.input, str) else self.input
+        """The input's first channel (red for an rgb-scene)."""
+        return self.input_channels[0]
+
+    @property
+    def input_channels(self) -> list[Grid]:
+        """The input's own channels: one grid, or red, green and blue for an rgb-scene."""
+        if not isinstance(self.input, str):
+            return [self.input]
+        if self.input in presets.COLOUR_INPUTS:
+            return presets.colour_input(self.input)
+        return [presets.INPUTS[self.input]]
+
+    @property
+    def input_size(self) -> tuple[int, int]:
+        """(rows, cols) of the input (known from a colour input's name without reading it)."""
+        if isinstance(self.input, str) and self.input in presets.COLOUR_INPUTS:
+            side = presets.COLOUR_INPUTS[self.input]
+            return side, side
+        grid = self.input_grid
+        return len(grid), len(grid[0])
+
+    @property
+    def backward(self) -> bool:
+        return self.mode in BACKWARD_MODES
+
+    def output_shape(self) -> tuple[int, int]:
+        """(rows, cols) of one output map; ValueError in plain words if there is none."""
+        rows, cols = self.input_size
+        kernel = self.kernel_grid
+        if self.mode.startswith("pool"):
+            size = len(kernel)
+            return output_size(rows, size, self.stride), output_size(cols, size, self.stride)
+        k_rows, k_cols = len(kernel), len(kernel[0])
+        if self.mode == "transpose":
+            return tuple(  # type: ignore[return-value]
+                transposed_output_size(
+                    n, k, self.stride, self.padding, self.dilation, self.output_padding
+                )
+                for n, k in ((rows, k_rows), (cols, k_cols))
+            )
+        return (
+            output_size(rows, k_rows, self.stride, self.padding, self.dilation),
+            output_size(cols, k_cols, self.stride, self.padding, self.dilation),
+        )
 
     @property
     def kernel_grid(self) -> Grid:
@@ -106,7 +196,7 @@ class ConvScene(Model):
 
     @model_validator(mode="after")
     def _kernel_fits(self) -> Self:
-        rows, cols = len(self.input_grid), len(self.input_grid[0])
+        rows, cols = self.input_size
         k_rows, k_cols = len(self.kernel_grid), len(self.kernel_grid[0])
         if self.mode.startswith("pool") and max(k_rows, k_cols) > limits.MAX_CONV_STEP:
             most = limits.MAX_CONV_STEP
@@ -122,6 +212,24 @@ class ConvScene(Model):
                 f"{span_r}x{span_c}) is larger than the input ({rows}x{cols}) with padding "
                 f"{self.padding}"
             )
+        if self.mode == "transpose":
+            try:
+                self.output_shape()
+            except ValueError as err:
+                raise ValueError(f"output_padding: {err}") from None
+        if not isinstance(self.upstream, str):
+            if not self.backward:
+                raise ValueError(
+                    f"upstream: a gradient is sent back in backward modes only, "
+                    f"not in {self.mode!r}"
+                )
+            shape = self.output_shape()
+            given = (len(self.upstream), len(self.upstream[0]))
+            if given != shape:
+                raise ValueError(
+                    f"upstream: the gradient must be shaped like the output, {shape[0]}x"
+                    f"{shape[1]}, not {given[0]}x{given[1]}"
+                )
         return self
 
 
@@ -253,7 +361,8 @@ class ModelSummary(Model):
 
 
 class TableScene(Model):
-    """A plain table of numbers or words, or the layer-by-layer summary of a `model`."""
+    """A plain table of numbers or words, the layer-by-layer summary of a `model`, or an
+    `expression` worked forward line by line."""
 
     columns: list[str] = Field(default=[], max_length=limits.MAX_TABLE_COLUMNS)
     rows: list[list[Cell]] = Field(default=[], max_length=limits.MAX_TABLE_ROWS)
@@ -263,9 +372,29 @@ class TableScene(Model):
         description="Instead of columns and rows: a network whose output shapes and parameter "
         "counts gradlab.nn computes.",
     )
+    expression: str = Field(
+        default="",
+        description="Instead of columns and rows: lines such as 'params = (k*k*c + 1) * f' "
+        "(the graph lab's language), one row each with its formula, the numbers put in, and "
+        "the value the engine computes. For counts and shapes, which have no gradient.",
+    )
+    inputs: dict[str, float] = Field(
+        default={}, description="With an expression: one number per free name."
+    )
 
     @model_validator(mode="after")
     def _row_lengths(self) -> Self:
+        if self.expression or self.inputs:
+            if self.model is not None or self.columns or self.rows:
+                raise ValueError("give one of 'expression', 'model', or 'columns' and 'rows'")
+            if not self.expression:
+                raise ValueError("inputs: given without an expression")
+            if self.expression.count(";") + self.expression.count("\n") >= limits.MAX_TABLE_ROWS:
+                raise ValueError(f"expression: a table has at most {limits.MAX_TABLE_ROWS} rows")
+            worked = [list[Cell](row) for row in worked_rows(self.expression, self.inputs)]
+            # computed once while validating; the model is frozen from then on
+            object.__setattr__(self, "columns", list(WORKED_COLUMNS))
+            object.__setattr__(self, "rows", worked)
         if self.model is not None:
             if self.columns or self.rows:
                 raise ValueError("give either 'model' or 'columns' and 'rows', not both")
@@ -288,14 +417,26 @@ class TableScene(Model):
         return self
 
 
+ConvAsk = Literal["output_size", "output", "grad_input", "grad_weight"]
+CONV_ASKS = ("output_size", "output", "grad_input", "grad_weight")
+
+
 class Quiz(Model):
     """Predict, then reveal: the answer is computed from the engine, never typed in the lesson."""
 
-    ask: Literal["grad", "value", "output_size"] = Field(
-        description="A node's grad or value (of the step's graph), or the output size (height) "
-        "of the step's conv scene."
+    ask: Literal["grad", "value"] | ConvAsk = Field(
+        description="A node's grad or value (of the step's graph); of the step's conv scene: "
+        "the output size (rows), an output cell ('output'), after the whole backward pass dL/dX "
+        "at an input cell ('grad_input') or dL/dW at a kernel cell ('grad_weight'), all of the "
+        "first channel and filter."
     )
     node: str = Field(default="", description="For grad and value: a node label, e.g. 'x'.")
+    cell: list[Annotated[int, Field(ge=0, le=limits.MAX_GRID_SIDE * limits.MAX_CONV_STEP)]] = Field(
+        default=[],
+        max_length=2,
+        description="For output, grad_input and grad_weight: [row, col], counted from 0 as "
+        "the lab shows them.",
+    )
     prompt: str = Field(default="", description="The question; a default is written if empty.")
     tolerance: float = Field(default=0.01, gt=0, description="Accepted absolute error.")
 
@@ -353,9 +494,8 @@ class Lesson(Model):
 
 
 def _check_quiz(quiz: Quiz, step: Step) -> None:
-    if quiz.ask == "output_size":
-        if step.conv is None:
-            raise ValueError("a quiz about the output size needs a conv scene")
+    if quiz.ask in CONV_ASKS:
+        _check_conv_quiz(quiz, step.conv)
         return
     if step.graph is None:
         raise ValueError(f"a quiz about a node's {quiz.ask} needs a graph scene")
@@ -363,6 +503,36 @@ def _check_quiz(quiz: Quiz, step: Step) -> None:
     if quiz.node not in labels:
         known = ", ".join(sorted(labels))
         raise ValueError(f"quiz.node: {quiz.node!r} is not a node of the graph (nodes: {known})")
+
+
+def _check_conv_quiz(quiz: Quiz, conv: ConvScene | None) -> None:
+    """A conv quiz has a conv scene, a backward mode when it asks for a gradient, and a cell
+    inside what it asks about."""
+    if conv is None:
+        raise ValueError(f"a quiz asking for {quiz.ask} needs a conv scene")
+    if quiz.ask == "output_size":
+        return
+    if quiz.ask.startswith("grad") and not conv.backward:
+        modes = ", ".join(BACKWARD_MODES)
+        raise ValueError(f"ask: {quiz.ask} needs a backward mode ({modes}), not {conv.mode!r}")
+    if quiz.ask == "grad_weight" and conv.mode != "backward":
+        raise ValueError("ask: grad_weight needs the mode 'backward' (a pool has no weights)")
+    if len(quiz.cell) != 2:
+        raise ValueError(f"cell: a quiz asking for {quiz.ask} needs a cell [row, col]")
+    kernel = conv.kernel_grid
+    sizes = {
+        "output": conv.output_shape(),
+        "grad_input": conv.input_size,
+        "grad_weight": (len(kernel), len(kernel[0])),
+    }
+    rows, cols = sizes[quiz.ask]
+    row, col = quiz.cell
+    if row >= rows or col >= cols:
+        what = {"output": "output", "grad_input": "input", "grad_weight": "kernel"}[quiz.ask]
+        raise ValueError(
+            f"cell: [{row}, {col}] is outside the {rows}x{cols} {what} (rows and columns count "
+            "from 0)"
+        )
 
 
 def _grid_or_preset(value: str | Grid, known: dict[str, Grid], what: str) -> str | Grid:

@@ -2,9 +2,10 @@
 
 Small grids show a number in every cell; when cells get too small for a number (a 28×28 digit)
 the grid turns into a grayscale image and hovering a cell shows its value. Padding cells are
-hatched zeros around the input. The current window's cells are filled and outlined, the current
-output cell outlined, max pooling's winning cell circled, and cells not computed yet stay empty.
-Clicking a cell emits `cell_clicked(row, col)` in unpadded coordinates.
+hatched zeros around the input; cells marked `hatched` (the zeros a transposed convolution
+inserts) are hatched the same way inside it. The current window's cells are filled and outlined,
+the current output cell outlined, max pooling's winning cell circled, and cells not computed yet
+stay empty. Clicking a cell emits `cell_clicked(row, col)` in unpadded coordinates.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import numpy as np
+from numpy.typing import NDArray
 from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QBrush,
@@ -50,6 +52,8 @@ class GridView(QWidget):
         self.title = title
         self.values: Array = np.zeros((1, 1))
         self.padding = 0
+        self.hatched: NDArray[np.bool_] | None = None
+        """True on cells drawn as hatched zeros inside the values (inserted, not input)."""
         self.number_color: ColorField = "value"
         self.window_cells: frozenset[tuple[int, int]] = frozenset()
         self.current: tuple[int, int] | None = None
@@ -68,10 +72,18 @@ class GridView(QWidget):
 
     # ---- content -------------------------------------------------------------------------
 
-    def set_values(self, values: Array, padding: int = 0, color: ColorField = "value") -> None:
-        """The grid's numbers (h, w) and how many hatched zero cells to draw around them."""
+    def set_values(
+        self,
+        values: Array,
+        padding: int = 0,
+        color: ColorField = "value",
+        hatched: NDArray[np.bool_] | None = None,
+    ) -> None:
+        """The grid's numbers (h, w), how many hatched zero cells to draw around them, and which
+        of its own cells to hatch."""
         self.values = np.asarray(values, dtype=np.float64)
         self.padding = padding
+        self.hatched = hatched
         self.number_color = color
         self._texts = None
         self._chars = None
@@ -266,7 +278,9 @@ class GridView(QWidget):
         panel, highlight = QColor(theme.panel), QColor(theme.highlight_fill)
         number_pen = QPen(theme.color(self.number_color))
         texts = self.texts()
-        pending = self.pending
+        pending, hatched = self.pending, self.hatched
+        hatch = QBrush(theme.color("muted"), Qt.BrushStyle.BDiagPattern)
+        muted_pen = QPen(theme.color("muted"))
         center = Qt.AlignmentFlag.AlignCenter
         for r in range(h):
             for c in range(w):
@@ -274,8 +288,12 @@ class GridView(QWidget):
                 painter.setPen(grid_pen)
                 painter.setBrush(highlight if (r, c) in self.window_cells else panel)
                 painter.drawRect(rect)
+                inserted = hatched is not None and bool(hatched[r, c])
+                if inserted:
+                    painter.setBrush(hatch)
+                    painter.drawRect(rect)
                 if pending is None or not pending[r, c]:
-                    painter.setPen(number_pen)
+                    painter.setPen(muted_pen if inserted else number_pen)
                     painter.drawText(rect, center, texts[r][c])
 
     def _paint_padding(self, painter: QPainter, size: float, numbers: bool, pen: QPen) -> None:

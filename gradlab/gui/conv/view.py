@@ -1,14 +1,17 @@
 """`ConvView`: input ⋆ kernel = output grids, the window readout and the output-size formula.
 
 The view takes a `ConvScrubber` and draws from it; it computes nothing. Forward: one input grid per
-channel (hatched padding), the current filter's kernel slice per channel, one output map per
-filter. Pooling: input channels and pooled maps. Backward adds a second row: the upstream
-gradient, dL/dW of the current filter (accumulating window by window) and dL/dX. Clicking an
-output cell jumps to its window.
+channel (hatched padding; red, green and blue for a colour image), the current filter's kernel
+slice per channel, one output map per filter. Pooling: input channels and pooled maps. The
+backward modes add a second row: the upstream gradient, dL/dW of the current filter (convolution
+only; a pool has no weights) and dL/dX, accumulating window by window. The transposed convolution
+shows the input stretched and padded (its inserted zeros hatched), the kernel turned 180° and the
+output. Clicking an output cell jumps to its window.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from functools import partial
 
@@ -160,18 +163,24 @@ class ConvView(QWidget):
         x = s.input_array
         geometry = s.geometry
         padding = 0 if settings.pooling or geometry is None else geometry.padding[0]
+        stretched = " stretched" if s.inserted is not None else ""
         for c, grid in enumerate(self._fit(self.inputs, x.shape[0])):
-            channel = f" ch {c + 1}" if x.shape[0] > 1 else ""
-            grid.title = f"input{channel} · {x.shape[1]}×{x.shape[2]}"
-            grid.set_values(x[c], padding)
+            channel = f" {settings.channel_name(c)}" if x.shape[0] > 1 else ""
+            grid.title = f"input{channel}{stretched} · {x.shape[1]}×{x.shape[2]}"
+            grid.set_values(x[c], padding, hatched=s.inserted)
         self.kernels.setVisible(not settings.pooling)
         self.star.setText("pool" if settings.pooling else "⋆")
-        self.backward_row.setVisible(settings.mode == "backward" and s.error is None)
+        self.backward_row.setVisible(settings.backward and s.error is None)
+        self.dweights.setVisible(not settings.pooling)
         maps = s.output
         if maps is None:
             self._fit(self.outputs, 0)
         else:
-            kind = {"pool-max": "max pool", "pool-avg": "avg pool"}.get(settings.mode, "output")
+            kind = "output"
+            if settings.pooling:
+                kind = f"{settings.pool_kind} pool"
+            elif settings.mode == "transpose":
+                kind = "transposed"
             for o, grid in enumerate(self._fit(self.outputs, maps.shape[0])):
                 which = (
                     f" {'ch' if settings.pooling else 'filter'} {o + 1}" if len(maps) > 1 else ""
@@ -180,8 +189,9 @@ class ConvView(QWidget):
                 grid.set_values(maps[o])
         upstream = s.upstream
         if upstream is not None:
+            which = "ch" if settings.pooling else "filter"
             for o, grid in enumerate(self._fit(self.upstreams, upstream.shape[0])):
-                grid.title = f"∂L/∂y · filter {o + 1}"
+                grid.title = f"∂L/∂y · {which} {o + 1}"
                 grid.set_values(upstream[o], color="grad")
         self.formula.setText("\n".join(s.formula))
         self.error.setText(s.error or "")
@@ -208,17 +218,39 @@ class ConvView(QWidget):
             layout.setStretch(index, columns[column])
 
     def _note(self) -> str:
-        s = self.scrubber.settings
+        scrubber = self.scrubber
+        s = scrubber.settings
         notes = []
-        if s.in_channels > 1 or s.out_channels > 1:
+        if s.colour is not None and s.in_channels > 1:
+            shown = min(s.in_channels, s.image_channels)
+            names = ", ".join(s.channel_name(c) for c in range(shown))
             notes.append(
-                "Channel 1 is the chosen image and filter 1's first slice the chosen kernel; "
-                f"other channels are seeded random −1/0/1 (seed {s.seed}); filter o is the "
-                "kernel turned by (o − 1)·90°."
+                f"The input is a colour picture: its {names} channels, 0 to 255 each. A filter "
+                "holds one kernel slice per channel (here the chosen kernel for each) and adds "
+                "up the products of all of them into one output cell."
+            )
+        if s.in_channels > s.image_channels or s.out_channels > 1:
+            notes.append(
+                "Filter 1's slice for the image's channel is the chosen kernel; channels and "
+                f"slices beyond the image's own are seeded random −1/0/1 (seed {s.seed}); filter o "
+                "is the kernel turned by (o − 1)·90°."
             )
         if max(s.in_channels, s.out_channels) > MAX_MAPS:
             notes.append(f"Showing the first {MAX_MAPS} maps of each kind.")
-        if s.flip and not s.pooling:
+        source, gap = scrubber.source, scrubber.adjoint_gap
+        if source is not None and gap is not None:
+            size = f"{source.shape[1]}×{source.shape[2]}"
+            agree = (
+                f"autograd's ∂L/∂X equals this output (bias aside) to {gap:.0e}"
+                if not math.isnan(gap)
+                else "with this output padding it has another shape"
+            )
+            notes.append(
+                f"Transposed convolution of the {size} input (hatched: the inserted zeros and "
+                "the padding). The same numbers are the gradient of the forward convolution "
+                f"with these kernels: with ∂L/∂y = the {size} input, {agree}."
+            )
+        if s.flip and not s.pooling and s.mode != "transpose":
             notes.append(
                 "Convolution: the kernel is turned 180° before sliding; without the flip this is "
                 "cross-correlation, which deep learning calls convolution."
@@ -254,7 +286,8 @@ class ConvView(QWidget):
         if s.settings.pooling:
             return
         weight = s.weight
-        flipped = " (turned 180°)" if s.settings.flip else ""
+        turned = s.settings.flip or s.settings.mode == "transpose"
+        flipped = " (turned 180°)" if turned else ""
         for c, grid in enumerate(self._fit(self.kernels, weight.shape[1])):
             grid.title = f"kernel{self._which(filt, c)}{flipped}"
             grid.set_values(weight[filt, c])
@@ -274,8 +307,8 @@ class ConvView(QWidget):
         for o, grid in enumerate(self.outputs.grids[: s.output.shape[0]]):
             here = record is not None and record.channel == o
             cell = (record.row, record.col) if record is not None and here else None
-            # backward mode starts from the finished forward pass: only gradients are pending
-            pending = None if s.settings.mode == "backward" else ~computed[o]
+            # a backward mode starts from the finished forward pass: only gradients are pending
+            pending = None if s.settings.backward else ~computed[o]
             grid.set_marks([cell] if cell else [], current=cell, pending=pending)
         for o, grid in enumerate(self.upstreams.grids):
             here = record is not None and record.channel == o
@@ -285,11 +318,12 @@ class ConvView(QWidget):
     def _show_grads(self, record: WindowRecord | None, filt: int) -> None:
         s = self.scrubber
         dw, dx = s.grads_at(s.position)
-        for c, grid in enumerate(self._fit(self.dweights, dw.shape[1])):
-            grid.title = f"∂L/∂W{self._which(filt, c)}"
-            grid.set_values(dw[filt, c], color="grad")
+        if dw is not None:
+            for c, grid in enumerate(self._fit(self.dweights, dw.shape[1])):
+                grid.title = f"∂L/∂W{self._which(filt, c)}"
+                grid.set_values(dw[filt, c], color="grad")
         for c, grid in enumerate(self._fit(self.dinputs, dx.shape[0])):
-            grid.title = f"∂L/∂X · ch {c + 1}"
+            grid.title = f"∂L/∂X · {s.settings.channel_name(c)}"
             grid.set_values(dx[c], color="grad")
             # padding cells have no dL/dX: only the window's cells inside the input light up
             cells = (
@@ -301,7 +335,11 @@ class ConvView(QWidget):
                     if t.channel == c and not t.cell.padding
                 ]
             )
-            grid.set_marks(cells)
+            winner = None
+            if record is not None and record.winner is not None and record.channel == c:
+                win = record.terms[record.winner].cell
+                winner = (win.row, win.col)
+            grid.set_marks(cells, winner=winner)
 
     def grid_values(self) -> dict[str, list[Array]]:
         """What each visible column shows (for tests and export)."""
