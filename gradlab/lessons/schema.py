@@ -206,7 +206,9 @@ class ConvScene(Model):
             )
         span_r = self.dilation * (k_rows - 1) + 1
         span_c = self.dilation * (k_cols - 1) + 1
-        if span_r > rows + 2 * self.padding or span_c > cols + 2 * self.padding:
+        fits = span_r <= rows + 2 * self.padding and span_c <= cols + 2 * self.padding
+        # a transposed convolution spreads each input cell over the kernel: any kernel fits
+        if not fits and self.mode != "transpose":
             raise ValueError(
                 f"kernel: the kernel ({k_rows}x{k_cols}, dilation {self.dilation}, spanning "
                 f"{span_r}x{span_c}) is larger than the input ({rows}x{cols}) with padding "

@@ -19,6 +19,7 @@ import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from gradlab.engine.numbers import format_number
 from gradlab.engine.trace import Array
 from gradlab.gui.conv.grid import GridView
 from gradlab.gui.theme import Theme
@@ -241,7 +242,8 @@ class ConvView(QWidget):
         if source is not None and gap is not None:
             size = f"{source.shape[1]}×{source.shape[2]}"
             agree = (
-                f"autograd's ∂L/∂X equals this output (bias aside) to {gap:.0e}"
+                "autograd's ∂L/∂X equals this output (bias aside): largest difference "
+                f"{format_number(gap, 2)}"
                 if not math.isnan(gap)
                 else "with this output padding it has another shape"
             )
