@@ -131,7 +131,9 @@ class ConvScene(Model):
     def _known_input(cls, value: str | Grid) -> str | Grid:
         if isinstance(value, str) and value in presets.COLOUR_INPUTS:
             return value
-        return _grid_or_preset(value, presets.INPUTS, "input")
+        # the colour inputs are known by name: their grids are read only when used
+        known = {name: [[0.0]] for name in presets.COLOUR_INPUTS}
+        return _grid_or_preset(value, {**presets.INPUTS, **known}, "input")
 
     @field_validator("upstream")
     @classmethod
@@ -516,11 +518,11 @@ def _check_conv_quiz(quiz: Quiz, conv: ConvScene | None) -> None:
         return
     if quiz.ask.startswith("grad") and not conv.backward:
         modes = ", ".join(BACKWARD_MODES)
-        raise ValueError(f"ask: {quiz.ask} needs a backward mode ({modes}), not {conv.mode!r}")
+        raise ValueError(f"quiz.ask: {quiz.ask} needs a backward mode ({modes}), not {conv.mode!r}")
     if quiz.ask == "grad_weight" and conv.mode != "backward":
-        raise ValueError("ask: grad_weight needs the mode 'backward' (a pool has no weights)")
+        raise ValueError("quiz.ask: grad_weight needs the mode 'backward' (a pool has no weights)")
     if len(quiz.cell) != 2:
-        raise ValueError(f"cell: a quiz asking for {quiz.ask} needs a cell [row, col]")
+        raise ValueError(f"quiz.cell: a quiz asking for {quiz.ask} needs a cell [row, col]")
     kernel = conv.kernel_grid
     sizes = {
         "output": conv.output_shape(),
@@ -532,8 +534,8 @@ def _check_conv_quiz(quiz: Quiz, conv: ConvScene | None) -> None:
     if row >= rows or col >= cols:
         what = {"output": "output", "grad_input": "input", "grad_weight": "kernel"}[quiz.ask]
         raise ValueError(
-            f"cell: [{row}, {col}] is outside the {rows}x{cols} {what} (rows and columns count "
-            "from 0)"
+            f"quiz.cell: [{row}, {col}] is outside the {rows}x{cols} {what} (rows and columns "
+            "count from 0)"
         )
 
 
