@@ -1,11 +1,12 @@
 """`GridView`: one grid of numbers (an input channel, kernel, output map or gradient), painted.
 
 Small grids show a number in every cell; when cells get too small for a number (a 28×28 digit)
-the grid turns into a grayscale image and hovering a cell shows its value. Padding cells are
-hatched zeros around the input; cells marked `hatched` (the zeros a transposed convolution
-inserts) are hatched the same way inside it. The current window's cells are filled and outlined,
-the current output cell outlined, max pooling's winning cell circled, and cells not computed yet
-stay empty. Clicking a cell emits `cell_clicked(row, col)` in unpadded coordinates.
+the grid turns into a grayscale image (a colour channel's in its `tint`) and hovering a cell shows
+its value. Padding cells are hatched zeros around the input; cells marked `hatched` (the zeros a
+transposed convolution inserts) are hatched the same way inside it. The current window's cells
+are filled and outlined, the current output cell outlined, max pooling's winning cell circled,
+and cells not computed yet stay empty. Clicking a cell emits `cell_clicked(row, col)` in unpadded
+coordinates.
 """
 
 from __future__ import annotations
@@ -55,6 +56,8 @@ class GridView(QWidget):
         self.hatched: NDArray[np.bool_] | None = None
         """True on cells drawn as hatched zeros inside the values (inserted, not input)."""
         self.number_color: ColorField = "value"
+        self.tint: tuple[int, int, int] | None = None
+        """A colour channel: drawn as an image, its 0-255 in this colour instead of gray."""
         self.window_cells: frozenset[tuple[int, int]] = frozenset()
         self.current: tuple[int, int] | None = None
         self.winner: tuple[int, int] | None = None
@@ -328,19 +331,28 @@ class GridView(QWidget):
                     painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, "0")
 
     def _paint_image(self, painter: QPainter, target: QRectF) -> None:
-        """Too many cells for numbers: one grayscale pixel per cell, scaled up without blur."""
+        """Too many cells for numbers: one grayscale pixel per cell (a colour channel's 0-255 in
+        its own colour), scaled up without blur."""
         values = self.values
         low, high = float(values.min()), float(values.max())
-        levels = (values - low) * (255.0 / (high - low if high > low else 1.0))
+        if self.tint is not None:
+            # a colour channel keeps its own scale, so red, green and blue compare
+            low, high = 0.0, 255.0
+        levels = np.clip((values - low) * (255.0 / (high - low if high > low else 1.0)), 0, 255)
         if self.pending is not None:
             # still to come: a faint preview, so the whole picture reads at a glance
             back = self._theme.color("window").lightness()
             levels = np.where(self.pending, 0.2 * levels + 0.8 * back, levels)
         pixels = np.ascontiguousarray(levels.astype(np.uint8))
         h, w = pixels.shape
-        gray = QImage(pixels.data, w, h, w, QImage.Format.Format_Grayscale8)
+        if self.tint is None:
+            source = QImage(pixels.data, w, h, w, QImage.Format.Format_Grayscale8)
+        else:
+            shades = pixels[..., None] * (np.array(self.tint, dtype=np.float64) / 255.0)
+            pixels = np.ascontiguousarray(shades.astype(np.uint8))
+            source = QImage(pixels.data, w, h, 3 * w, QImage.Format.Format_RGB888)
         # scaling a grayscale image is about 10× slower than scaling an RGB32 one
-        image = gray.convertToFormat(QImage.Format.Format_RGB32)
+        image = source.convertToFormat(QImage.Format.Format_RGB32)
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
         painter.drawImage(target, image)
         # outline the image so a map still pending (pale all over) stands out

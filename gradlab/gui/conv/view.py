@@ -29,6 +29,8 @@ from gradlab.state.conv.scrubber import ConvScrubber
 
 MAX_MAPS = 4
 """Grids drawn per column; more channels or filters are summarised in a note."""
+TINTS = {"red": (235, 40, 40), "green": (40, 190, 60), "blue": (60, 100, 240)}
+"""The colour a colour picture's channel is drawn in when its cells are too small for numbers."""
 
 
 class Column(QWidget):
@@ -164,10 +166,9 @@ class ConvView(QWidget):
         x = s.input_array
         geometry = s.geometry
         padding = 0 if settings.pooling or geometry is None else geometry.padding[0]
-        stretched = " stretched" if s.inserted is not None else ""
         for c, grid in enumerate(self._fit(self.inputs, x.shape[0])):
-            channel = f" {settings.channel_name(c)}" if x.shape[0] > 1 else ""
-            grid.title = f"input{channel}{stretched} · {x.shape[1]}×{x.shape[2]}"
+            grid.title = f"{self._input_name(c)} · {x.shape[1]}×{x.shape[2]}"
+            grid.tint = TINTS.get(settings.channel_name(c))
             grid.set_values(x[c], padding, hatched=s.inserted)
         self.kernels.setVisible(not settings.pooling)
         self.star.setText("pool" if settings.pooling else "⋆")
@@ -177,16 +178,8 @@ class ConvView(QWidget):
         if maps is None:
             self._fit(self.outputs, 0)
         else:
-            kind = "output"
-            if settings.pooling:
-                kind = f"{settings.pool_kind} pool"
-            elif settings.mode == "transpose":
-                kind = "transposed"
             for o, grid in enumerate(self._fit(self.outputs, maps.shape[0])):
-                which = (
-                    f" {'ch' if settings.pooling else 'filter'} {o + 1}" if len(maps) > 1 else ""
-                )
-                grid.title = f"{kind}{which} · {maps.shape[1]}×{maps.shape[2]}"
+                grid.title = f"{self._output_name(o)} · {maps.shape[1]}×{maps.shape[2]}"
                 grid.set_values(maps[o])
         upstream = s.upstream
         if upstream is not None:
@@ -230,12 +223,15 @@ class ConvView(QWidget):
                 "holds one kernel slice per channel (here the chosen kernel for each) and adds "
                 "up the products of all of them into one output cell."
             )
-        if s.in_channels > s.image_channels or s.out_channels > 1:
+        if s.in_channels > s.image_channels:
             notes.append(
-                "Filter 1's slice for the image's channel is the chosen kernel; channels and "
-                f"slices beyond the image's own are seeded random −1/0/1 (seed {s.seed}); filter o "
-                "is the kernel turned by (o − 1)·90°."
+                f"Channels beyond the image's own {s.image_channels}, and the kernel slices that "
+                f"meet them, are seeded random −1/0/1 (seed {s.seed})."
             )
+        if s.out_channels > 1:
+            square = s.kernel.shape[0] == s.kernel.shape[1]
+            turned = "turned by (o − 1)·90°" if square else "negated for every second filter"
+            notes.append(f"Filter o is the chosen kernel {turned}.")
         if max(s.in_channels, s.out_channels) > MAX_MAPS:
             notes.append(f"Showing the first {MAX_MAPS} maps of each kind.")
         source, gap = scrubber.source, scrubber.adjoint_gap
@@ -283,23 +279,43 @@ class ConvView(QWidget):
                 winner = (win.row, win.col)
             grid.set_marks(cells, winner=winner)
 
+    def _output_name(self, index: int) -> str:
+        """ "output", "map f2" (filter 2's feature map), "max pool", "avg pool ch2"."""
+        settings = self.scrubber.settings
+        several = self.scrubber.output is not None and len(self.scrubber.output) > 1
+        if settings.pooling:
+            kind = f"{settings.pool_kind} pool"
+            return f"{kind} ch{index + 1}" if several else kind
+        return f"map f{index + 1}" if several else "output"
+
+    def _input_name(self, channel: int) -> str:
+        """ "input", "input ch2", "red" (a colour picture's channel), "stretched" (transposed)."""
+        settings = self.scrubber.settings
+        if self.scrubber.inserted is not None:
+            return "stretched" if settings.in_channels == 1 else f"stretched ch{channel + 1}"
+        if settings.colour is not None and channel < settings.image_channels:
+            return settings.channel_name(channel)
+        return "input" if settings.in_channels == 1 else f"input ch{channel + 1}"
+
     def _show_kernel(self, filt: int) -> None:
         s = self.scrubber
         if s.settings.pooling:
             return
         weight = s.weight
         turned = s.settings.flip or s.settings.mode == "transpose"
-        flipped = " (turned 180°)" if turned else ""
+        name = "flipped kernel" if turned else "kernel"
         for c, grid in enumerate(self._fit(self.kernels, weight.shape[1])):
-            grid.title = f"kernel{self._which(filt, c)}{flipped}"
+            grid.title = f"{name}{self._which(filt, c)}"
             grid.set_values(weight[filt, c])
 
     def _which(self, filt: int, channel: int) -> str:
-        """ " f2 ch1" when there are several filters or channels to tell apart."""
+        """ " f2 ch1" (or " f2 red") when there are several filters or channels to tell apart."""
         s = self.scrubber.settings
         if s.in_channels == 1 and s.out_channels == 1:
             return ""
-        return f" f{filt + 1} ch{channel + 1}"
+        if s.in_channels == 1:
+            return f" f{filt + 1}"
+        return f" f{filt + 1} {s.channel_name(channel).replace('ch ', 'ch')}"
 
     def _mark_outputs(self, record: WindowRecord | None) -> None:
         s = self.scrubber
