@@ -12,7 +12,7 @@ run: $(VENV)/.installed-run
 	$(BIN)/gradlab
 
 test: lint
-	QT_QPA_PLATFORM=offscreen $(BIN)/pytest
+	QT_QPA_PLATFORM=offscreen $(BIN)/pytest --hypothesis-profile=ci
 
 # While working: everything but the GUI and the long training runs (about 30 s).
 test-fast: $(VENV)/.installed-test

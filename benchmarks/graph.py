@@ -5,7 +5,8 @@ Prints
   sent to the window, the shortcut steps the Player, the view updates the changed items and the
   event loop repaints; timed until the view's viewport has been painted;
 - laying out a ~300-node graph with `dot` (if on PATH), graphviz-pure and the built-in layout
-  (goal: under 200 ms), for a wide MLP-like graph and a deep chain-like one;
+  (goal: under 200 ms), for a wide MLP-like graph and a deep chain-like one, and a ~1,000-node
+  one (goal: under 1 s with the faster engine; "auto" takes the built-in one above 400 nodes);
 - rebuilding the lab's state after an edit (parse, build, record, layout) on the 200-node graph.
 
 Run: ``python -m benchmarks.graph`` (offscreen unless a display is set).
@@ -115,6 +116,10 @@ def step_latency(app: QApplication, nodes: int) -> None:
     lab.show()
     lab.activateWindow()
     lab.view.setFocus()
+    # laid out in the lab's worker process and drawn a batch at a time: wait for all of it
+    deadline = time.monotonic() + 120
+    while not lab.view.up_to_date and time.monotonic() < deadline:
+        app.processEvents()
     lab.view.fit_to_window()  # every node on screen: the most there is to paint
     app.processEvents()
     probe = PaintProbe()
@@ -145,7 +150,10 @@ def step_latency(app: QApplication, nodes: int) -> None:
     full = median_time(lambda: lab.view.viewport().repaint(), repeats=10, warmup=2)
     print(f"full repaint of the fitted view (zoom, pan, resize): {full * 1e3:.1f} ms")
     rebuild = median_time(lambda: session.set_input("x0", session.inputs["x0"] + 0.01), repeats=5)
-    print(f"rebuild after an input edit ({count} nodes): {rebuild * 1e3:.1f} ms")
+    print(
+        f"rebuild after an input edit ({count} nodes; its layout, if sizes changed, comes from "
+        f"the worker): {rebuild * 1e3:.1f} ms"
+    )
     lab.close()
     lab.deleteLater()
     app.processEvents()
@@ -171,7 +179,7 @@ def wall_and_cpu(run: Callable[[], object], repeats: int = 5) -> tuple[float, fl
     return statistics.median(walls), statistics.median(cpus)
 
 
-def layouts(nodes: int) -> None:
+def layouts(nodes: int, goal_ms: int = 200) -> None:
     engines: list[tuple[str, tuple[str, Path] | None]] = []
     system = shutil.which("dot")
     if system is not None:
@@ -191,7 +199,7 @@ def layouts(nodes: int) -> None:
             wall, cpu = wall_and_cpu(run)
             print(
                 f"layout {shape}, {len(trace.nodes)} nodes, {name:<13}: "
-                f"{wall * 1e3:7.1f} ms wall, {cpu * 1e3:7.1f} ms CPU (goal < 200 ms)"
+                f"{wall * 1e3:7.1f} ms wall, {cpu * 1e3:7.1f} ms CPU (goal < {goal_ms} ms)"
             )
     if not engines:
         print("no Graphviz executable found: only the built-in layout was measured")
@@ -205,6 +213,7 @@ def main() -> None:
     app.setPalette(palette(LIGHT))
     step_latency(app, 200)
     layouts(300)
+    layouts(1000, goal_ms=1000)
 
 
 if __name__ == "__main__":

@@ -1,21 +1,25 @@
 """The graph, walked into SymPy: exact local and total derivatives to hold autograd against.
 
-Each node's op becomes a SymPy expression of its parents. The kinked functions are SymPy
-functions of their own (`relu`, `step`, ...) with the engine's convention at the kink: step(0) = 0,
-so relu′(0) = 0 (SymPy's Heaviside(0) is 1/2). They print as a learner writes them (d relu(x)/dx =
-step(x)) and, unlike nested Piecewise, stay cheap to differentiate and compare. Numbers in the
-graph become exact rationals, and nothing from the learner ever reaches `sympify`.
-"""
+Each op becomes a small SymPy form of its operands, differentiated once per op (`op_form`); a
+node's whole expression of the inputs is built only where the check writes out a total. The
+kinked functions are SymPy functions of their own (`relu`, `step`, ...) with the engine's
+convention at the kink: step(0) = 0, so relu′(0) = 0 (SymPy's Heaviside(0) is 1/2). They print
+as a learner writes them (d relu(x)/dx = step(x)) and, unlike nested Piecewise, stay cheap to
+differentiate and compare. Numbers in the graph become exact rationals, and nothing from the
+learner ever reaches `sympify`."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass
 from fractions import Fraction
 
 import sympy as sp
 
-from gradlab.engine import Op, Value
+from gradlab.engine import Op
 from gradlab.engine.scalar_ops import SCALAR_OPS
+from gradlab.engine.trace import Node
 
 Parents = Sequence[sp.Expr]
 
@@ -120,76 +124,60 @@ def function(op: Op, parents: Parents, arg: float | None) -> sp.Expr:
     return SYMPY_FORMS[op](parents, sp.Integer(0) if arg is None else exact(arg))
 
 
-def symbol_for(node: Value, inputs: dict[Value, sp.Symbol], full: dict[Value, sp.Expr]) -> sp.Expr:
-    """How a parent appears in a local formula: its symbol, its number, its name, or (unnamed)
-    its whole expression."""
-    if node in inputs:
-        return inputs[node]
-    if not node.parents:
-        return exact(node.data)
-    if node.label:
-        return sp.Symbol(node.label, real=True)
-    return full[node]
+@dataclass(frozen=True)
+class OpForm:
+    """One op as SymPy on placeholder operands: its value and its partial derivative by each
+    operand (``tanh(p0)`` and ``1 - tanh(p0)**2``). Small whatever the graph's size."""
+
+    operands: tuple[sp.Dummy, ...]
+    value: sp.Expr
+    partials: tuple[sp.Expr, ...]
 
 
-def local_derivatives(
-    node: Value, inputs: dict[Value, sp.Symbol], full: dict[Value, sp.Expr]
-) -> tuple[tuple[sp.Expr, float], ...]:
-    """(∂node/∂parent_k written with the parents' names, its value here) per parent position k.
-
-    Each parent position gets its own dummy symbol first, so `a + a` gives 1 per edge (not 2).
-    """
-    dummies = [sp.Dummy(f"p{k}", real=True) for k in range(len(node.parents))]
-    formula = function(node.op, dummies, node.arg)
-    names = {d: symbol_for(p, inputs, full) for d, p in zip(dummies, node.parents, strict=True)}
-    here = {d: exact(p.data) for d, p in zip(dummies, node.parents, strict=True)}
-    derivatives = [sp.diff(formula, d) for d in dummies]
-    return tuple((d.subs(names), evaluate(d, here)) for d in derivatives)
+@functools.cache
+def op_form(op: Op, arg: float | None, arity: int) -> OpForm:
+    """The form of `op` with its number `arg` (made once per op and number: a graph of 10,000
+    tanh nodes differentiates tanh once). Each operand gets its own placeholder, so `a + a`
+    has the partial 1 per edge, not 2."""
+    operands = tuple(sp.Dummy(f"p{k}", real=True) for k in range(arity))
+    value = function(op, operands, arg)
+    return OpForm(operands, value, tuple(sp.diff(value, p) for p in operands))
 
 
-def evaluate(expr: sp.Expr, point: Mapping[sp.Symbol, sp.Expr]) -> float:
-    """A SymPy expression's value at `point`, as a float (NaN where undefined)."""
-    value = expr.subs(point).evalf()
-    if not value.is_number or value.has(sp.zoo, sp.nan, sp.I):
-        return float("nan")
-    return float(value)
-
-
-def expressions(order: Sequence[Value], inputs: dict[Value, sp.Symbol]) -> dict[Value, sp.Expr]:
-    """Every node as a SymPy expression of the input symbols (constants as exact numbers)."""
-    full: dict[Value, sp.Expr] = {}
-    for node in order:
-        if node.parents:
-            full[node] = function(node.op, [full[p] for p in node.parents], node.arg)
+def named(form: OpForm, expr: sp.Expr, names: Sequence[str | sp.Expr]) -> sp.Expr:
+    """`expr` (the form's value or a partial) written with the operands' names: a name becomes
+    a symbol (in parentheses when it has spaces, so 2·(x + y) never prints as 2*x + y), a
+    SymPy expression stands for itself (a constant's exact number)."""
+    replacements = {}
+    for placeholder, name in zip(form.operands, names, strict=True):
+        if isinstance(name, str):
+            replacements[placeholder] = sp.Symbol(f"({name})" if " " in name else name, real=True)
         else:
-            full[node] = inputs.get(node, exact(node.data))
+            replacements[placeholder] = name
+    return expr.xreplace(replacements)
+
+
+def expressions(nodes: Sequence[Node], inputs: Mapping[int, sp.Symbol]) -> list[sp.Expr]:
+    """Every node as one SymPy expression of the input symbols (constants as exact numbers)."""
+    full: list[sp.Expr] = []
+    for node in nodes:
+        if node.parents:
+            form = op_form(node.op, node.arg, len(node.parents))
+            full.append(
+                form.value.xreplace(
+                    dict(zip(form.operands, (full[p] for p in node.parents), strict=True))
+                )
+            )
+        else:
+            full.append(inputs[node.id] if node.id in inputs else exact(float(node.value)))
     return full
 
 
-def chain_rule(order: Sequence[Value], full: dict[Value, sp.Expr]) -> dict[Value, sp.Expr]:
-    """Backprop done symbolically: d root/d node as a sum over edges of upstream × local."""
-    grads: dict[Value, sp.Expr] = {node: sp.Integer(0) for node in order}
-    grads[order[-1]] = sp.Integer(1)
-    for node in reversed(order):
-        dummies = [sp.Dummy(f"p{k}", real=True) for k in range(len(node.parents))]
-        formula = function(node.op, dummies, node.arg) if node.parents else sp.Integer(0)
-        parents = {d: full[p] for d, p in zip(dummies, node.parents, strict=True)}
-        for dummy, parent in zip(dummies, node.parents, strict=True):
-            grads[parent] += grads[node] * sp.diff(formula, dummy).subs(parents)
-    return grads
-
-
-SIMPLIFY_OPS = 80
-"""`simplify` is worth trying below this many operations; above it, it can take minutes, so
-equality is decided by `expand` alone or left undecided."""
-
-
-def same(a: sp.Expr, b: sp.Expr) -> bool | None:
-    """Whether two expressions are equal: True, False, or None when it could not be decided
-    cheaply. Compare with `simplify(a - b) == 0`, never by string."""
-    difference = sp.expand(a - b)
-    if difference == 0:
-        return True
-    if sp.count_ops(difference) > SIMPLIFY_OPS:
-        return None
-    return bool(sp.simplify(difference) == 0)
+def tree_sizes(nodes: Sequence[Node], cap: int) -> list[int]:
+    """How many ops each node's expression has when written out as a tree (shared parts counted
+    every time they appear), capped at `cap`: nested squares grow 3ⁿ, so SymPy's derivative of
+    the whole expression, which walks that tree, is only attempted below a limit."""
+    sizes: list[int] = []
+    for node in nodes:
+        sizes.append(min(cap, 1 + sum(sizes[p] for p in node.parents)))
+    return sizes

@@ -128,12 +128,16 @@ def _check(report: CheckReport, out: str) -> str:
             format_number(leaf.symbolic, 6),
             format_number(leaf.numeric, 6),
             "yes" if leaf.agree else "NO",
-            leaf.formula,
+            leaf.short_formula,
         ]
         for leaf in report.leaves
     ]
     header = ["input", "autograd", "SymPy", "finite diff", "agree", f"d{out}/d(input), symbolic"]
-    notes = sorted({leaf.note for leaf in report.leaves if leaf.note})
+    notes = [
+        *(f"{leaf.label}: {leaf.note}" for leaf in report.leaves if leaf.note),
+        *report.notes,
+        *([report.problem] if report.problem else []),
+    ]
     table = _table(header, rows, numeric={1, 2, 3})
     return "\n".join(
         [f"Check: d{out}/d(input) three ways", table, *(f"  note: {n}" for n in notes)]

@@ -8,25 +8,32 @@ assigned are the inputs, in order of first use; assigned names label their nodes
 shows ``q`` where the learner wrote ``q``. docs/expressions.md is the learner's reference.
 
 Limits keep absurd input cheap to refuse: `MAX_CHARS`, `MAX_NODES`, `MAX_DEPTH` and `MAX_EXPONENT`.
-Every problem is an `ExpressionError` that names the line, the column and what is wrong.
+Every problem is an `ExpressionError` that names the line, the column and what is wrong; a result
+that overflows the float range or is NaN is one too, naming the op and its numbers.
 """
 
 from __future__ import annotations
 
 import ast
 import math
+import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from gradlab.engine.numbers import format_number
 from gradlab.engine.ops import Op
 from gradlab.engine.scalar_ops import SCALAR_OPS, ScalarOp
-from gradlab.engine.value import Value
+from gradlab.engine.value import Constant, Value
 
-MAX_CHARS = 10_000
-MAX_NODES = 2_000
+MAX_CHARS = 60_000
+MAX_NODES = 10_000
 MAX_DEPTH = 100
 MAX_EXPONENT = 100.0
+FLOAT_MAX = format_number(sys.float_info.max, 2)
+"""The largest 64-bit float, as the overflow message says it: "1.8e308"."""
+PARSE_RECURSION_LIMIT = 4_000
+"""Enough for a chain of `MAX_NODES` operators; Python's own recursion never gets that deep
+here (every walk over the tree is iterative)."""
 
 FUNCTIONS: dict[str, ScalarOp] = {
     entry.name: entry for entry in SCALAR_OPS.values() if entry.is_function
@@ -153,19 +160,34 @@ def parse(text: str) -> Program:
     """Check `text` and turn it into a `Program`; raises `ExpressionError` on anything doubtful."""
     _precheck(text)
     try:
-        module = ast.parse(text, mode="exec")
+        module = _ast_parse(text)
     except SyntaxError as err:
         raise ExpressionError(
             f"not a valid expression ({err.msg})", err.lineno, err.offset
         ) from None
     except (RecursionError, MemoryError):
-        raise ExpressionError(f"nested too deeply (at most {MAX_DEPTH} levels)") from None
+        raise ExpressionError(
+            f"nested too deeply or too many nodes (at most {MAX_DEPTH} levels of parentheses, "
+            f"{MAX_NODES:,} nodes)"
+        ) from None
     if not module.body:  # blank, or comments only
         raise ExpressionError("the expression is empty: try  f = (x + y) * z")
     _check_nodes(module)
     statements = _statements(module)
     inputs = _inputs(statements)
     return Program(text=text, inputs=inputs, output=statements[-1].name, statements=statements)
+
+
+def _ast_parse(text: str) -> ast.Module:
+    """`ast.parse` with room for long chains: a sum of n terms is a tree n levels deep, and
+    Python 3.11 builds it recursively within 3 × the recursion limit (a 3,000-term sum fails at
+    the default limit). The limit is raised only while parsing."""
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(max(limit, PARSE_RECURSION_LIMIT))
+    try:
+        return ast.parse(text, mode="exec")
+    finally:
+        sys.setrecursionlimit(limit)
 
 
 def _precheck(text: str) -> None:
@@ -389,10 +411,23 @@ def _evaluate(root: ast.expr, scope: Mapping[str, Value]) -> Value:
     done: dict[ast.expr, Value] = {}
     for node in _postorder(root, exponents=False):
         try:
-            done[node] = _apply(node, done, scope)
+            value = done[node] = _apply(node, done, scope)
         except (ArithmeticError, ValueError) as err:
             raise _error(node, str(err)) from None
+        if not math.isfinite(value.data):
+            # its operands were finite (each was checked as it was made): this op is the cause
+            raise _error(node, not_finite_message(value))
     return done[root]
+
+
+def not_finite_message(value: Value) -> str:
+    """Why a node computed from finite operands is inf or NaN, naming the op and its numbers:
+    "exp(1000) overflows a 64-bit float"."""
+    operands = tuple(format_number(p.data, grouping=False) for p in value.parents)
+    written = value.op.formula(operands, value.arg)
+    if math.isnan(value.data):
+        return f"{written} is not a number (NaN)"
+    return f"{written} overflows a 64-bit float (the largest is about {FLOAT_MAX})"
 
 
 def _apply(node: ast.expr, done: Mapping[ast.expr, Value], scope: Mapping[str, Value]) -> Value:
@@ -401,13 +436,13 @@ def _apply(node: ast.expr, done: Mapping[ast.expr, Value], scope: Mapping[str, V
     if isinstance(node, ast.Constant):
         assert isinstance(node.value, int | float)  # checked by parse()
         number = float(node.value)
-        return Value(number, label=format_number(number))
+        return Constant(number, label=format_number(number, grouping=False))
     if isinstance(node, ast.UnaryOp):
         operand = done[node.operand]
         if isinstance(node.op, ast.UAdd):
             return operand
         if operand.op.key == "leaf" and isinstance(node.operand, ast.Constant):
-            return Value(-operand.data, label=format_number(-operand.data))
+            return Constant(-operand.data, label=format_number(-operand.data, grouping=False))
         return _NEG.apply((operand,))
     if isinstance(node, ast.BinOp):
         left = done[node.left]

@@ -27,6 +27,8 @@ class Op(Enum):
         self.template = template
 
     LEAF = ("leaf", "", "", "{label}")
+    GROUP = ("group", "", "▦", "{label}")
+    """Many nodes shown as one (a layer, a neuron): a big graph's summary, opened on demand."""
     # scalar and elementwise arithmetic
     ADD = ("add", "+", "+", "{0} + {1}")
     SUB = ("sub", "-", "−", "{0} − {1}")

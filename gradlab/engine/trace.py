@@ -7,6 +7,7 @@ accumulation replaces rather than mutates (see `gradlab.engine.autodiff`).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import Enum
 from typing import Generic, NamedTuple, TypeVar
@@ -157,17 +158,54 @@ class Trace:
         return Snapshot(position, phase, step, tuple(values), tuple(grads), tuple(final))
 
 
+SHORT_NAME = 14
+"""An unnamed intermediate is called by its formula ("x + y") up to this many characters."""
+
+_NOUNS = {Op.ADD: "sum", Op.SUB: "diff", Op.MUL: "prod", Op.DIV: "quot", Op.NEG: "neg"}
+"""What an unnamed node of an operator is called when its formula is too long to be its name."""
+_SUBSCRIPTS = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
+
+
 def node_names(trace: Trace) -> tuple[str, ...]:
-    """A readable name per node: its label, or for an unnamed node the formula that made it
-    (``(x + y)``), so every node can be talked about."""
+    """A readable name per node: its label; for an unnamed node the formula that made it when
+    that is short (``x + y``, ``(x + y) · z``), else its op numbered in order (``tanh₂``, the
+    second such tanh), so every node can be talked about in a few characters."""
     names: list[str] = []
+    counts: dict[Op, int] = {}
     for node in trace.nodes:
         if node.label:
             names.append(node.label)
             continue
-        operands = tuple(
-            names[p] if trace.nodes[p].label or not trace.nodes[p].parents else f"({names[p]})"
-            for p in node.parents
-        )
-        names.append(node.op.formula(operands, node.arg))
+        formula = node.op.formula(operand_names(node, names), node.arg)
+        if len(formula) <= SHORT_NAME:
+            names.append(formula)
+            continue
+        counts[node.op] = counts.get(node.op, 0) + 1
+        noun = _NOUNS.get(node.op, node.op.key)
+        names.append(noun + str(counts[node.op]).translate(_SUBSCRIPTS))
     return tuple(names)
+
+
+def operand_names(node: Node, names: Sequence[str]) -> tuple[str, ...]:
+    """The parents' names as they read inside the node's formula: "(x + y) · z", "tanh(x + y)"."""
+    operands = []
+    for position, parent in enumerate(node.parents):
+        name = names[parent]
+        called = f"({{{position}}})" in node.op.template
+        operands.append(f"({name})" if " " in name and not called else name)
+    return tuple(operands)
+
+
+def edge_records(trace: Trace) -> dict[tuple[int, int], EdgeGrad[Number]]:
+    """What flowed along each edge, keyed (node id, parent position).
+
+    A backward step lists its edges in parent order, skipping parents that need no grad, so a
+    node that uses the same parent twice (b = a + a) gets one record per position.
+    """
+    records: dict[tuple[int, int], EdgeGrad[Number]] = {}
+    for step in trace.backward:
+        remaining = list(step.edges)
+        for position, parent in enumerate(trace.nodes[step.node].parents):
+            if remaining and remaining[0].parent == parent:
+                records[(step.node, position)] = remaining.pop(0)
+    return records

@@ -3,6 +3,10 @@
 Each op computes its result eagerly and stores, beside it, the local derivative of the result with
 respect to each parent as a plain number. Backprop (`gradlab.engine.autodiff`) then only multiplies
 and adds; nothing is differentiated twice.
+
+Results that leave the 64-bit range become ±inf, as in IEEE arithmetic and PyTorch (``exp(1000)``
+is inf, as ``1e200 * 1e200`` is), instead of raising Python's bare "math range error": whoever
+builds a graph for people (`gradlab.engine.expr`) then names the node that overflowed.
 """
 
 from __future__ import annotations
@@ -112,8 +116,8 @@ class Value:
         elif x == 0.0 and n < 1.0:
             slope = math.inf
         else:
-            slope = n * x ** (n - 1.0)
-        return Value._node(x**n, Op.POW, (self,), (slope,), n)
+            slope = n * _power(x, n - 1.0)
+        return Value._node(_power(x, n), Op.POW, (self,), (slope,), n)
 
     def __neg__(self) -> Value:
         # d(−a)/da = −1
@@ -134,7 +138,7 @@ class Value:
     # ---- functions ----------------------------------------------------------------------------
 
     def exp(self) -> Value:
-        e = math.exp(self.data)
+        e = _exp(self.data)
         # d eˣ/dx = eˣ
         return Value._node(e, Op.EXP, (self,), (e,))
 
@@ -224,12 +228,37 @@ class Value:
     _send = send_scalar_edges_fast
 
 
+class Constant(Value):
+    """A number written into an expression (the 2 of ``2 * x``): a leaf that needs no grad, as
+    a plain number in PyTorch, so the backward pass takes no step for it."""
+
+    __slots__ = ()
+    requires_grad = False
+
+
 def _lift(x: Value | SupportsFloat) -> Value:
     """Numbers mixed into arithmetic become constant leaves labelled with their value."""
     if isinstance(x, Value):
         return x
     number = float(x)
-    return Value(number, format_number(number))
+    return Value(number, format_number(number, grouping=False))
+
+
+def _exp(x: float) -> float:
+    """eˣ, inf where it leaves the float range (math.exp raises there)."""
+    try:
+        return math.exp(x)
+    except OverflowError:
+        return math.inf
+
+
+def _power(x: float, n: float) -> float:
+    """xⁿ for a real result, ±inf where it leaves the float range (float ** raises there)."""
+    try:
+        return float(x**n)
+    except OverflowError:
+        # only |x| > 1 overflows; a negative base has a whole exponent here, its parity the sign
+        return -math.inf if x < 0.0 and n % 2.0 == 1.0 else math.inf
 
 
 def _sigmoid(x: float) -> float:

@@ -6,6 +6,7 @@ running: a teacher mid-lecture must never lose the window to a bug.
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import traceback
@@ -89,6 +90,10 @@ def main(
     reporter = ErrorReporter(window)
     reporter.install()
     window.show()
+    # what start-up made (Qt's wrappers, the modules) lives as long as the app: left out of
+    # Python's full collections, one takes milliseconds instead of 170 ms (measured), and the
+    # window is not held while someone types
+    gc.freeze()
     try:
         return app.exec()
     finally:

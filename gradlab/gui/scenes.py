@@ -21,8 +21,9 @@ from gradlab.gui.theme import Theme
 from gradlab.gui.typography import MESSAGE
 from gradlab.lessons import TableScene
 from gradlab.state.conv.scrubber import ConvScrubber
+from gradlab.state.graph.network_session import NetworkSession
 from gradlab.state.graph.plot import PlotState
-from gradlab.state.graph.session import GraphSession
+from gradlab.state.graph.session import GraphSession, TraceSession
 from gradlab.state.train.run import TrainingRun
 
 
@@ -69,6 +70,8 @@ def _train_lab(run: TrainingRun, theme: Theme) -> SceneView:
 
 VIEW_FACTORIES: dict[type[Any], ViewFactory] = {
     GraphSession: GraphLab,
+    TraceSession: GraphLab,
+    NetworkSession: GraphLab,
     PlotState: _plot_view,
     TableScene: TableView,
     ConvScrubber: ConvLab,

@@ -18,8 +18,9 @@ from typing import Any
 
 from gradlab.layout.model import Box, EdgePath, GraphSpec, Layout, Point
 
-MARGIN = 12.0
-TIMEOUT_S = 20.0
+MARGIN = 8.0
+TIMEOUT_S = 5.0
+"""Graphviz gives up after this long (then the built-in layout takes over in "auto")."""
 BIG_GRAPH = 150
 """From this many nodes on, Graphviz's network simplex is capped (nslimit): a 600-node layout
 drops from about 210 ms to 140 ms, and every placement constraint still holds."""
@@ -91,7 +92,7 @@ def dot_layout(
             check=False,
         )
     except (OSError, subprocess.TimeoutExpired) as error:
-        raise DotError(f"{engine} did not run: {error}") from error
+        raise DotError(f"{engine} did not finish: {error}") from error
     if done.returncode != 0:
         message = done.stderr.decode(errors="replace").strip()
         raise DotError(f"{engine} failed ({done.returncode}): {message}")

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from gradlab.engine.trace import Trace
+from gradlab.engine.trace import Trace, edge_records
 from gradlab.layout import labels
-from gradlab.layout.spec import edge_key, edge_records, op_key, value_key
+from gradlab.layout.spec import edge_key, op_key, value_key
 
 
 def _quote(text: str) -> str:

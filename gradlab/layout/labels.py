@@ -9,10 +9,9 @@ import numpy as np
 
 from gradlab.engine.numbers import format_number
 from gradlab.engine.trace import Node, Number, Trace
+from gradlab.engine.trace import node_names as trace_names
 
 PENDING = "?"
-SHORT_NAME = 14
-"""An unnamed intermediate is called by its formula ("x + y") up to this many characters."""
 NUMBER_ROOM = "-0.0000"
 """A node's number fields are at least this wide, so a partial grad never outgrows its box."""
 
@@ -40,25 +39,9 @@ def grad_text(grad: Number | None) -> str:
 
 
 def node_names(trace: Trace) -> list[str]:
-    """What to call each node: its label, else its formula if short ("x + y"), else "n7"."""
-    names: list[str] = []
-    for node in trace.nodes:
-        if node.label:
-            names.append(node.label)
-            continue
-        formula = node.op.formula(operand_names(node, names), node.arg)
-        names.append(formula if len(formula) <= SHORT_NAME else f"n{node.id}")
-    return names
-
-
-def operand_names(node: Node, names: list[str]) -> tuple[str, ...]:
-    """The parents' names as they read inside the node's formula: "(x + y) · z", "tanh(x + y)"."""
-    operands = []
-    for position, parent in enumerate(node.parents):
-        name = names[parent]
-        called = f"({{{position}}})" in node.op.template
-        operands.append(f"({name})" if " " in name and not called else name)
-    return tuple(operands)
+    """What to call each node: its label, else its formula if short ("x + y"), else its op
+    numbered ("tanh₂"); see `gradlab.engine.trace.node_names`."""
+    return list(trace_names(trace))
 
 
 def title_text(node: Node, name: str) -> str:

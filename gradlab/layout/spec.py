@@ -11,11 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol
 
-from gradlab.engine.trace import EdgeGrad, Node, Number, Trace
+from gradlab.engine.trace import Node, Number, Trace, edge_records
 from gradlab.layout import labels
 from gradlab.layout.model import EdgeSpec, GraphSpec, Lead, NodeSpec
 
-OP_GAP = 0.9
+OP_GAP = 0.55
 """The arrow from an op to its value is this many op heights long."""
 
 
@@ -80,21 +80,6 @@ class EstimateSizer:
             self._text("+= " + labels.NUMBER_ROOM),
         )
         return (width + 0.6 * self.font_px, 2.6 * self.font_px)
-
-
-def edge_records(trace: Trace) -> dict[tuple[int, int], EdgeGrad[Number]]:
-    """What flowed along each edge, keyed (node id, parent position).
-
-    A backward step lists its edges in parent order, skipping parents that need no grad, so a
-    node that uses the same parent twice (b = a + a) gets one record per position.
-    """
-    records: dict[tuple[int, int], EdgeGrad[Number]] = {}
-    for step in trace.backward:
-        remaining = list(step.edges)
-        for position, parent in enumerate(trace.nodes[step.node].parents):
-            if remaining and remaining[0].parent == parent:
-                records[(step.node, position)] = remaining.pop(0)
-    return records
 
 
 def graph_spec(trace: Trace, sizer: Sizer | None = None) -> GraphSpec:

@@ -25,6 +25,7 @@ from gradlab.lessons.schema import (
     ConvScene,
     GraphScene,
     Lesson,
+    NetworkScene,
     PlotScene,
     Quiz,
     Step,
@@ -32,13 +33,14 @@ from gradlab.lessons.schema import (
     TrainScene,
 )
 
-Scene = GraphScene | ConvScene | TrainScene | PlotScene | TableScene
+Scene = GraphScene | ConvScene | TrainScene | PlotScene | TableScene | NetworkScene
 
 __all__ = [
     "ConvScene",
     "GraphScene",
     "Lesson",
     "LessonError",
+    "NetworkScene",
     "PlotScene",
     "Problem",
     "Quiz",

@@ -1,7 +1,8 @@
 """The lesson format: pydantic models of one TOML lesson file (unknown keys are errors).
 
 A lesson has an id, title, summary, level, goals and steps; each step has Markdown `text` and at
-most one scene (`graph`, `conv`, `train`, `plot` or `table`), plus optional `panels` and a `quiz`.
+most one scene (`graph`, `conv`, `train`, `plot`, `table` or `network`), plus optional `panels` and
+a `quiz`.
 Cross-field facts (a quiz node exists in the expression, a kernel fits its padded input) are
 checked here, so every problem carries its field path. Run ``python -m gradlab.lessons.schema``
 to regenerate resources/lesson.schema.json for editors.
@@ -9,6 +10,7 @@ to regenerate resources/lesson.schema.json for editors.
 
 from __future__ import annotations
 
+import itertools
 import json
 import sys
 from pathlib import Path
@@ -355,6 +357,66 @@ def plot_expression(function: str) -> str:
     return f"{name}(x)" if name.isidentifier() and name != "x" else name
 
 
+MAX_NETWORK_NODES = 12_000
+"""The most nodes a network scene's graph may have (micrograd's MLP(2, [16, 16, 1]) on 16 points
+has 10,676); counted by arithmetic before anything is built."""
+
+
+class NetworkScene(Model):
+    """A small MLP's whole computation graph, built in code: with scalars (one node per number, as
+    micrograd builds it, collapsed into layers and neurons) or with tensors (one node per matrix
+    op, with shapes)."""
+
+    values: Literal["scalar", "tensor"] = Field(
+        description="'scalar': micrograd's graph of single numbers, collapsed into layers and "
+        "neurons that open one level at a time; 'tensor': one node per matrix op."
+    )
+    layers: list[Annotated[int, Field(ge=1, le=32)]] = Field(
+        min_length=2,
+        max_length=6,
+        description="Layer sizes from the input to the one output: [2, 4, 1].",
+    )
+    points: int = Field(default=3, ge=1, le=64, description="How many data points (the batch).")
+    activation: Literal["relu", "tanh", "sigmoid"] = Field(
+        default="tanh", description="Of the hidden layers; the last layer is linear."
+    )
+    seed: int = Field(default=0, ge=0, le=2**31 - 1)
+    cursor: Literal["start", "forward", "backward", "end"] | Annotated[int, Field(ge=0)] = "start"
+
+    @property
+    def node_count(self) -> int:
+        """The number of nodes the graph will have (the builder is held to this by a test)."""
+        return network_nodes(self.values, self.layers, self.points)
+
+    @model_validator(mode="after")
+    def _small_enough(self) -> Self:
+        if self.layers[-1] != 1:
+            raise ValueError("layers: the last layer is the one output, of size 1")
+        count = self.node_count
+        if count > MAX_NETWORK_NODES:
+            raise ValueError(
+                f"this network's graph would have {count:,} nodes, at most "
+                f"{MAX_NETWORK_NODES:,}: fewer points or smaller layers"
+            )
+        return self
+
+
+def network_nodes(values: str, layers: list[int], points: int) -> int:
+    """Nodes in the graph of an MLP with these layer sizes on `points` points and a squared
+    error loss averaged over them."""
+    pairs = list(itertools.pairwise(layers))
+    last = len(pairs) - 1
+    if values == "tensor":
+        # X, Y; per layer W, b, X@W, +b (and the activation but after the last); loss: −, ², mean
+        return 2 + sum(4 + (i < last) for i in range(len(pairs))) + 3
+    parameters = sum((n_in + 1) * n_out for n_in, n_out in pairs)
+    # per neuron and point: n_in products and n_in sums onto the bias, then the activation
+    per_point = sum(n_out * (2 * n_in + (i < last)) for i, (n_in, n_out) in enumerate(pairs))
+    # per point: its inputs, its target, the error (−), its square and the running sum (+);
+    # then the sum's start (0), 1/n and the mean (×)
+    return parameters + points * (layers[0] + per_point + 4) + 3
+
+
 class ModelSummary(Model):
     """A network listed layer by layer; its table of output shapes and parameters is computed."""
 
@@ -458,12 +520,15 @@ class Step(Model):
     train: TrainScene | None = None
     plot: PlotScene | None = None
     table: TableScene | None = None
+    network: NetworkScene | None = None
     panels: list[Panel] | None = Field(default=None, description="Visible panels; all if absent.")
     quiz: Quiz | None = None
 
     @property
-    def scene(self) -> GraphScene | ConvScene | TrainScene | PlotScene | TableScene | None:
-        return self.graph or self.conv or self.train or self.plot or self.table
+    def scene(
+        self,
+    ) -> GraphScene | ConvScene | TrainScene | PlotScene | TableScene | NetworkScene | None:
+        return self.graph or self.conv or self.train or self.plot or self.table or self.network
 
     @field_validator("text")
     @classmethod
@@ -477,7 +542,9 @@ class Step(Model):
     @model_validator(mode="after")
     def _one_scene(self) -> Self:
         given = [
-            name for name in ("graph", "conv", "train", "plot", "table") if getattr(self, name)
+            name
+            for name in ("graph", "conv", "train", "plot", "table", "network")
+            if getattr(self, name)
         ]
         if len(given) > 1:
             raise ValueError(f"a step has at most one scene, this one has {' and '.join(given)}")

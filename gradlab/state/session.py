@@ -22,6 +22,7 @@ from gradlab.lessons import (
     GraphScene,
     Lesson,
     LessonError,
+    NetworkScene,
     PlotScene,
     Problem,
     Scene,
@@ -32,6 +33,8 @@ from gradlab.lessons import (
     load_lesson,
 )
 from gradlab.state.conv.scrubber import ConvScrubber
+from gradlab.state.graph.edits import EditMemory
+from gradlab.state.graph.network_session import build_network
 from gradlab.state.graph.plot import PlotState
 from gradlab.state.graph.session import GraphSession
 from gradlab.state.quiz import QuizState
@@ -49,6 +52,7 @@ SCENE_BUILDERS: dict[type[Any], Callable[[Any], object]] = {
     GraphScene: lambda scene: GraphSession(scene.expression, dict(scene.inputs), scene.cursor),
     PlotScene: PlotState,
     TableScene: _keep,
+    NetworkScene: build_network,
     ConvScene: ConvScrubber.from_scene,
     TrainScene: TrainingRun.from_scene,
 }
@@ -120,6 +124,8 @@ class Session:
         self.entries: list[LessonEntry] = [read_entry(Path(p)) for p in paths]
         self.lesson_index = -1
         self.step_index = 0
+        self.edits = EditMemory()
+        """The learner's own versions of graph steps, brought back when they return."""
 
     @classmethod
     def from_folder(cls, folder: Path | str) -> Session:
@@ -184,6 +190,9 @@ class Session:
             return None
         scene = step.scene
         state = None if scene is None else build_scene(scene)
+        entry = self.entry
+        if isinstance(state, GraphSession) and entry is not None:
+            self.edits.attach((entry.path, self.step_index), state)
         quiz = None if step.quiz is None else QuizState(step.quiz, step)
         return StepState(step, self.step_index, state, quiz)
 

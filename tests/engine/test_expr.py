@@ -95,6 +95,13 @@ def test_too_many_nodes() -> None:
         parse("+".join(["x"] * (MAX_NODES + 10)))
 
 
+def test_a_sum_as_long_as_the_node_limit_allows_parses() -> None:
+    # a sum of n terms is a tree n levels deep: Python's parser needs room for it
+    terms = MAX_NODES // 2
+    program = parse("f = " + " + ".join(f"x{i % 7}" for i in range(terms)))
+    assert len(program.inputs) == 7
+
+
 def test_errors_carry_line_and_column() -> None:
     with pytest.raises(ExpressionError) as caught:
         parse("q = x + y\nf = foo(q)")
@@ -110,6 +117,10 @@ def test_errors_carry_line_and_column() -> None:
         ("f = x + y", {"x": 1}, "no value given for input y"),
         ("f = x", {"x": 1, "w": 2}, "w is not an input"),
         ("f = exp(x)", {"x": 1e6}, "range|overflow"),
+        ("f = exp(x)", {"x": 1000}, r"column 5: exp\(1000\) overflows a 64-bit float"),
+        ("f = x*1e200*1e200*x", {"x": 1}, "1e200 · 1e200 overflows a 64-bit float"),
+        ("f = exp(x) * 2", {"x": 6002}, r"exp\(6002\) overflows"),  # not 6,002: 6.002?
+        ("q = x ** 3; f = q + 1", {"x": -1e150}, r"column 5: -1e150\^3 overflows"),
         ("f = x * 2", {"x": float("nan")}, "finite"),
         ("q = x; f = q * 2", {"x": 1}, "only renames x"),
     ],

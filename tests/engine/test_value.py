@@ -130,6 +130,16 @@ def test_domain_errors_say_what_is_wrong(
         make()
 
 
+def test_results_beyond_the_float_range_are_infinite_not_errors() -> None:
+    # as IEEE arithmetic and PyTorch: exp(1000) is inf as 1e200 * 1e200 is
+    assert Value(1000.0).exp().data == math.inf
+    assert (Value(1e200) * 1e200).data == math.inf
+    assert (Value(1e200) ** 2).data == math.inf
+    assert (Value(-1e200) ** 3).data == -math.inf
+    assert (Value(-1e200) ** 2).data == math.inf
+    assert (Value(1e200) ** 3).local == (math.inf,)
+
+
 def test_ops_record_their_kind_and_argument() -> None:
     x = Value(2.0, "x")
     assert (x**3).op is Op.POW

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import math
 import subprocess
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -17,6 +18,7 @@ from gradlab.engine.expr import parse
 from gradlab.engine.trace import Trace
 from gradlab.layout import (
     DotError,
+    EdgePath,
     Engine,
     EstimateSizer,
     Layout,
@@ -46,8 +48,9 @@ def example() -> Trace:
     return trace_of("q = x + y; f = q * z", x=-2.0, y=5.0, z=-4.0)
 
 
-def assert_readable(trace: Trace, placed: Layout) -> None:
-    """No two boxes or labels overlap, every part lies inside the canvas, edges meet nodes."""
+def assert_readable(trace: Trace, placed: Layout, *, beside: bool = True) -> None:
+    """No two boxes or labels overlap, every part lies inside the canvas, edges meet nodes,
+    and (with `beside`) every label sits beside its edge, not on it."""
     boxes = list(placed.boxes.values())
     for a, b in itertools.combinations(boxes, 2):
         assert not a.overlaps(b), f"{a.key} overlaps {b.key}"
@@ -71,6 +74,9 @@ def assert_readable(trace: Trace, placed: Layout) -> None:
             rects.append((path.label[0] - width / 2, path.label[1] - height / 2, width, height))
     for (ax, ay, aw, ah), (bx, by, bw, bh) in itertools.combinations(rects, 2):
         assert ax + aw <= bx or bx + bw <= ax or ay + ah <= by or by + bh <= ay
+    for path in placed.edges:
+        if beside and path.label is not None:
+            assert not label_covers_its_edge(path, sizes[path.key]), path.key
     for x, y, w, h in rects:
         for box in boxes:
             assert (
@@ -79,6 +85,33 @@ def assert_readable(trace: Trace, placed: Layout) -> None:
                 or y + h <= box.y
                 or box.y + box.height <= y
             )
+
+
+def bezier_samples(path: EdgePath, per_segment: int = 24) -> list[tuple[float, float]]:
+    samples = []
+    for i in range(0, len(path.points) - 3, 3):
+        p0, p1, p2, p3 = path.points[i : i + 4]
+        for k in range(per_segment + 1):
+            t = k / per_segment
+            a, b, c, d = (1 - t) ** 3, 3 * (1 - t) ** 2 * t, 3 * (1 - t) * t * t, t**3
+            samples.append(
+                (
+                    a * p0[0] + b * p1[0] + c * p2[0] + d * p3[0],
+                    a * p0[1] + b * p1[1] + c * p2[1] + d * p3[1],
+                )
+            )
+    return samples
+
+
+def label_covers_its_edge(path: EdgePath, size: tuple[float, float]) -> bool:
+    """Whether the edge's line passes under its own label (then the label hides it)."""
+    assert path.label is not None
+    width, height = size
+    left, top = path.label[0] - width / 2, path.label[1] - height / 2
+    return any(
+        left < x < left + width and top + 0.5 < y < top + height - 0.5
+        for x, y in bezier_samples(path)
+    )
 
 
 @pytest.mark.parametrize("engine", ENGINES)
@@ -111,14 +144,68 @@ def test_graphviz_output_is_flipped_to_screen_coordinates() -> None:
     assert all(0 < row < placed.height for row in rows)
 
 
-def test_a_reused_node_gets_one_edge_and_one_label_per_use() -> None:
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_reused_node_gets_two_edges_drawn_apart(engine: Engine) -> None:
     trace = trace_of("b = a + a; c = b + b", a=1.0)
     records = edge_records(trace)
     assert [records[(1, k)].contribution for k in (0, 1)] == [2.0, 2.0]
-    placed = layout(graph_spec(trace), "builtin")
+    placed = layout(graph_spec(trace), engine)
     assert_readable(trace, placed)
     first, second = placed.edge(edge_key(1, 0)), placed.edge(edge_key(1, 1))
     assert first.label != second.label
+    # the two lines are apart in the middle, by more than a line's width
+    middle_first = bezier_samples(first)[len(bezier_samples(first)) // 2]
+    middle_second = bezier_samples(second)[len(bezier_samples(second)) // 2]
+    assert abs(middle_first[1] - middle_second[1]) > 8
+
+
+LESSONS = Path(__file__).resolve().parents[2] / "lessons"
+
+
+def lesson_graphs() -> list[tuple[str, str, dict[str, float]]]:
+    found = []
+    for path in sorted(LESSONS.glob("*.toml")):
+        for number, step in enumerate(tomllib.loads(path.read_text())["steps"], start=1):
+            graph = step.get("graph")
+            if graph is not None:
+                found.append((f"{path.stem[:2]}-{number}", graph["expression"], graph["inputs"]))
+    return found
+
+
+@pytest.mark.parametrize("engine", ENGINES)
+def test_every_lesson_graph_has_its_labels_beside_their_edges(engine: Engine) -> None:
+    graphs = lesson_graphs()
+    assert len(graphs) > 20
+    for _, text, inputs in graphs:
+        trace = trace_of(text, **inputs)
+        assert_readable(trace, layout(graph_spec(trace), engine))
+
+
+def test_a_1000_node_graph_is_laid_out_by_the_faster_engine() -> None:
+    terms = " + ".join(f"w{i} * x{i}" for i in range(250))
+    program = parse(f"f = {terms}")
+    trace = record(program.build(dict.fromkeys(program.inputs, 0.5)).output)
+    assert len(trace.nodes) == 999
+    placed = layout(graph_spec(trace))
+    assert placed.engine == "builtin"
+    # every product sits just before its use: no edge crosses hundreds of ranks
+    assert placed.width < 250 * 2 * 400
+
+
+def test_a_graphviz_timeout_falls_back_in_one_line(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    slow = tmp_path / "dot"
+    slow.write_text("#!/bin/sh\nsleep 5\n")
+    slow.chmod(0o755)
+    monkeypatch.setattr("gradlab.layout.find_dot", lambda: ("dot", slow))
+    monkeypatch.setattr(dot_module, "TIMEOUT_S", 0.2)
+    with caplog.at_level("WARNING", logger="gradlab.layout"):
+        placed = layout(graph_spec(example()))
+    assert placed.engine == "builtin"
+    (warning,) = caplog.records
+    assert "did not finish" in warning.getMessage()
+    assert warning.exc_info is None  # no traceback on stderr
 
 
 def test_without_graphviz_the_builtin_layout_is_used(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -193,7 +280,9 @@ def graphs(draw: st.DrawFn) -> Trace:
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(graphs())
 def test_builtin_layouts_of_random_graphs_are_readable(trace: Trace) -> None:
-    assert_readable(trace, layout(graph_spec(trace), "builtin"))
+    # crowded random gaps may push a label onto its edge: the view draws edges over label
+    # backgrounds, so the line still shows (tests/gui/graph); lesson graphs are held to more
+    assert_readable(trace, layout(graph_spec(trace), "builtin"), beside=False)
 
 
 @pytest.mark.skipif(not HAS_DOT, reason="no dot")
@@ -201,5 +290,5 @@ def test_builtin_layouts_of_random_graphs_are_readable(trace: Trace) -> None:
 @given(graphs())
 def test_graphviz_layouts_of_random_graphs_are_readable(trace: Trace) -> None:
     placed = layout(graph_spec(trace), "graphviz")
-    assert_readable(trace, placed)
+    assert_readable(trace, placed, beside=False)
     assert math.isfinite(placed.width)

@@ -2,26 +2,41 @@
 
 Each item draws itself from a small state tuple; `set_state` repaints only when the tuple
 changed, so a step touches the few items it concerns. Fonts and pens come from `GraphStyle`.
+Zoomed far out, where text would be a few pixels high, nodes are drawn as plain shapes and edge
+labels not at all (a 2,000-node graph then repaints in a fraction of the time). Edge labels lie
+under the edges, so a label never hides a line.
 """
 
 from __future__ import annotations
 
 from typing import NamedTuple
 
+import numpy as np
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import (
     QBrush,
+    QImage,
     QPainter,
     QPainterPath,
     QPolygonF,
 )
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
+from gradlab.engine.trace import Number
+from gradlab.gui.graph.heatmap import heatmap_image
 from gradlab.gui.graph.style import GraphStyle, Mark
 from gradlab.layout import EdgePath, Point, labels
 
 ARROW = 9.0
 PENDING_LOCAL = f"local {labels.PENDING}"
+TINY_TEXT = 4.0
+"""Text smaller than this many pixels on screen is not drawn."""
+
+
+def _tiny(painter: QPainter, style: GraphStyle) -> bool:
+    """Whether the painter's zoom makes the style's text too small to read."""
+    zoom = QStyleOptionGraphicsItem.levelOfDetailFromTransform(painter.worldTransform())
+    return zoom * style.font.pixelSize() < TINY_TEXT
 
 
 class ValueState(NamedTuple):
@@ -82,6 +97,19 @@ class ValueItem(_Item):
         self.state = ValueState(
             labels.value_text(None), labels.grad_text(None), Mark.PENDING, Mark.PENDING, False
         )
+        self.maps: tuple[QImage | None, QImage | None] = (None, None)
+        self._mapped: tuple[int, int] = (0, 0)
+
+    def set_maps(self, data: Number | None, grad: Number | None) -> None:
+        """Heatmaps of a tensor node's data and grad (none while pending)."""
+        keys = (id(data) if data is not None else 0, id(grad) if grad is not None else 0)
+        if keys == self._mapped:
+            return
+        self._mapped = keys
+        self.maps = tuple(  # type: ignore[assignment]
+            None if a is None or not np.shape(a) else heatmap_image(a)[0] for a in (data, grad)
+        )
+        self.update()
 
     def set_state(self, state: ValueState) -> bool:
         """Adopt `state`; True (and a repaint scheduled) if it differs from the current one."""
@@ -103,26 +131,53 @@ class ValueItem(_Item):
         painter.setBrush(QBrush(style.color("highlight_fill" if active else "node_fill")))
         radius = style.pad * 0.6
         painter.drawRoundedRect(rect, radius, radius)
-        split = rect.left() + style.bold_metrics.horizontalAdvance(self.title) + 2 * style.pad
-        painter.drawLine(QPointF(split, rect.top()), QPointF(split, rect.bottom()))
+        if _tiny(painter, style):
+            return
         pending = value_mark is Mark.PENDING
         painter.setFont(style.bold)
-        painter.setPen(style.color("muted" if pending else "text"))
-        title_rect = QRectF(rect.left(), rect.top(), split - rect.left(), rect.height())
-        painter.drawText(title_rect, Qt.AlignmentFlag.AlignCenter, self.title)
-        rows = QRectF(split + style.pad, rect.top() + style.pad, 0, style.line)
-        rows.setRight(rect.right() - style.pad)
+        if style.stacked:
+            # the name on top, the numbers under it: a narrow node, so a projected graph fits
+            # its width with larger text
+            split = rect.top() + style.line + style.pad
+            painter.drawLine(QPointF(rect.left(), split), QPointF(rect.right(), split))
+            painter.setPen(style.color("muted" if pending else "text"))
+            title_rect = QRectF(rect.left(), rect.top(), rect.width(), split - rect.top())
+            painter.drawText(title_rect, Qt.AlignmentFlag.AlignCenter, self.title)
+            rows = QRectF(rect.left() + 0.5 * style.pad, split + 0.5 * style.pad, 0, style.line)
+            rows.setRight(rect.right() - 0.5 * style.pad)
+        else:
+            column = rect.left() + style.bold_metrics.horizontalAdvance(self.title) + 2 * style.pad
+            painter.setPen(style.pen("node_border", node_mark))
+            painter.drawLine(QPointF(column, rect.top()), QPointF(column, rect.bottom()))
+            painter.setPen(style.color("muted" if pending else "text"))
+            title_rect = QRectF(rect.left(), rect.top(), column - rect.left(), rect.height())
+            painter.drawText(title_rect, Qt.AlignmentFlag.AlignCenter, self.title)
+            rows = QRectF(column + style.pad, rect.top() + style.pad, 0, style.line)
+            rows.setRight(rect.right() - style.pad)
         painter.setFont(style.font)
         painter.setPen(style.color("muted" if pending else "value"))
         painter.drawText(
             rows, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, str(data)
         )
+        self._draw_map(painter, rows, self.maps[0])
         painter.setFont(style.font if final or grad_mark is Mark.PENDING else style.italic)
         painter.setPen(style.color("muted" if grad_mark is Mark.PENDING else "grad"))
         rows.translate(0, style.line + 0.2 * style.pad)
         painter.drawText(
             rows, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, str(grad)
         )
+        self._draw_map(painter, rows, self.maps[1])
+
+    def _draw_map(self, painter: QPainter, row: QRectF, image: QImage | None) -> None:
+        """A heatmap at the right end of a row, its entries as blocks."""
+        if image is None:
+            return
+        width = self.style.thumb_width
+        box = QRectF(row.right() - width, row.top() + 1, width, row.height() - 2)
+        painter.drawImage(box, image)
+        painter.setPen(self.style.pen("node_border", Mark.DONE, 0.5))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        painter.drawRect(box)
 
 
 class OpItem(_Item):
@@ -146,6 +201,8 @@ class OpItem(_Item):
         fill = "highlight_fill" if mark is Mark.ACTIVE else "op_fill"
         painter.setBrush(QBrush(self.style.color(fill)))
         painter.drawEllipse(self.rect)
+        if _tiny(painter, self.style):
+            return
         painter.setFont(self.style.op_font)
         painter.setPen(self.style.color("muted" if mark is Mark.PENDING else "text"))
         painter.drawText(self.rect, Qt.AlignmentFlag.AlignCenter, self.glyph)
@@ -196,7 +253,7 @@ class EdgeLabelItem(_Item):
             style, QRectF(center[0] - width / 2, center[1] - height / 2, width, height)
         )
         self.key = key
-        self.setZValue(1)
+        self.setZValue(-2)  # under the edges (at -1): a label never hides a line
         self.state = LabelState(PENDING_LOCAL, "", Mark.PENDING)
 
     def set_state(self, state: LabelState) -> bool:
@@ -212,6 +269,8 @@ class EdgeLabelItem(_Item):
     ) -> None:
         local, contribution, mark = self.state
         style, rect = self.style, self.rect
+        if _tiny(painter, style):
+            return
         background = style.color("highlight_fill" if mark is Mark.ACTIVE else "window")
         background.setAlphaF(0.92)
         painter.setPen(

@@ -1,8 +1,13 @@
 """`GraphLab`: the scene the main window shows for a graph step.
 
-An expression editor and one spin box per input rebuild the graph at once; an error is shown
-inline and the last good graph stays (the typed text is never lost). Beside the graph: the
-explanation of the current step and the three-way check. The transport bar drives the player.
+An expression editor and a wrapping grid of inputs (`EditorPanel`) rebuild the graph once typing
+pauses; an error is shown inline and the last good graph stays (the typed text is never lost).
+Beside the graph: the explanation of the current step and the three-way check. The transport
+bar drives the player. The check and the layout of a large graph run in worker processes (the
+session's `Background`), polled from a timer, so the window never waits for them.
+
+The side panels that can show an answer (the check table, the explanation, a tensor's numbers)
+are `checks`, `explanation` and `arrays`; `_show_panels` alone decides which are visible.
 """
 
 from __future__ import annotations
@@ -13,68 +18,67 @@ from pathlib import Path
 from psygnal import SignalInstance
 from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QAction, QFont, QGuiApplication, QImageWriter, QKeySequence
-from PySide6.QtWidgets import (
-    QDoubleSpinBox,
-    QHBoxLayout,
-    QLabel,
-    QLineEdit,
-    QSplitter,
-    QTextBrowser,
-    QVBoxLayout,
-    QWidget,
-)
+from PySide6.QtWidgets import QSplitter, QTextBrowser, QVBoxLayout, QWidget
 
+from gradlab.gui.graph.editing import EditorPanel
+from gradlab.gui.graph.group_bar import GroupBar
 from gradlab.gui.graph.panels import ArrayPanel, CheckPanel
 from gradlab.gui.graph.style import GraphStyle
-from gradlab.gui.graph.view import MIN_ZOOM, GraphView
+from gradlab.gui.graph.view import GraphView
 from gradlab.gui.scene_view import Exporter, ExportKind, SceneView
-from gradlab.gui.signals import signals_blocked
 from gradlab.gui.theme import Theme
 from gradlab.gui.typography import GRAPH_EXPLAIN
 from gradlab.layout import to_dot
 from gradlab.layout.labels import node_names
+from gradlab.state.graph.background import Background
 from gradlab.state.graph.explain import explain
+from gradlab.state.graph.network_session import NetworkSession
 from gradlab.state.graph.session import GraphSession, TraceSession
 
-CHECK_DELAY_MS = 300
-"""Typing pauses this long before the SymPy check runs, so keystrokes stay instant."""
-SPIN_RANGE = 1e6
+POLL_MS = 30
+"""How often the lab looks for finished background work while some is on its way."""
 SPLIT_GRAPH, SPLIT_SIDE = 640, 360
 """Initial share of the graph and of the side panels (a splitter keeps the ratio)."""
+PRESENT_GRAPH, PRESENT_TEXT = 820, 180
+"""While presenting: the graph over the explanation, which has a few lines in large type."""
 
 
 class GraphLab(SceneView):
     """Editor, inputs, graph view, explanation and checks for one `GraphSession`."""
 
     def __init__(
-        self, session: GraphSession | TraceSession, theme: Theme, parent: QWidget | None = None
+        self,
+        session: GraphSession | TraceSession | NetworkSession,
+        theme: Theme,
+        parent: QWidget | None = None,
+        *,
+        background: Background | None = None,
     ) -> None:
         super().__init__(theme, parent)
         self.session = session
         self.step_cursor = session.player
         self._names = (session.trace, node_names(session.trace))
         self.style_ = GraphStyle(theme)
-        session.set_sizer(self.style_)
+        session.attach(background or Background())
+        self.poller = QTimer(self)
+        self.poller.setInterval(POLL_MS)
+        self.poller.timeout.connect(self._poll)
+        session.set_sizer(self.style_.sizer)
 
-        self.editor = QLineEdit(session.expression if isinstance(session, GraphSession) else "")
-        self.editor.setPlaceholderText("q = x + y; f = q * z")
-        self.editor.setFont(QFont("DejaVu Sans Mono"))
-        self.error = QLabel()
-        self.error.setWordWrap(True)
-        self.error.setVisible(False)
-        self.inputs_row = QHBoxLayout()
-        self.spins: dict[str, QDoubleSpinBox] = {}
-        self.view = GraphView(session.player, session.layout, self.style_)
+        self.editing: EditorPanel | None = None
+        if isinstance(session, GraphSession):
+            self.editing = EditorPanel(session, theme)
+        self.groups: GroupBar | None = None
+        if isinstance(session, NetworkSession):
+            self.groups = GroupBar(session)
+        self.view = GraphView(
+            session.player, session.layout if session.layout_ready else None, self.style_
+        )
         self.explanation = QTextBrowser()
         self.explanation.setOpenLinks(False)
         self.checks = CheckPanel(theme)
         self.arrays = ArrayPanel()
         self.arrays.setVisible(False)
-        self._check_timer = QTimer(self)
-        self._check_timer.setSingleShot(True)
-        self._check_timer.setInterval(CHECK_DELAY_MS)
-
-        self.editing = QWidget()
         self.side = QSplitter(Qt.Orientation.Vertical)
         self.split = QSplitter(Qt.Orientation.Horizontal)
         self._arrange()
@@ -82,30 +86,26 @@ class GraphLab(SceneView):
         self._show_panels(theme.presenting)
 
         self._zooms = self._zoom_actions()
-        self.editor.textEdited.connect(self._on_text_edited)
         self.checks.run.clicked.connect(self._run_check)
-        self._check_timer.timeout.connect(self._run_check)
+        self.checks.cancel.clicked.connect(self._cancel_check)
         self.view.node_clicked.connect(self._on_node_clicked)
         links = (
             (session.rebuilt, self._on_rebuilt),
+            (session.laid_out, self._on_laid_out),
             (session.failed, self._on_failed),
             (session.checked, self._on_checked),
+            (session.progressed, self._on_progressed),
             (session.player.changed, self._on_changed),
         )
         for signal, slot in links:
             signal.connect(slot)
-        # the session can outlive this widget (the window keeps it): cut the links with the widget
-        self.destroyed.connect(lambda *_: _disconnect(links))
-        self._sync_inputs()
-        self._after_rebuild()
+        # the session can outlive this widget (the window keeps it): cut the links with the
+        # widget, and its background work goes with it
+        self.destroyed.connect(lambda *_: _disconnect(links, session))
+        self._on_rebuilt()
         self._restyle()
 
     def _arrange(self) -> None:
-        editing = QVBoxLayout(self.editing)
-        editing.setContentsMargins(0, 0, 0, 0)
-        editing.addWidget(self.editor)
-        editing.addWidget(self.error)
-        editing.addLayout(self.inputs_row)
         for panel in (self.explanation, self.checks, self.arrays):
             self.side.addWidget(panel)
         self.side.setStretchFactor(0, 3)
@@ -115,10 +115,13 @@ class GraphLab(SceneView):
         self.split.setStretchFactor(0, 2)
         self.split.setStretchFactor(1, 1)
         self.split.setSizes([SPLIT_GRAPH, SPLIT_SIDE])
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(self.editing)
-        layout.addWidget(self.split, 1)
+        self.column = QVBoxLayout(self)
+        self.column.setContentsMargins(4, 4, 4, 4)
+        if self.editing is not None:
+            self.column.addWidget(self.editing)
+        if self.groups is not None:
+            self.column.addWidget(self.groups)
+        self.column.addWidget(self.split, 1)
 
     # ---- the scene-view interface ------------------------------------------------------------
 
@@ -127,23 +130,24 @@ class GraphLab(SceneView):
         super().apply_theme(theme)
         self.style_ = GraphStyle(theme)
         self._restyle()
-        self.session.set_sizer(self.style_)
+        self.session.set_sizer(self.style_.sizer)
 
     def _restyle(self) -> None:
         theme = self.theme
         self.checks.apply_theme(theme)
-        self.error.setStyleSheet(f"color: {theme.bad}; font-weight: bold")
+        if self.editing is not None:
+            self.editing.apply_theme(theme)
         font = QFont("DejaVu Sans")
         font.setPixelSize(GRAPH_EXPLAIN.pixels(theme))
         self.explanation.setFont(font)
 
     def set_presentation(self, on: bool) -> None:
         """Only the graph and the explanation, larger, the explanation under the graph so its
-        lines stay long; the graph fits the window."""
+        lines stay long; the whole graph fits the window."""
         self.split.setOrientation(Qt.Orientation.Vertical if on else Qt.Orientation.Horizontal)
-        # on a projector nothing shrinks below 100 %: a long graph scrolls to the active node
-        self.view.min_zoom = 1.0 if on else MIN_ZOOM
-        self.split.setSizes([SPLIT_GRAPH, SPLIT_SIDE])
+        margin = 0 if on else 4  # the projector's every pixel goes to the graph
+        self.column.setContentsMargins(margin, margin, margin, margin)
+        self.split.setSizes([PRESENT_GRAPH, PRESENT_TEXT] if on else [SPLIT_GRAPH, SPLIT_SIDE])
         self._show_panels(on)
         super().set_presentation(on)
         self.view.fit_to_window()
@@ -161,7 +165,8 @@ class GraphLab(SceneView):
             return self._panels is None or name in self._panels
 
         editable = self.session.editable and not presenting
-        self.editing.setVisible(editable and wanted("editor"))
+        if self.editing is not None:
+            self.editing.setVisible(editable and wanted("editor"))
         self.checks.setVisible(editable and wanted("check"))
         self.explanation.setVisible(wanted("explain"))
 
@@ -190,46 +195,39 @@ class GraphLab(SceneView):
 
     # ---- slots ------------------------------------------------------------------------------
 
-    def _on_text_edited(self, text: str) -> None:
-        if isinstance(self.session, GraphSession):
-            self.session.set_expression(text)
-
-    def _on_spin(self, name: str, value: float) -> None:
-        if isinstance(self.session, GraphSession):
-            self.session.set_input(name, value)
-
     def _on_rebuilt(self) -> None:
-        self.view.set_layout(self.session.layout, self.style_)
-        self._sync_editor()
-        self._sync_inputs()
+        if self.session.layout_ready:
+            self.view.set_layout(self.session.layout, self.style_)
+        else:
+            count = len(self.session.trace.nodes)
+            self.view.set_notice(f"Laying out {count:,} nodes…")
         self._after_rebuild()
 
-    def _on_failed(self, message: str) -> None:
-        self.error.setText(message)
-        self.error.setVisible(True)
-        self._sync_editor()
+    def _on_laid_out(self) -> None:
+        self.view.set_layout(self.session.layout, self.style_)
 
-    def _sync_editor(self) -> None:
-        """Show the session's text when it was changed from outside (never while typing)."""
-        session = self.session
-        typing = self.editor.hasFocus()
-        if (
-            isinstance(session, GraphSession)
-            and not typing
-            and self.editor.text() != session.expression
-        ):
-            self.editor.setText(session.expression)
+    def _on_failed(self, message: str) -> None:
+        if self.editing is not None:
+            self.editing.follow()
+            self.editing.show_error(message)
 
     def _on_checked(self) -> None:
-        if isinstance(self.session, GraphSession):
-            self.checks.show_report(self.session.report)
+        report = self.session.report
+        if report is not None:
+            self.checks.show_report(report)
         self._explain()
+
+    def _on_progressed(self, fraction: float, what: str) -> None:
+        self.checks.show_progress(fraction, what)
+        self.poller.start()
 
     def _on_changed(self, position: int) -> None:
         del position
         self._explain()
 
     def _on_node_clicked(self, node_id: int) -> None:
+        if isinstance(self.session, NetworkSession) and self.session.open(node_id):
+            return
         snap = self.session.player.snapshot()
         node = self.session.trace.nodes[node_id]
         if not node.shape:
@@ -240,56 +238,40 @@ class GraphLab(SceneView):
 
     def _run_check(self) -> None:
         if isinstance(self.session, GraphSession):
-            self.session.report  # noqa: B018 - computing it emits `checked`
+            self.session.request_check()
+            self.poller.start()
+
+    def _cancel_check(self) -> None:
+        if isinstance(self.session, GraphSession):
+            self.session.cancel_check()
+            self.checks.show_pending(auto=False)
+
+    def _poll(self) -> None:
+        if not self.session.poll():
+            self.poller.stop()
 
     # ---- helpers ----------------------------------------------------------------------------
 
     def _after_rebuild(self) -> None:
-        self.error.setVisible(self.session.error is not None)
+        if self.editing is not None:
+            self.editing.follow()
+        if self.groups is not None:
+            self.groups.follow()
         self.arrays.setVisible(False)
-        if self.session.editable and not self.session.report_ready:
-            self.checks.show_pending(auto=self.session.auto_check)
-            if self.session.auto_check:
-                self._check_timer.start()
+        session = self.session
+        if isinstance(session, GraphSession) and not session.report_ready:
+            self.checks.show_pending(auto=session.auto_check or session.checking)
+        if session.busy:
+            self.poller.start()
         self._explain()
 
     def _explain(self) -> None:
         session = self.session
-        report = (
-            session.report if isinstance(session, GraphSession) and session.report_ready else None
-        )
+        report = session.report
         if self._names[0] is not session.trace:
             self._names = (session.trace, node_names(session.trace))
         text = explain(session.trace, session.player.position, report, self._names[1])
         self.explanation.setHtml(text.html)
-
-    def _sync_inputs(self) -> None:
-        """One labelled spin box per input; rebuilt only when the set of inputs changed."""
-        if not isinstance(self.session, GraphSession):
-            return
-        values = self.session.inputs
-        if list(values) != list(self.spins):
-            while self.inputs_row.count():
-                item = self.inputs_row.takeAt(0)
-                widget = item.widget() if item is not None else None
-                if widget is not None:
-                    widget.deleteLater()
-            self.spins.clear()
-            for name in values:
-                spin = QDoubleSpinBox()
-                spin.setRange(-SPIN_RANGE, SPIN_RANGE)
-                spin.setDecimals(4)
-                spin.setSingleStep(0.1)
-                spin.setValue(values[name])
-                spin.valueChanged.connect(lambda value, name=name: self._on_spin(name, value))
-                self.inputs_row.addWidget(QLabel(f"{name} ="))
-                self.inputs_row.addWidget(spin)
-                self.spins[name] = spin
-            self.inputs_row.addStretch(1)
-        for name, spin in self.spins.items():
-            if spin.value() != values[name]:
-                with signals_blocked(spin):
-                    spin.setValue(values[name])
 
     def _zoom_actions(self) -> dict[str, QAction]:
         """Zoom shortcuts while the lab has focus; the window's View menu can list them."""
@@ -304,7 +286,7 @@ class GraphLab(SceneView):
                 QKeySequence(QKeySequence.StandardKey.ZoomOut),
                 self.view.zoom_out,
             ),
-            "fit": ("Fit to window", QKeySequence("Ctrl+0"), self.view.fit_to_window),
+            "fit": ("Fit the whole graph", QKeySequence("Ctrl+0"), self.view.fit_to_window),
             "actual_size": ("Actual size (100 %)", QKeySequence("Ctrl+1"), self.view.reset_zoom),
         }
         actions = {}
@@ -318,6 +300,10 @@ class GraphLab(SceneView):
         return actions
 
 
-def _disconnect(links: tuple[tuple[SignalInstance, Callable[..., None]], ...]) -> None:
+def _disconnect(
+    links: tuple[tuple[SignalInstance, Callable[..., None]], ...],
+    session: GraphSession | TraceSession | NetworkSession,
+) -> None:
     for signal, slot in links:
         signal.disconnect(slot)
+    session.detach()

@@ -5,16 +5,26 @@ large as the text drawn in them.
 
 from __future__ import annotations
 
+import string
 from enum import Enum
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPen
 
+from gradlab.engine.ops import Op
 from gradlab.engine.trace import Node, Number
 from gradlab.gui.theme import Theme
-from gradlab.layout import labels
+from gradlab.layout.metrics import GlyphWidths, MetricSizer
 
 BASE_FONT_PX = 14.0
+GRAPH_CHARACTERS = "".join(
+    sorted(
+        set(string.printable.strip() + " ")
+        | {c for op in Op for c in op.glyph + op.template}
+        | set("·×÷−…ⁿ²ᵀσ∂▦₀₁₂₃₄₅₆₇₈₉ ")
+    )
+)
+"""Every character the graph's labels can contain: ASCII, the ops' glyphs, subscripts."""
 
 
 class Mark(Enum):
@@ -44,9 +54,26 @@ class GraphStyle:
         self.pad = 0.55 * px
         self.metrics = QFontMetricsF(self.font)
         self.bold_metrics = QFontMetricsF(self.bold)
+        self.italic_metrics = QFontMetricsF(self.italic)
         self.op_metrics = QFontMetricsF(self.op_font)
         self.line = self.metrics.height()
         self.line_width = theme.line_width
+        self.thumb_width = 2.2 * self.line
+        """The width of a tensor node's heatmaps of its data and grad (a line high each)."""
+        self.stacked = theme.presenting
+        """Value nodes with the name above the numbers (narrower): a projected graph then fits
+        the screen's width with text about a third larger."""
+        self.sizer = MetricSizer(
+            regular=glyph_widths(self.metrics),
+            bold=glyph_widths(self.bold_metrics),
+            italic=glyph_widths(self.italic_metrics),
+            op=glyph_widths(self.op_metrics),
+            line=self.line,
+            op_line=self.op_metrics.height(),
+            pad=self.pad,
+            thumb=self.thumb_width,
+            stacked=self.stacked,
+        )
         self._colors: dict[str, QColor] = {}
         self._pens: dict[tuple[str, Mark, float], QPen] = {}
 
@@ -70,28 +97,19 @@ class GraphStyle:
             self._pens[key] = pen
         return pen
 
-    def _width(self, text: str, metrics: QFontMetricsF | None = None) -> float:
-        return (metrics or self.metrics).horizontalAdvance(text)
-
-    # ---- the layout's Sizer protocol ----------------------------------------------------------
+    # ---- the layout's Sizer protocol, by the picklable sizer the layout worker uses too ----
 
     def value_node(self, node: Node, name: str, grad: Number | None) -> tuple[float, float]:
-        title = self._width(labels.title_text(node, name), self.bold_metrics)
-        numbers = max(
-            self._width(labels.value_text(node.value)),
-            self._width(labels.grad_text(grad), QFontMetricsF(self.italic)),
-            self._width("data " + labels.NUMBER_ROOM),
-        )
-        return (title + numbers + 4 * self.pad, 2 * self.line + 2.2 * self.pad)
+        return self.sizer.value_node(node, name, grad)
 
     def op_node(self, node: Node) -> tuple[float, float]:
-        side = self.op_metrics.height() + 1.4 * self.pad
-        return (max(side, self._width(labels.op_text(node), self.op_metrics) + 2 * self.pad), side)
+        return self.sizer.op_node(node)
 
     def edge_label(self, local: float | None, contribution: Number | None) -> tuple[float, float]:
-        width = max(
-            self._width(labels.local_text(local)),
-            self._width(labels.contribution_text(contribution)),
-            self._width("+= " + labels.NUMBER_ROOM),
-        )
-        return (width + 1.2 * self.pad, 2 * self.line + 0.6 * self.pad)
+        return self.sizer.edge_label(local, contribution)
+
+
+def glyph_widths(metrics: QFontMetricsF) -> GlyphWidths:
+    """Every character a graph can show, measured in this font."""
+    advances = {char: metrics.horizontalAdvance(char) for char in GRAPH_CHARACTERS}
+    return GlyphWidths(advances, max(advances.values()))

@@ -1,17 +1,27 @@
 """`GraphView`: the laid-out graph drawn with Qt items, following a `Player` step by step.
 
 The layout is fixed for a trace; a step only recomputes each item's small state and repaints
-the items whose state changed (no relayout). Zoom with Ctrl +/-/0 or the wheel, pan by dragging,
-fit to the window; a click on a node emits `node_clicked` with its id.
+the items whose state changed (no relayout). A large graph's items are made a batch at a time,
+so the window never waits for thousands of them at once. The whole graph fits the view by
+default, at whatever zoom that takes; zoom with Ctrl +/-/0 or the wheel, pan by dragging, and
+when zoomed in an overview in the corner shows where you are. A click on a node emits
+`node_clicked` with its id.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 
-from PySide6.QtCore import QPoint, QRectF, Qt, Signal
+from PySide6.QtCore import QPoint, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QImage, QMouseEvent, QPainter, QResizeEvent, QWheelEvent
-from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QWidget
+from PySide6.QtWidgets import (
+    QFrame,
+    QGraphicsItem,
+    QGraphicsScene,
+    QGraphicsView,
+    QLabel,
+    QWidget,
+)
 
 from gradlab.engine.trace import BackwardStep, EdgeGrad, ForwardStep, Number, Snapshot, Trace
 from gradlab.gui.graph.export import scene_image, scene_svg
@@ -26,17 +36,19 @@ from gradlab.gui.graph.items import (
     ValueItem,
     ValueState,
 )
+from gradlab.gui.graph.overview import Overview
 from gradlab.gui.graph.style import GraphStyle, Mark
 from gradlab.layout import Layout, edge_key, edge_records, labels, op_key, result_key, value_key
+from gradlab.layout.fold import FOLD_NODES, best_fold
 from gradlab.state.graph.player import Player
 
 ZOOM_STEP = 1.25
-ZOOM_RANGE = (0.05, 8.0)
+ZOOM_RANGE = (0.01, 8.0)
 FIT_MAX = 3.0
 """Fitting never magnifies beyond this: a three-node graph should not fill a projector."""
 CLICK_SLOP = 4
-MIN_ZOOM = 0.8
-"""Fitting shrinks no further: below this, 14-pixel text stops being readable."""
+BATCH = 300
+"""Items made per turn of the event loop while a large graph is drawn (about 10 ms here)."""
 FOLLOW_MARGIN = 0.15
 """The active node is re-centred when it comes closer than this share of the view to an edge."""
 
@@ -47,7 +59,11 @@ class GraphView(QGraphicsView):
     node_clicked = Signal(int)
 
     def __init__(
-        self, player: Player, layout: Layout, style: GraphStyle, parent: QWidget | None = None
+        self,
+        player: Player,
+        layout: Layout | None,
+        style: GraphStyle,
+        parent: QWidget | None = None,
     ) -> None:
         # the scene is parented to the view: a parentless QGraphicsScene is garbage-collected
         scene = QGraphicsScene()
@@ -56,27 +72,40 @@ class GraphView(QGraphicsView):
         self.player = player
         self._style = style
         self._layout: Layout | None = None
+        self._placed: Layout | None = None
+        """What is drawn: the layout, maybe folded into strips to suit the view's shape."""
         self._drawn: Trace | None = None
         self._shown: Snapshot | None = None
         self._shown_titles: list[tuple[str, str]] = []
         self._auto_fit = True
-        self.min_zoom = MIN_ZOOM
         self._press: QPoint | None = None
         self.values: dict[int, ValueItem] = {}
         self.ops: dict[int, OpItem] = {}
         self.edges: dict[str, EdgeItem] = {}
         self.edge_labels: dict[str, EdgeLabelItem] = {}
         self._records: dict[tuple[int, int], EdgeGrad[Number]] = {}
+        self._pending: Iterator[QGraphicsItem] | None = None
+        self._batches = QTimer(self)
+        self._batches.setInterval(0)
+        self._batches.timeout.connect(self._next_batch)
         self.setRenderHints(QPainter.RenderHint.Antialiasing | QPainter.RenderHint.TextAntialiasing)
         self.setDragMode(QGraphicsView.DragMode.ScrollHandDrag)
         self.setTransformationAnchor(QGraphicsView.ViewportAnchor.AnchorUnderMouse)
         self.setViewportUpdateMode(QGraphicsView.ViewportUpdateMode.MinimalViewportUpdate)
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setFrameShape(QFrame.Shape.NoFrame)
+        self.overview = Overview(self, style.color("accent"))
+        self.notice = QLabel(self.viewport())
+        self.notice.setVisible(False)
+        self.notice.setMargin(6)
+        for bar in (self.horizontalScrollBar(), self.verticalScrollBar()):
+            bar.valueChanged.connect(self.overview.follow)
         callback = self._on_changed
         player.changed.connect(callback)
         # the player can outlive this view: drop the link when the widget goes
         self.destroyed.connect(lambda *_: player.changed.disconnect(callback))
-        self.set_layout(layout, style)
+        if layout is not None:
+            self.set_layout(layout, style)
 
     @property
     def trace(self) -> Trace:
@@ -88,51 +117,118 @@ class GraphView(QGraphicsView):
         """Show the player's current trace placed as `layout` says.
 
         When only numbers changed (an input was edited: same layout, style and names), the
-        items stay and are brought up to date; otherwise every item is made anew.
+        items stay and are brought up to date; otherwise every item is made anew, a batch per
+        turn of the event loop when there are many (`drawing` is True meanwhile).
         """
         style = style or self._style
         titles = self._titles(self.trace)
+        self.set_notice("")
         if layout is self._layout and style is self._style and titles == self._shown_titles:
-            self._drawn = self.trace
-            self._records = edge_records(self.trace)
-            self._shown = None
-            self.refresh()
+            if self._pending is None:
+                self._drawn = self.trace
+                self._records = edge_records(self.trace)
+                self._shown = None
+                self.refresh()
             return
         self._layout, self._style, self._shown_titles = layout, style, titles
+        self._records = edge_records(self.trace)
+        self._draw(self._folded(layout))
+
+    def _folded(self, layout: Layout) -> Layout:
+        """`layout` folded into strips when that lets it be drawn larger in this view."""
+        if len(self.trace.nodes) > FOLD_NODES:
+            return layout
+        sizes = {
+            edge_key(node, k): self._style.edge_label(record.local, record.contribution)
+            for (node, k), record in self._records.items()
+        }
+        port = self.viewport().rect()
+        return best_fold(layout, sizes, (port.width() - 4, port.height() - 4), FIT_MAX)
+
+    def _draw(self, layout: Layout) -> None:
+        """Make the items of `layout` (a batch per turn of the event loop when they are many)."""
+        self._placed = layout
+        self._batches.stop()
         scene = self.scene()
         scene.clear()
         self.values.clear()
         self.ops.clear()
         self.edges.clear()
         self.edge_labels.clear()
-        self._drawn = self.trace
+        self._drawn = None
         self._shown = None
-        self._records = edge_records(self.trace)
         scene.setBackgroundBrush(self._style.color("window"))
+        scene.setSceneRect(QRectF(0, 0, layout.width, layout.height))
+        self.overview.accent = self._style.color("accent")
+        self._pending = self._items(layout, self._shown_titles)
+        self._next_batch()
+        if self._pending is not None:
+            self.set_notice(f"Drawing {len(self.trace.nodes):,} nodes…")
+            self._batches.start()
+
+    @property
+    def up_to_date(self) -> bool:
+        """Whether every item of the player's current trace is drawn."""
+        return self._drawn is self.trace
+
+    def _items(self, layout: Layout, titles: list[tuple[str, str]]) -> Iterator[QGraphicsItem]:
         for node, (title, glyph) in zip(self.trace.nodes, titles, strict=True):
             box = layout.boxes[value_key(node.id)]
             rect = QRectF(box.x, box.y, box.width, box.height)
-            self.values[node.id] = ValueItem(self._style, rect, node.id, title)
+            value = self.values[node.id] = ValueItem(self._style, rect, node.id, title)
+            yield value
             if not node.is_leaf:
                 op = layout.boxes[op_key(node.id)]
                 rect = QRectF(op.x, op.y, op.width, op.height)
-                self.ops[node.id] = OpItem(self._style, rect, node.id, glyph)
+                op_item = self.ops[node.id] = OpItem(self._style, rect, node.id, glyph)
+                yield op_item
         for path in layout.edges:
-            self.edges[path.key] = EdgeItem(self._style, path)
+            edge = self.edges[path.key] = EdgeItem(self._style, path)
+            yield edge
         for (node_id, k), record in self._records.items():
             key = edge_key(node_id, k)
             center = layout.edge(key).label
             if center is not None:
                 size = self._style.edge_label(record.local, record.contribution)
-                self.edge_labels[key] = EdgeLabelItem(self._style, center, size, key)
-        for item in (*self.values.values(), *self.ops.values(), *self.edges.values()):
+                label = self.edge_labels[key] = EdgeLabelItem(self._style, center, size, key)
+                yield label
+
+    def _next_batch(self) -> None:
+        pending = self._pending
+        if pending is None:
+            self._batches.stop()
+            return
+        scene = self.scene()
+        for count, item in enumerate(pending, start=1):
             scene.addItem(item)
-        for label in self.edge_labels.values():
-            scene.addItem(label)
-        scene.setSceneRect(QRectF(0, 0, layout.width, layout.height))
+            if count == BATCH:
+                return
+        self._pending = None
+        self._batches.stop()
+        self._drawn = self.trace
+        self.set_notice("")
         self.refresh()
         if self._auto_fit:
             self.fit_to_window()
+        # the overview's picture waits a turn: the view is on screen first
+        QTimer.singleShot(0, self, self._redraw_overview)
+
+    def _redraw_overview(self) -> None:
+        if self._pending is None and self._placed is not None:
+            self.overview.redraw(
+                self._placed, self._style.color("window"), self._style.color("node_border")
+            )
+
+    def set_notice(self, text: str) -> None:
+        """A line over the graph's top-left corner ("Laying out…"); empty hides it."""
+        self.notice.setText(text)
+        self.notice.setStyleSheet(
+            f"background: {self._style.theme.highlight_fill}; color: {self._style.theme.text};"
+            "border-radius: 4px"
+        )
+        self.notice.adjustSize()
+        self.notice.move(8, 8)
+        self.notice.setVisible(bool(text))
 
     @staticmethod
     def _titles(trace: Trace) -> list[tuple[str, str]]:
@@ -179,6 +275,8 @@ class GraphView(QGraphicsView):
     ) -> int:
         node = self.trace.nodes[i]
         changed = int(self.values[i].set_state(_value_state(snap, i, forward, backward)))
+        if node.shape:
+            self.values[i].set_maps(snap.values[i], snap.grads[i])
         if node.is_leaf:
             return changed
         known = snap.values[i] is not None
@@ -224,6 +322,7 @@ class GraphView(QGraphicsView):
         factor = min(max(self.zoom * factor, low), high) / self.zoom
         self._auto_fit = False
         self.scale(factor, factor)
+        self.overview.follow()
 
     def zoom_in(self) -> None:
         self.zoom_by(ZOOM_STEP)
@@ -235,22 +334,23 @@ class GraphView(QGraphicsView):
         """Back to 100 %."""
         self._auto_fit = False
         self.resetTransform()
+        self.overview.follow()
 
     def fit_to_window(self) -> None:
-        """Show as much of the graph as stays readable: the whole of it, magnified at most
-        `FIT_MAX` times and shrunk at most to `min_zoom` (a long graph is then scrolled, and
-        follows the active node). Keeps fitting when the window is resized."""
+        """Show the whole graph, at whatever zoom that takes (magnified at most `FIT_MAX`
+        times); keeps fitting when the window is resized, until the learner zooms."""
         rect = self.scene().sceneRect()
-        if rect.isEmpty():
+        port = self.viewport().rect()
+        if rect.isEmpty() or port.isEmpty():
             return
-        self.fitInView(rect, Qt.AspectRatioMode.KeepAspectRatio)
-        zoom = min(max(self.zoom, self.min_zoom), FIT_MAX)
-        if zoom != self.zoom:
-            self.resetTransform()
-            self.scale(zoom, zoom)
-            self.centerOn(rect.center())
+        # the view's size but a pixel on each side (fitInView keeps a few more)
+        zoom = min((port.width() - 2) / rect.width(), (port.height() - 2) / rect.height())
+        zoom = min(max(zoom, ZOOM_RANGE[0]), FIT_MAX)
+        self.resetTransform()
+        self.scale(zoom, zoom)
+        self.centerOn(rect.center())
         self._auto_fit = True
-        self._follow(self.player.snapshot().active)
+        self.overview.follow()
 
     def _follow(self, node: int | None) -> None:
         """Centre the active node when it is (partly) out of view: only scrolls, never zooms,
@@ -273,8 +373,16 @@ class GraphView(QGraphicsView):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
+        if self._auto_fit and self._layout is not None and self.up_to_date:
+            # another shape of view may want the graph folded otherwise
+            folded = self._folded(self._layout)
+            placed = self._placed
+            if placed is None or (folded.width, folded.height) != (placed.width, placed.height):
+                self._draw(folded)
+                return
         if self._auto_fit:
             self.fit_to_window()
+        self.overview.follow()
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         self._press = event.position().toPoint()

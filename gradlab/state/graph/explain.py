@@ -1,9 +1,13 @@
 """The words and numbers of one step of a trace, for the explanation pane (and any text UI).
 
 A forward step reads "q = x + y = -2 + 5 = 3". A backward step names the node's grad, then one
-line per edge, "df/dx += df/dq · dq/dx = -4 · 1 = -4", with the local derivative as SymPy
-derives it when a `CheckReport` is at hand ("dq/dx = 1"), and, where a node is used more than
-once, every contribution it has received and their sum.
+line per edge, "df/dx += df/dq · ∂q/∂x = -4 · 1 = -4", with the local derivative as SymPy
+derives it when a `CheckReport` is at hand ("∂q/∂x = 1"), and, where a node is used more than
+once, every contribution it has received and their sum. Totals, which add up over every path to
+the output, are written d (df/dx); a local derivative, one op's own, is written ∂ (∂q/∂x), so
+"df/dx = 1 + 1" never reads like "∂b/∂x = 1". In a tensor graph an edge sends a vector-Jacobian
+product, and where broadcasting copied a parent (a bias added to every row of a batch), the
+line says that its grad is the upstream grad summed over the copies.
 """
 
 from __future__ import annotations
@@ -13,8 +17,9 @@ from dataclasses import dataclass
 
 from gradlab.check import CheckReport
 from gradlab.engine.numbers import format_number
-from gradlab.engine.trace import BackwardStep, ForwardStep, Node, Number, Trace
-from gradlab.layout.labels import node_names, number_text, operand_names, shape_text
+from gradlab.engine.ops import Op
+from gradlab.engine.trace import BackwardStep, ForwardStep, Node, Number, Trace, operand_names
+from gradlab.layout.labels import node_names, number_text, shape_text
 
 
 @dataclass(frozen=True)
@@ -73,6 +78,12 @@ def _number(x: Number | None, *, first: bool = True) -> str:
 def _forward(trace: Trace, node: Node, names: list[str]) -> Explanation:
     name = names[node.id]
     title = f"Forward: {name}"
+    if node.op is Op.GROUP:
+        sends = "one number" if not node.shape else f"a {shape_text(node.shape)} array"
+        return Explanation(
+            title,
+            (f"{name}: many nodes shown as one; it sends out {sends} (click it to open it)",),
+        )
     if node.is_leaf:
         kind = "an input" if node.label and not _is_number(node.label) else "a constant"
         if node.shape:
@@ -110,6 +121,9 @@ def _backward(
     def d(of: str, by: str) -> str:
         return f"d{_wrap(of)}/d{_wrap(by)}"
 
+    def partial(of: str, by: str) -> str:
+        return f"∂{_wrap(of)}/∂{_wrap(by)}"
+
     lines: list[str] = []
     if node.id == trace.root:
         lines.append(
@@ -124,12 +138,15 @@ def _backward(
     positions = _edge_positions(trace, step)
     for edge, k in zip(step.edges, positions, strict=True):
         parent = names[edge.parent]
-        local_name = d(name, parent)
+        local_name = partial(name, parent)
         if edge.local is None:
             lines.append(
                 f"{d(root, parent)} += {d(root, name)} · {local_name} (vector-Jacobian product)"
                 f" = {number_text(edge.contribution)}"
             )
+            summed = broadcast_note(node.shape, trace.nodes[edge.parent].shape)
+            if summed:
+                lines.append(f"    {parent} {summed}")
         else:
             lines.append(
                 f"{d(root, parent)} += {d(root, name)} · {local_name} = "
@@ -154,6 +171,31 @@ def _backward(
                 f"{d(root, names[used])} = {total} = {number_text(grads[used])}"
             )
     return Explanation(f"Backward: {name}", tuple(lines))
+
+
+def broadcast_note(out: tuple[int, ...], shape: tuple[int, ...]) -> str:
+    """How a parent of `shape` was broadcast to the output's shape `out`, and so how its grad is
+    summed back: "was added to each of the 3 rows: its grad sums those 3 rows"; empty when it
+    was not broadcast."""
+    if not out or shape == out:
+        return ""
+    padded = (1,) * (len(out) - len(shape)) + shape
+    axes = [i for i, (a, b) in enumerate(zip(padded, out, strict=True)) if a == 1 and b != 1]
+    if not axes:
+        return ""
+    copies = 1
+    for axis in axes:
+        copies *= out[axis]
+    if len(out) == 2 and axes == [0]:
+        where = f"each of the {out[0]} rows (the batch)"
+    elif len(out) == 2 and axes == [1]:
+        where = f"each of the {out[1]} columns"
+    else:
+        where = f"{copies} places of the {shape_text(out)} result"
+    return (
+        f"({shape_text(shape)}) was copied to {where}: its grad is the upstream grad summed "
+        f"over those {copies} copies"
+    )
 
 
 def _local(report: CheckReport | None, node: int, parent: int, value: float) -> str:

@@ -14,8 +14,10 @@ from gradlab.engine import record
 from gradlab.engine.expr import ExpressionError
 from gradlab.engine.tensor import Tensor
 from gradlab.layout import EstimateSizer
+from gradlab.lessons import lessons_folder
 from gradlab.state.graph.player import CursorSpec
 from gradlab.state.graph.session import AUTO_CHECK_NODES, GraphSession, TraceSession
+from gradlab.state.session import Session
 
 EXAMPLE = "q = x + y; f = q * z"
 
@@ -90,9 +92,12 @@ def test_the_check_is_computed_once_on_demand() -> None:
     s.checked.connect(lambda: checked.append(None))
     assert not s.report_ready
     assert s.auto_check
+    s.request_check()
     report = s.report
+    assert report is not None
     assert report.ok
     assert report.edge(2, 0).formula == "1"
+    s.request_check()
     assert s.report is report
     assert checked == [None]
     s.set_input("x", 3.0)
@@ -143,3 +148,55 @@ def test_trace_sessions_show_tensor_graphs() -> None:
     s.rebuilt.connect(lambda: rebuilt.append(None))
     s.set_sizer(EstimateSizer(font_px=20))
     assert rebuilt == [None]
+
+
+def test_after_a_failed_edit_an_input_change_never_rebuilds_the_old_program() -> None:
+    s = session()
+    trace = s.trace
+    failures: list[str] = []
+    s.failed.connect(failures.append)
+    assert not s.set_expression("q = x + y; f = q * z +")
+    assert not s.set_input("x", 7.0)
+    assert s.trace is trace  # the old program was not rebuilt behind the editor's back
+    assert "the last expression that worked" in failures[-1]
+    assert s.set_expression("q = x + y; f = q * z + 1")
+    assert s.inputs["x"] == 7.0  # the value typed meanwhile is used once the text builds
+
+
+def test_an_overflow_is_an_error_that_names_the_op() -> None:
+    s = session()
+    assert not s.set_expression("f = x*1e200*1e200*x")
+    assert "-2e200 · 1e200 overflows a 64-bit float" in (s.error or "")  # x = -2
+    assert s.set_expression("f = exp(x)")
+    assert not s.set_input("x", 1000.0)
+    assert "exp(1000) overflows" in (s.error or "")
+
+
+def test_an_infinite_slope_is_named() -> None:
+    s = GraphSession("f = x ** 0.5 + y", {"x": 0.0, "y": 1.0})
+    assert "local derivative of x^0.5 (pow) is inf" in s.warning
+
+
+def test_own_edits_come_back_when_the_learner_returns() -> None:
+    lessons = Session.from_folder(lessons_folder())
+    lesson = next(i for i, e in enumerate(lessons.entries) if e.path.stem.startswith("02"))
+    lessons.open_lesson(lesson, 0)
+    first = lessons.build_step()
+    assert first is not None
+    graph = first.scene
+    assert isinstance(graph, GraphSession)
+    original = graph.expression
+    assert graph.set_expression(original + " * 2")
+    lessons.next_step()
+    lessons.previous_step()
+    again = lessons.build_step()
+    assert again is not None
+    assert isinstance(again.scene, GraphSession)
+    assert again.scene.expression == original + " * 2"
+    assert again.scene.modified
+    assert again.scene.reset()
+    assert again.scene.expression == original
+    third = lessons.build_step()
+    assert third is not None
+    assert isinstance(third.scene, GraphSession)
+    assert third.scene.expression == original  # back to the lesson's: nothing kept

@@ -1,0 +1,144 @@
+"""The graph lab at scale: typing never builds a half-typed prefix, the check runs in the
+background with progress and Cancel, big graphs open collapsed, tensor nodes show heatmaps."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from pytestqt.qtbot import QtBot
+
+from gradlab.gui.graph.inputs import NumberSpin
+from gradlab.gui.graph.lab import GraphLab
+from gradlab.gui.theme import LIGHT
+from gradlab.lessons.schema import NetworkScene
+from gradlab.state.graph.network_session import NetworkSession, build_network
+from gradlab.state.graph.session import GraphSession
+
+pytestmark = pytest.mark.gui
+
+WAIT_MS = 60_000
+"""A worker process is spawned and imports SymPy on first use: seconds on a busy machine."""
+
+
+def show(qtbot: QtBot, lab: GraphLab) -> GraphLab:
+    qtbot.addWidget(lab)
+    lab.resize(1200, 700)
+    lab.show()
+    qtbot.waitExposed(lab)
+    qtbot.waitUntil(lambda: lab.view.up_to_date, timeout=WAIT_MS)
+    return lab
+
+
+def test_typing_never_turns_a_half_typed_prefix_into_the_graph(qtbot: QtBot) -> None:
+    lab = show(qtbot, GraphLab(GraphSession("f = x * 2", {"x": 1.0}), LIGHT))
+    editing = lab.editing
+    assert editing is not None
+    editing.editor.setFocus()
+    editing.editor.selectAll()
+    # "f = 1e30" parses on the way, but typing goes on: it is never built
+    qtbot.keyClicks(editing.editor, "f = 1e308*x*10")
+    assert editing.typing_pending
+    assert lab.session.expression == "f = x * 2"
+    qtbot.waitUntil(lambda: not editing.typing_pending)
+    assert lab.session.program.text == "f = x * 2"  # the graph that worked before typing
+    assert editing.error.isVisible()
+    assert "number too large" in editing.error.text()
+    assert "the last expression that worked: f = x * 2" in editing.error.text()
+    assert not editing.inputs.isEnabled()  # values cannot rebuild a program not shown
+    editing.editor.selectAll()
+    qtbot.keyClicks(editing.editor, "f = x*1e200*1e200*x")
+    QTest.keyClick(editing.editor, Qt.Key.Key_Return)  # Enter builds at once
+    assert "1e200 · 1e200 overflows a 64-bit float" in editing.error.text()
+
+
+def test_spin_boxes_take_tiny_steps_and_print_no_separators(qtbot: QtBot) -> None:
+    spin = NumberSpin()
+    qtbot.addWidget(spin)
+    spin.lineEdit().setText("1e-5")
+    spin.interpretText()
+    assert spin.value() == 1e-5
+    assert spin.text() == "1e-05"
+    spin.setValue(6002.0)
+    assert spin.text() == "6002"
+
+
+def test_the_check_runs_in_the_background_with_progress_and_cancel(qtbot: QtBot) -> None:
+    layers = "; ".join(
+        ["h0 = tanh(x*w0 + b0)"] + [f"h{i} = tanh(h{i - 1}*w{i} + b{i})" for i in range(1, 160)]
+    )
+    session = GraphSession(layers, {"x": 0.5})
+    assert not session.auto_check  # 641 nodes: checked on request
+    lab = show(qtbot, GraphLab(session, LIGHT))
+    assert lab.checks.run.isVisible()
+    lab.checks.run.click()
+    qtbot.waitUntil(lab.checks.cancel.isVisible, timeout=WAIT_MS)
+    lab.checks.cancel.click()
+    assert not session.checking
+    assert lab.checks.run.isVisible()
+    lab.checks.run.click()
+    qtbot.waitUntil(lambda: session.report_ready, timeout=WAIT_MS)
+    assert "agree" in lab.checks.status.text()
+    assert len(lab.checks.rows.text(0, 4)) <= 60  # the derivative column shows a short form
+    assert lab.checks.rows.tip(0, 4) == session.report.leaf("x").formula  # type: ignore[union-attr]
+
+
+def test_micrograds_10000_node_graph_opens_collapsed_and_opens_level_by_level(
+    qtbot: QtBot,
+) -> None:
+    scene = NetworkScene(values="scalar", layers=[2, 16, 16, 1], points=16, activation="relu")
+    session = build_network(scene)
+    assert isinstance(session, NetworkSession)
+    assert len(session.full.nodes) == 10_676
+    lab = show(qtbot, GraphLab(session, LIGHT))
+    assert lab.groups is not None
+    assert "10,676 nodes" in lab.groups.label.text()
+    names = sorted(item.title for item in lab.view.values.values())
+    assert names == ["inputs  16×2", "layer 1  16×16", "layer 2  16×16", "layer 3  16×1", "loss"]
+    layer = next(i for i, item in lab.view.values.items() if item.title.startswith("layer 2"))
+    lab.view.node_clicked.emit(layer)
+    qtbot.waitUntil(lambda: lab.view.up_to_date, timeout=WAIT_MS)
+    neurons = [item.title for item in lab.view.values.values() if item.title.startswith("neuron")]
+    assert len(neurons) == 16
+    neuron = next(i for i, item in lab.view.values.items() if item.title.startswith("neuron 3"))
+    lab.view.node_clicked.emit(neuron)
+    qtbot.waitUntil(lambda: lab.view.up_to_date, timeout=WAIT_MS)
+    assert "layer 2 › neuron 3" in lab.groups.label.text()
+    player = session.player
+    player.step_forward()
+    player.to_end()
+    assert "Backward" in lab.explanation.toPlainText()
+    lab.groups.close_all.click()
+    qtbot.waitUntil(lambda: lab.view.up_to_date, timeout=WAIT_MS)
+    assert len(lab.view.values) == 5
+    assert player.at_end  # closing kept the place: the end of the backward pass
+
+
+def test_tensor_nodes_carry_heatmaps_of_their_data_and_grad(qtbot: QtBot) -> None:
+    scene = NetworkScene(values="tensor", layers=[2, 4, 1], points=3)
+    lab = show(qtbot, GraphLab(build_network(scene), LIGHT))
+    w1 = next(item for item in lab.view.values.values() if item.title.startswith("W1"))
+    assert w1.maps == (None, None)
+    lab.session.player.to_end()
+    assert w1.maps[0] is not None
+    assert (w1.maps[0].width(), w1.maps[0].height()) == (4, 2)  # one pixel per entry
+    assert w1.maps[1] is not None
+    assert any(
+        "copied to each of the 3 rows" in line
+        for position in range(len(lab.session.trace) + 1)
+        for line in _explained(lab, position)
+    )
+
+
+def _explained(lab: GraphLab, position: int) -> list[str]:
+    lab.session.player.seek(position)
+    return lab.explanation.toPlainText().splitlines()
+
+
+def test_edge_labels_lie_under_the_edges(qtbot: QtBot) -> None:
+    lab = show(qtbot, GraphLab(GraphSession("b = a + a; c = b * b", {"a": 1.0}), LIGHT))
+    edges = {item.zValue() for item in lab.view.edges.values()}
+    labels = {item.zValue() for item in lab.view.edge_labels.values()}
+    assert max(labels) < min(edges)
+    first, second = (lab.view.edges[f"e1.{k}"].path for k in (0, 1))
+    assert first.pointAtPercent(0.5) != second.pointAtPercent(0.5)  # a + a: two lines
