@@ -122,11 +122,14 @@ def conv_transpose2d_reference(
             for bb in range(kw)
         ]
 
+    # each group's input as (N, C′, H·W): one matrix product per kernel offset
+    flat = [x[:, cin].reshape(n, ins, h * width) for cin, _ in group]
     full = np.zeros((n, o, full_h, full_w), np.result_type(x, w))
-    for cin, cout in group:
+    for (cin, cout), x_flat in zip(group, flat, strict=True):
         for a, bb, rows, cols in offsets():
             # input cell (i, j) scatters x·w[c, o, a, b] to cell (i·s + a·d, j·s + b·d)
-            full[:, cout, rows, cols] += np.einsum("ncij,co->noij", x[:, cin], w[cin, :, a, bb])
+            stamp = np.matmul(w[cin, :, a, bb].T, x_flat)
+            full[:, cout, rows, cols] += stamp.reshape(n, outs, h, width)
     out = full[:, :, ph : ph + out_h, pw : pw + out_w].copy()
     if b is not None:
         out += b.reshape(o, 1, 1)
@@ -135,19 +138,20 @@ def conv_transpose2d_reference(
         # the upstream grad put back where the output was cut from: padding cells get none
         g_full = np.zeros(full.shape, g.dtype)
         g_full[:, :, ph : ph + out_h, pw : pw + out_w] = g
-        dx = np.zeros(x.shape, g.dtype) if needs[0] else None
+        dx = np.zeros((n, c, h * width), g.dtype) if needs[0] else None
         dw_ = np.zeros(w.shape, g.dtype) if needs[1] else None
-        for cin, cout in group:
+        for (cin, cout), x_flat in zip(group, flat, strict=True):
             for a, bb, rows, cols in offsets():
-                reached = g_full[:, cout, rows, cols]
+                reached = g_full[:, cout, rows, cols].reshape(n, outs, h * width)
                 if dx is not None:
                     # d out/d x[c, i, j] = w[c, o, a, b] at every cell it reached
-                    dx[:, cin] += np.einsum("noij,co->ncij", reached, w[cin, :, a, bb])
+                    dx[:, cin] += np.matmul(w[cin, :, a, bb], reached)
                 if dw_ is not None:
                     # d out/d w[c, o, a, b] = x[c, i, j] at the cell (i, j) sent it to
-                    dw_[cin, :, a, bb] = np.einsum("ncij,noij->co", x[:, cin], reached)
+                    dw_[cin, :, a, bb] = np.matmul(x_flat, reached.transpose(0, 2, 1)).sum(0)
+        dx_ = None if dx is None else dx.reshape(x.shape)
         # d out/d b[o] = 1 at every output cell of channel o
-        return (dx, dw_) if b is None else (dx, dw_, g.sum(axis=(0, 2, 3)))
+        return (dx_, dw_) if b is None else (dx_, dw_, g.sum(axis=(0, 2, 3)))
 
     return out, vjp
 
