@@ -134,6 +134,7 @@ class ConvView(QWidget):
         roles |= {self.formula: CONV_NOTE, self.note: CONV_NOTE}
         for label in (self.readout, self.formula, self.note, self.error, self.star, self.equals):
             label.setFont(roles.get(label, CONV_TEXT).font(theme, self.font()))
+        self.formula.setVisible(not (theme.presenting and self.scrubber.settings.backward))
         self.readout.setStyleSheet(f"color: {theme.text};")
         self.formula.setStyleSheet(f"color: {theme.text};")
         self.note.setStyleSheet(f"color: {theme.muted};")
@@ -188,6 +189,9 @@ class ConvView(QWidget):
                 grid.title = f"∂L/∂y · {which} {o + 1}"
                 grid.set_values(upstream[o], color="grad")
         self.formula.setText("\n".join(s.formula))
+        # a projector has no room for two rows of grids and the output-size rule, which is not
+        # what a backward step is about
+        self.formula.setVisible(not (self._theme.presenting and settings.backward))
         self.error.setText(s.error or "")
         self.error.setVisible(s.error is not None)
         self.note.setText(self._note())

@@ -109,8 +109,8 @@ def pool_backward_readout(record: WindowRecord, kind: str) -> str:
     """The pooled value, then where this window sends its upstream gradient g: all of it to the
     largest cell (max), or g / area to every cell (average)."""
     g = record.upstream if record.upstream is not None else 0.0
-    where = f"ch {record.channel + 1}, cell ({record.row}, {record.col})"
-    lines = [pool_readout(record, kind), f"g = ∂L/∂y at {where} = {format_number(g)}"]
+    where = f"({record.row}, {record.col})"
+    lines = [f"{pool_readout(record, kind)}, and g = ∂L/∂y{where} = {format_number(g)}"]
     count = len(record.terms)
     if kind == "pool-max" and record.winner is not None:
         win = record.terms[record.winner]

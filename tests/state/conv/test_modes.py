@@ -77,8 +77,7 @@ def test_pool_backward_readouts_name_where_the_gradient_goes() -> None:
     scrubber = ConvScrubber.from_scene(scene)
     scrubber.to_end()
     assert scrubber.readout().splitlines() == [
-        "max(37, 4, 25, 12) = 37",
-        "g = ∂L/∂y at ch 1, cell (1, 1) = 4",
+        "max(37, 4, 25, 12) = 37, and g = ∂L/∂y(1, 1) = 4",
         "the largest, 37 at (2, 2), gets all of g: ∂L/∂X(2, 2) += 4; the other 3 cells get 0",
     ]
     dx = scrubber.grads_at(scrubber.length)[1][0]
