@@ -135,6 +135,12 @@ def test_pool_backward_shows_the_gradient_routed_to_the_winner(qtbot: QtBot) -> 
     assert view.readout.text() == lab.scrubber.readout()
     lab.scrubber.to_end()
     assert view.grid_values()["dX"][0][3, 0] == 3
+    # on a projector the grids take the room of the output-size rule, and get it back after
+    assert view.formula.isVisibleTo(lab)
+    lab.set_presentation(True)
+    assert not view.formula.isVisibleTo(lab)
+    lab.set_presentation(False)
+    assert view.formula.isVisibleTo(lab)
 
 
 def test_transposed_mode_shows_the_stretched_input_and_its_proof(qtbot: QtBot) -> None:
