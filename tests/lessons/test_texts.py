@@ -394,3 +394,33 @@ def test_what_a_text_says_about_noise_is_in_the_data(step: Step) -> None:
     y = np.concatenate([data.y_train, data.y_test])
     assert nearer_the_other_moon(x, y) == int(claim.group(2))
     assert playground(scene.dataset, scene.points, noise=0.0, seed=scene.seed).x_train.size
+
+
+def test_the_transposed_convolution_steps_numbers() -> None:
+    step = next(
+        s for _, s in all_steps() if s.title == "The transposed convolution is the gradient"
+    )
+    assert step.conv is not None
+    lab = ConvScrubber.from_scene(step.conv)
+    assert lab.output is not None
+    source = lab.source
+    assert source is not None
+    # "takes a 4 × 4 input to 2 × 2 ... goes back from 2 × 2 to 4 × 4 ... the difference: 0"
+    assert source.shape[1:] == (2, 2)
+    assert lab.output.shape[1:] == (4, 4)
+    forward = ConvScene(
+        input=[[0.0] * 4] * 4, kernel=step.conv.kernel, stride=2, padding=1
+    ).output_shape()
+    three = ConvScene(input=[[0.0] * 3] * 3, kernel=step.conv.kernel, stride=2, padding=1)
+    assert forward == three.output_shape() == (2, 2)
+    assert lab.adjoint_gap == 0
+
+
+def test_where_the_parameters_are() -> None:
+    step = next(s for _, s in all_steps() if s.title == "Where the parameters are")
+    assert step.table is not None
+    counts = worked_values(step.table.expression, step.table.inputs)
+    assert "layer2 holds 650 of the 951" in " ".join(step.text.split())
+    assert (counts["layer2"], counts["total"]) == (650, 951)
+    wider = worked_values(step.table.expression, {**step.table.inputs, "h2": 50})
+    assert wider["layer2"] == 1300
