@@ -77,16 +77,19 @@ def values(expression: str, inputs: Mapping[str, float]) -> dict[str, float]:
 
 
 def _value(program: Program, index: int, known: Mapping[str, float]) -> float:
-    """The engine's value of line `index`: the program up to that line, built."""
-    head = replace(
-        program, output=program.statements[index].name, statements=program.statements[: index + 1]
-    )
+    """The engine's value of line `index`: that line alone, built with the names it reads set
+    to the inputs' and earlier lines' values (so a long table costs one build per line)."""
+    statement = program.statements[index]
+    names = (node.id for node in ast.walk(statement.expr) if isinstance(node, ast.Name))
+    # a function's name is a Name too, but never a value
+    reads = tuple(dict.fromkeys(name for name in names if name in known))
+    line = replace(program, inputs=reads, output=statement.name, statements=(statement,))
     try:
-        value = float(head.build({name: known[name] for name in program.inputs}).output.data)
+        value = float(line.build({name: known[name] for name in reads}).output.data)
     except (ArithmeticError, ValueError) as err:
         raise ValueError(f"inputs: the expression cannot be computed here: {err}") from None
     if not math.isfinite(value):
-        raise ValueError(f"inputs: {program.statements[index].name} is not a finite number")
+        raise ValueError(f"inputs: {statement.name} is not a finite number")
     return value
 
 

@@ -3,8 +3,11 @@ colour inputs, the conv quizzes, and worked tables: what loads, and what is refu
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import pytest
 
+from gradlab.engine.expr import Built, Program
 from gradlab.lessons import LessonError, parse_lesson
 from gradlab.lessons.schema import ConvScene, Step, TableScene
 from gradlab.state.quiz import QuizState, default_prompt
@@ -159,3 +162,23 @@ def test_worked_table_rows() -> None:
     ]
     negative = TableScene(expression="d = a - b - (c - a) / 2**2", inputs={"a": -1, "b": 2, "c": 3})
     assert negative.rows[0][1:] == ["a − b − (c − a) / 2^2", "(-1) − 2 − (3 − (-1)) / 2^2", "-4"]
+
+
+def test_a_long_worked_table_builds_each_line_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    """199 lines of 25 terms each: one build of one line per row, never the lines before it
+    again (which made a hostile table take seconds)."""
+    built: list[int] = []
+    original = Program.build
+
+    def counting(self: Program, values: Mapping[str, float]) -> Built:
+        built.append(len(self.statements))
+        return original(self, values)
+
+    monkeypatch.setattr(Program, "build", counting)
+    lines = ["a0 = x + 1"] + [f"a{i} = " + " + ".join([f"a{i - 1}"] * 25) for i in range(1, 199)]
+    table = TableScene(expression="; ".join(lines), inputs={"x": 1.0})
+    assert built == [1] * 199
+    assert len(table.rows) == 199
+    assert table.rows[1][-1] == "50"
+    functions = TableScene(expression="a = tanh(x) + exp(x); b = a * a", inputs={"x": 0.0})
+    assert functions.rows[0][1:] == ["tanh(x) + exp(x)", "tanh(0) + exp(0)", "1"]
