@@ -162,6 +162,12 @@ class ConvScene(Model):
         return [presets.INPUTS[self.input]]
 
     @property
+    def own_channels(self) -> int:
+        """The input's own channels: 3 for an rgb-scene, else 1 (known without reading it)."""
+        colour = isinstance(self.input, str) and self.input in presets.COLOUR_INPUTS
+        return len(presets.COLOUR_CHANNELS) if colour else 1
+
+    @property
     def input_size(self) -> tuple[int, int]:
         """(rows, cols) of the input (known from a colour input's name without reading it)."""
         if isinstance(self.input, str) and self.input in presets.COLOUR_INPUTS:
@@ -220,9 +226,11 @@ class ConvScene(Model):
             )
         if self.mode == "transpose":
             try:
-                self.output_shape()
+                shape = self.output_shape()
             except ValueError as err:
                 raise ValueError(f"output_padding: {err}") from None
+            channels = self.in_channels or self.own_channels
+            limits.check_transposed(shape, (k_rows, k_cols), channels, self.out_channels)
         if not isinstance(self.upstream, str):
             if not self.backward:
                 raise ValueError(

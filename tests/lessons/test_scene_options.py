@@ -50,6 +50,12 @@ POOL = b'[steps.conv]\ninput = "pooling-4x4"\nkernel = [[1, 1], [1, 1]]\nstride 
         ),
         (b'[steps.conv]\ninput = "rgb-scene-9x9"\nkernel = [[1]]\n', "conv.input", "rgb-scene-8x8"),
         (
+            b'[steps.conv]\ninput = "rgb-scene-32x32"\nkernel = "vertical-edge-5x5"\nstride = 8\n'
+            b'dilation = 8\nout_channels = 4\nmode = "transpose"\n',
+            "conv",
+            "at most 4,000,000 are allowed",
+        ),
+        (
             POOL + b'mode = "pool-max"\n[steps.quiz]\nask = "grad_input"\ncell = [0, 0]\n',
             "quiz",
             "needs a backward mode",

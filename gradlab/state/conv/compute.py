@@ -17,6 +17,7 @@ from numpy.typing import NDArray
 
 from gradlab.engine import Tensor
 from gradlab.engine.trace import Array
+from gradlab.lessons.limits import check_transposed
 from gradlab.nn import functional as F
 from gradlab.nn.functional.conv_transpose import transposed_output_size
 from gradlab.nn.windows import Window2d, pad, window
@@ -168,8 +169,12 @@ def _transposed(settings: ConvSettings, source: Array) -> ConvResult:
     s = settings
     weight = expand_weight(replace(s, flip=False))
     (kh, kw), (h, w) = weight.shape[-2:], source.shape[-2:]
-    for n, k in ((h, kh), (w, kw)):
+    out_h, out_w = (
         transposed_output_size(n, k, s.stride, s.padding, s.dilation, s.output_padding)
+        for n, k in ((h, kh), (w, kw))
+    )
+    # sizes by arithmetic first: nothing is allocated for a transposed convolution too large
+    check_transposed((out_h, out_w), (kh, kw), s.in_channels, s.out_channels)
     out = transposed_output(
         source, weight, s.bias, s.stride, s.padding, s.dilation, s.output_padding
     )

@@ -217,3 +217,17 @@ def test_rgb_scene_gives_three_channels_and_one_filter_sums_them() -> None:
     lab.set_input("slides-8x8")
     assert lab.settings.colour is None
     assert lab.input_array.shape == (3, 8, 8)  # the two extra channels are now random
+
+
+def test_a_transposed_convolution_too_large_is_refused_before_it_is_built() -> None:
+    lab = ConvScrubber()
+    lab.set_input("rgb-scene-32x32")
+    lab.set_kernel("vertical-edge-5x5")
+    lab.set_mode("transpose")
+    assert lab.error is None
+    lab.set_out_channels(4)
+    lab.set_stride(8)
+    lab.set_dilation(8)
+    assert lab.error is not None
+    assert "at most 4,000,000 are allowed" in lab.error
+    assert lab.length == 0
