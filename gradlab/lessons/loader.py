@@ -23,6 +23,7 @@ from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
 from gradlab.lessons import schema
+from gradlab.lessons.conv_scene import ConvScene
 from gradlab.lessons.files import NotReadableError, read_regular
 from gradlab.lessons.locate import field_line
 from gradlab.lessons.schema import Lesson
@@ -311,7 +312,7 @@ _TABLES: dict[str, type[BaseModel]] = {
     "the top level": schema.Lesson,
     "[[steps]]": schema.Step,
     "[steps.graph]": schema.GraphScene,
-    "[steps.conv]": schema.ConvScene,
+    "[steps.conv]": ConvScene,
     "[steps.train]": schema.TrainScene,
     "a train layer": schema.Layer,
     "[steps.plot]": schema.PlotScene,

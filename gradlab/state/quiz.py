@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from psygnal import Signal
 
 from gradlab.engine.numbers import format_number
+from gradlab.lessons.conv_scene import ConvScene
 from gradlab.lessons.graphs import build_trace
-from gradlab.lessons.schema import ConvScene, Quiz, Step
+from gradlab.lessons.schema import Quiz, Step
 from gradlab.state.conv.scrubber import ConvScrubber
 
 

@@ -8,8 +8,8 @@ from collections.abc import Mapping
 import pytest
 
 from gradlab.engine.expr import Built, Program
-from gradlab.lessons import LessonError, parse_lesson
-from gradlab.lessons.schema import ConvScene, Step, TableScene
+from gradlab.lessons import ConvScene, LessonError, parse_lesson
+from gradlab.lessons.schema import Step, TableScene
 from gradlab.state.quiz import QuizState, default_prompt
 
 HEAD = b'id = "k"\ntitle = "K"\nsummary = ""\nlevel = "beginner"\ngoals = ["g"]\n'
