@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import Literal, get_args
 
 import numpy as np
 
@@ -23,30 +23,16 @@ from gradlab.data import mnist_digit
 from gradlab.engine.numbers import format_number
 from gradlab.engine.trace import Array
 from gradlab.lessons import ConvScene, presets
+from gradlab.lessons.conv_scene import BACKWARD_MODES as CONV_BACKWARD_MODES
+from gradlab.lessons.conv_scene import ConvMode
 from gradlab.lessons.limits import MAX_GRID_SIDE
 
-Mode = Literal[
-    "forward",
-    "backward",
-    "pool-max",
-    "pool-avg",
-    "pool-max-backward",
-    "pool-avg-backward",
-    "transpose",
-]
-MODES: tuple[Mode, ...] = (
-    "forward",
-    "backward",
-    "pool-max",
-    "pool-avg",
-    "pool-max-backward",
-    "pool-avg-backward",
-    "transpose",
-)
+Mode = ConvMode
+MODES: tuple[Mode, ...] = get_args(ConvMode)
 """Convolution forward and backward, the two pools forward and backward, and the transposed
-convolution."""
-POOL_MODES = frozenset({"pool-max", "pool-avg", "pool-max-backward", "pool-avg-backward"})
-BACKWARD_MODES = frozenset({"backward", "pool-max-backward", "pool-avg-backward"})
+convolution (the modes a lesson's conv scene names)."""
+POOL_MODES = frozenset(mode for mode in MODES if mode.startswith("pool"))
+BACKWARD_MODES = frozenset(CONV_BACKWARD_MODES)
 Upstream = Literal["ones", "random", "typed"]
 UPSTREAMS: tuple[Upstream, ...] = ("ones", "random", "typed")
 
