@@ -228,9 +228,10 @@ class TrainLab(SceneView):
             return
         if self.confusion is not None:
             self.confusion.show_frame(frame)
-        if self.tabs.currentWidget() is self.maps:
-            self.maps.show_tiles(0, frame.filters, 8)
-            self.maps.show_tiles(1, frame.feature_maps, 8)
+        if self.tabs.currentWidget() is self.maps and frame.digit is not None:
+            filters, maps = frame.digit.filters, frame.digit.maps
+            self.maps.show_tiles(0, filters[0].tiles if filters else None, 8)
+            self.maps.show_tiles(1, maps[0].tiles if maps else None, 8)
         if self.tabs.currentWidget() is self.missed:
             self._show_missed(frame.misclassified)
 
