@@ -37,6 +37,7 @@ from gradlab.state.graph.edits import EditMemory
 from gradlab.state.graph.network_session import build_network
 from gradlab.state.graph.plot import PlotState
 from gradlab.state.graph.session import GraphSession
+from gradlab.state.guide import Guide
 from gradlab.state.quiz import QuizState
 from gradlab.state.train.compare import RunMemory
 from gradlab.state.train.run import TrainingRun
@@ -85,12 +86,14 @@ class LessonEntry:
 
 @dataclass(frozen=True)
 class StepState:
-    """Everything a step shows: its text, its scene's state object and its quiz."""
+    """Everything a step shows: its text, its scene's state object, its quiz and the actions of
+    a guided step."""
 
     step: Step
     index: int
     scene: object | None
     quiz: QuizState | None
+    guide: Guide | None = None
 
 
 def read_entry(path: Path) -> LessonEntry:
@@ -217,7 +220,8 @@ class Session:
         if self._run is not None:
             self._run.memory = self.runs
         quiz = None if step.quiz is None else QuizState(step.quiz, step)
-        return StepState(step, self.step_index, state, quiz)
+        guide = Guide(step.actions, state) if step.actions else None
+        return StepState(step, self.step_index, state, quiz, guide)
 
     def reload_changed(self) -> list[int]:
         """Re-read lessons whose files changed on disk, here and now; returns their indices."""
