@@ -17,7 +17,8 @@ has done it (`gradlab.state.guide`). Each kind of action belongs to a kind of sc
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Literal
+from collections.abc import Mapping
+from typing import Literal, Protocol
 
 from pydantic import Field
 
@@ -26,14 +27,40 @@ from gradlab.lessons.base import Model
 from gradlab.lessons.conv_scene import ConvScene
 from gradlab.lessons.graphs import build_trace, program_inputs
 
-if TYPE_CHECKING:
-    from gradlab.lessons.schema import GraphScene, Step, TrainScene
-
 ActionKind = Literal["play", "set", "forward", "backward", "draw", "compare"]
 CONV_SETTINGS = ("stride", "padding", "dilation")
 TRAIN_SETTINGS = ("epochs",)
 COMPARED_RUNS = 4
 """The most runs a comparison shows: the run itself and the three kept before it."""
+
+
+class GraphScene(Protocol):
+    """What an action needs of `gradlab.lessons.schema.GraphScene` (which imports this module)."""
+
+    @property
+    def expression(self) -> str: ...
+    @property
+    def inputs(self) -> Mapping[str, float]: ...
+
+
+class TrainScene(Protocol):
+    """What an action needs of `gradlab.lessons.schema.TrainScene`."""
+
+    @property
+    def dataset(self) -> str: ...
+    @property
+    def epochs(self) -> int | None: ...
+
+
+class Step(Protocol):
+    """What an action needs of `gradlab.lessons.schema.Step`: its scene."""
+
+    @property
+    def graph(self) -> GraphScene | None: ...
+    @property
+    def conv(self) -> ConvScene | None: ...
+    @property
+    def train(self) -> TrainScene | None: ...
 
 
 class Action(Model):
