@@ -143,6 +143,7 @@ class GuideList(QWidget):
             self.guide.changed.disconnect(self._refresh)
         for line in self.lines:
             self._layout.removeWidget(line)
+            line.hide()  # deleted only when the event loop gets to it: not drawn till then
             line.deleteLater()
         self.guide = guide
         self.lines = []
