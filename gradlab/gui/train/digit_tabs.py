@@ -47,8 +47,8 @@ class DigitTabs:
 
     @property
     def wide(self) -> tuple[QWidget, ...]:
-        """Tabs that take the whole row when open (the drawing and its maps need room)."""
-        return (self.draw,)
+        """Tabs that take the whole row when open (a digit's maps and the filters need room)."""
+        return (self.filters, self.draw)
 
     def refresh(self, frame: Frame) -> None:
         """Redraw the open tab (if it is one of these) from `frame` and the run."""
