@@ -15,15 +15,18 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from gradlab.engine.expr import MAX_CHARS, MAX_NODES
+from gradlab.engine.tensor_shapes import MAX_ENTRIES
 from gradlab.gui.graph.inputs import InputsPanel
 from gradlab.gui.theme import Theme
-from gradlab.state.graph.session import GraphSession
+from gradlab.state.graph.session import AUTO_CHECK_NODES, GraphSession
+from gradlab.state.graph.values import InputValue
 
 TYPING_PAUSE_MS = 350
 """The graph follows the text once typing pauses this long."""
 LIMITS = (
-    f"At most {MAX_NODES:,} nodes and {MAX_CHARS:,} characters. Press Enter to build at once; "
-    "what you can type: docs/expressions.md"
+    f"At most {MAX_NODES:,} nodes and {MAX_CHARS:,} characters; a line like  X: (3, 2)  gives "
+    f"an input a shape and makes a tensor graph (at most {MAX_ENTRIES:,} entries per tensor). "
+    "Press Enter to build at once; what you can type: docs/expressions.md"
 )
 
 
@@ -44,6 +47,8 @@ class EditorPanel(QWidget):
         self.warning = QLabel()
         self.warning.setWordWrap(True)
         self.warning.setVisible(False)
+        self.size_note = QLabel()
+        self.size_note.setToolTip(LIMITS)
         self.reset = QPushButton("Lesson's version")
         self.reset.setToolTip("Bring back the lesson's expression and inputs (yours is kept)")
         self.inputs = InputsPanel()
@@ -53,6 +58,7 @@ class EditorPanel(QWidget):
         top = QHBoxLayout()
         top.setContentsMargins(0, 0, 0, 0)
         top.addWidget(self.editor, 1)
+        top.addWidget(self.size_note)
         top.addWidget(self.reset)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -64,6 +70,7 @@ class EditorPanel(QWidget):
         self.editor.returnPressed.connect(self.commit)
         self.typing.timeout.connect(self.commit)
         self.inputs.changed.connect(self._on_input)
+        self.inputs.array_changed.connect(self._on_input)
         self.reset.clicked.connect(self._on_reset)
         self.apply_theme(theme)
         self.follow()
@@ -92,6 +99,7 @@ class EditorPanel(QWidget):
         self.inputs.sync(session.inputs)
         self.inputs.setEnabled(session.error is None)
         self.reset.setVisible(session.modified)
+        self.size_note.setText(size_note(session))
 
     def show_error(self, message: str | None) -> None:
         if message is None:
@@ -103,10 +111,11 @@ class EditorPanel(QWidget):
 
     def apply_theme(self, theme: Theme) -> None:
         self.theme = theme
+        self.size_note.setStyleSheet(f"color: {theme.muted}")
         self.error.setStyleSheet(f"color: {theme.bad}; font-weight: bold")
         self.warning.setStyleSheet(f"color: {theme.bad}")
 
-    def _on_input(self, name: str, value: float) -> None:
+    def _on_input(self, name: str, value: InputValue) -> None:
         if name in self.session.program.inputs:
             self.session.set_input(name, value)
 
@@ -115,3 +124,13 @@ class EditorPanel(QWidget):
         self.session.reset()
         self.editor.setText(self.session.expression)
         self.follow()
+
+
+def size_note(session: GraphSession) -> str:
+    """The graph's size against the limit, and what its size changes: "12 of at most 10,000
+    nodes"; "…, checked on request" past the size checked after every edit."""
+    nodes = len(session.trace.nodes)
+    text = f"{nodes:,} of at most {MAX_NODES:,} nodes"
+    if not session.auto_check:
+        text += f", checked on request (above {AUTO_CHECK_NODES:,})"
+    return text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 
 import numpy as np
@@ -36,6 +37,7 @@ PROGRESS_SECONDS = 0.1
 TABLE_LIMIT = 400
 """Arrays up to this many entries are shown as numbers; larger ones as a heatmap."""
 HEATMAP_CELL = 12
+NOT_CHECKED = "—"
 
 
 class CheckRows(QAbstractTableModel):
@@ -71,6 +73,8 @@ class CheckRows(QAbstractTableModel):
         """A cell as shown (the derivative shortened)."""
         leaf = self.leaves[row]
         numbers = (leaf.autograd, leaf.symbolic, leaf.numeric)
+        if column == 2 and math.isnan(leaf.symbolic) and not leaf.formula:
+            return NOT_CHECKED  # SymPy was not asked (a tensor graph, a huge one)
         if 1 <= column <= 3:
             return format_number(numbers[column - 1], 6, grouping=False)
         return (leaf.label, "", "", "", leaf.short_formula, leaf.note)[column]
@@ -178,11 +182,19 @@ class CheckPanel(QWidget):
             self._say(f"✘ {report.problem}", self._theme.bad)
             return
         agree = report.ok
-        message = (
-            "✔ autograd, SymPy and finite differences agree"
-            if agree
-            else "✘ the three disagree somewhere (see the red rows)"
-        )
+        three = any(not math.isnan(leaf.symbolic) for leaf in report.leaves)
+        if three:
+            message = (
+                "✔ autograd, SymPy and finite differences agree"
+                if agree
+                else "✘ the three disagree somewhere (see the red rows)"
+            )
+        else:
+            message = (
+                "✔ autograd and finite differences agree"
+                if agree
+                else "✘ autograd and finite differences disagree (see the red rows)"
+            )
         self._say(
             "\n".join((message, *report.notes)), self._theme.good if agree else self._theme.bad
         )

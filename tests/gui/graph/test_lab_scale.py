@@ -8,8 +8,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from pytestqt.qtbot import QtBot
 
-from gradlab.gui.graph.inputs import NumberSpin
 from gradlab.gui.graph.lab import GraphLab
+from gradlab.gui.graph.number_spin import NumberSpin
 from gradlab.gui.theme import LIGHT
 from gradlab.lessons.schema import NetworkScene
 from gradlab.state.graph.network_session import NetworkSession, build_network
