@@ -5,6 +5,7 @@ matmul rules are the oracle for the shape arithmetic)."""
 from __future__ import annotations
 
 import contextlib
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -21,7 +22,9 @@ from gradlab.engine.tensor_expr import (
     parse_tensor,
     seeded,
 )
-from gradlab.engine.tensor_shapes import MAX_ENTRIES
+from gradlab.engine.tensor_shapes import MAX_DIMS, MAX_ENTRIES, MAX_SIDE, MAX_TOTAL_ENTRIES
+from gradlab.engine.tensor_syntax import FUNCTIONS
+from gradlab.state.graph.tensor_check import MAX_CHECKED
 
 MLP = """\
 X: (3, 2)
@@ -243,3 +246,16 @@ def test_tensor_like_text_parses_or_raises_expression_error(text: str) -> None:
     if isinstance(program, TensorProgram):
         with contextlib.suppress(ExpressionError):
             program.build(program.seeded())
+
+
+def test_the_docs_example_and_limits_are_the_real_ones() -> None:
+    docs = (Path(__file__).resolve().parents[2] / "docs" / "expressions.md").read_text("utf-8")
+    section = docs.split("## Tensors", 1)[1]
+    example = section.split("```")[1]
+    one_line = next(line for line in section.split("`") if line.startswith("X: (3, 2); W1"))
+    assert parse_tensor(example).shapes == parse_tensor(one_line).shapes
+    for function in FUNCTIONS:
+        assert f"{function}(A" in section, function
+    limits = (MAX_DIMS, MAX_SIDE, MAX_ENTRIES, MAX_TOTAL_ENTRIES, MAX_CHECKED)
+    for number in limits:
+        assert f"{number:,}" in section, number

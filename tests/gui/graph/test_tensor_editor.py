@@ -4,6 +4,8 @@ entry by entry."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 import torch
@@ -138,3 +140,8 @@ def test_the_check_compares_each_entry_with_finite_differences(qtbot: QtBot) -> 
     assert rows.rowCount() == 26
     assert rows.text(0, 0) == "X[0, 0]"
     assert rows.text(0, 2) == NOT_CHECKED
+
+
+def test_the_docs_state_how_large_an_input_can_be_edited() -> None:
+    docs = Path(__file__).resolve().parents[3] / "docs" / "expressions.md"
+    assert f"more than {EDITABLE_ENTRIES} entries are shown as a heatmap" in docs.read_text("utf-8")
