@@ -94,10 +94,14 @@ class EditorPanel(QWidget):
         if not typing and self.editor.text() != session.expression:
             self.editor.setText(session.expression)
         self.show_error(session.error)
-        self.warning.setText(session.warning)
-        self.warning.setVisible(bool(session.warning))
+        warning = session.warning
+        self.warning.setText(warning)
+        self.warning.setVisible(bool(warning))
         self.inputs.sync(session.inputs)
-        self.inputs.setEnabled(session.error is None)
+        enabled = session.error is None
+        if self.inputs.isEnabled() != enabled:
+            # every one of 500 spin boxes hears of it: only when it changes
+            self.inputs.setEnabled(enabled)
         self.reset.setVisible(session.modified)
         self.size_note.setText(size_note(session))
 

@@ -7,10 +7,11 @@ panel scrolls.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 
 import numpy as np
-from PySide6.QtCore import QPoint, QRect, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
@@ -30,8 +31,9 @@ from gradlab.state.graph.values import InputValue
 
 VISIBLE_ROWS = 3
 """Rows of inputs shown before the panel scrolls."""
-BATCH = 40
-"""Spin boxes made per turn of the event loop."""
+BATCH_SECONDS = 0.006
+"""Cells are made for about this long per turn of the event loop (a spin box takes about a
+third of a millisecond; twice that on a busy machine)."""
 
 
 class FlowLayout(QLayout):
@@ -42,8 +44,10 @@ class FlowLayout(QLayout):
         self._items: list[QLayoutItem] = []
         self._heights: dict[int, int] = {}
         """heightForWidth's answers since the items last changed (asked for again and again)."""
-        self._hints: list[QSize] | None = None
+        self._hints: list[tuple[int, int]] | None = None
         self._placed: QRect | None = None
+        self._places: list[tuple[int, int, int, int] | None] = []
+        """Where each item was last put: only items whose place changes are moved."""
         self.setSpacing(spacing)
         self.setContentsMargins(0, 0, 0, 0)
 
@@ -59,6 +63,7 @@ class FlowLayout(QLayout):
 
     def addItem(self, item: QLayoutItem) -> None:
         self._items.append(item)
+        self._places.append(None)
         self._changed()
 
     def count(self) -> int:
@@ -69,7 +74,10 @@ class FlowLayout(QLayout):
 
     def takeAt(self, index: int) -> QLayoutItem | None:
         self._changed()
-        return self._items.pop(index) if 0 <= index < len(self._items) else None
+        if not 0 <= index < len(self._items):
+            return None
+        self._places.pop(index)
+        return self._items.pop(index)
 
     def expandingDirections(self) -> Qt.Orientation:
         return Qt.Orientation(0)
@@ -103,14 +111,18 @@ class FlowLayout(QLayout):
         x, y, row = rect.x(), rect.y(), 0
         gap = self.spacing()
         if self._hints is None:
-            self._hints = [item.sizeHint() for item in self._items]
-        for item, hint in zip(self._items, self._hints, strict=True):
-            if x + hint.width() > rect.right() + 1 and x > rect.x():
-                x, y, row = rect.x(), y + row + gap, 0
-            if move:
-                item.setGeometry(QRect(QPoint(x, y), hint))
-            x += hint.width() + gap
-            row = max(row, hint.height())
+            hints = [item.sizeHint() for item in self._items]
+            self._hints = [(hint.width(), hint.height()) for hint in hints]
+        # plain numbers in the loop: 500 boxes are placed in a fraction of a millisecond
+        left, right = rect.x(), rect.right() + 1
+        for index, (width, height) in enumerate(self._hints):
+            if x + width > right and x > left:
+                x, y, row = left, y + row + gap, 0
+            if move and self._places[index] != (x, y, width, height):
+                self._items[index].setGeometry(QRect(x, y, width, height))
+                self._places[index] = (x, y, width, height)
+            x += width + gap
+            row = max(row, height)
         return y + row - rect.y()
 
 
@@ -119,8 +131,8 @@ class InputsPanel(QScrollArea):
     `ArrayInput`), wrapping; `changed` says which input took which number, `array_changed`
     which took which array.
 
-    Cells are made `BATCH` per turn of the event loop: a 500-input sum built at once would
-    otherwise hold the window for a third of a second."""
+    Cells are made for `BATCH_SECONDS` per turn of the event loop: a 500-input sum built at
+    once would otherwise hold the window for a third of a second."""
 
     changed = Signal(str, float)
     array_changed = Signal(str, object)
@@ -162,6 +174,11 @@ class InputsPanel(QScrollArea):
                 array.show_values(np.asarray(values[name], dtype=float))
         self._add_batch()
 
+    @property
+    def complete(self) -> bool:
+        """Whether every input's cell is made (large sets are made over several turns)."""
+        return not self._more.isActive()
+
     def _fits(self, name: str, value: InputValue) -> bool:
         if np.ndim(value) == 0:
             return name in self.spins
@@ -169,11 +186,12 @@ class InputsPanel(QScrollArea):
 
     def _add_batch(self) -> None:
         missing = [name for name in self._wanted if name not in self._cells]
-        for name in missing[:BATCH]:
+        until = time.perf_counter() + BATCH_SECONDS
+        for count, name in enumerate(missing, start=1):
             self._add(name, self._wanted[name])
-        if len(missing) > BATCH:
-            self._more.start()
-            return
+            if count < len(missing) and time.perf_counter() > until:
+                self._more.start()
+                return
         self._more.stop()
         order = list(self._wanted)
         if [self._cells[n] for n in order] != [self._widget_at(i) for i in range(len(order))]:

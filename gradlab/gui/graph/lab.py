@@ -34,6 +34,7 @@ from gradlab.state.graph.background import Background
 from gradlab.state.graph.explain import explain
 from gradlab.state.graph.network_session import NetworkSession
 from gradlab.state.graph.session import GraphSession, TraceSession
+from gradlab.state.graph.shown import SYNC_LAYOUT_NODES
 
 POLL_MS = 30
 """How often the lab looks for finished background work while some is on its way."""
@@ -63,6 +64,10 @@ class GraphLab(SceneView):
         self.poller = QTimer(self)
         self.poller.setInterval(POLL_MS)
         self.poller.timeout.connect(self._poll)
+        self._panels_follow = QTimer(self)
+        self._panels_follow.setSingleShot(True)
+        self._panels_follow.setInterval(0)
+        self._panels_follow.timeout.connect(self._after_rebuild)
         session.set_sizer(self.style_.sizer)
 
         self.editing: EditorPanel | None = None
@@ -201,7 +206,12 @@ class GraphLab(SceneView):
         else:
             count = len(self.session.trace.nodes)
             self.view.set_notice(f"Laying out {count:,} nodes…")
-        self._after_rebuild()
+        if len(self.session.trace.nodes) > SYNC_LAYOUT_NODES:
+            # a large graph took its turn of the event loop to build: the panels follow in
+            # the next, so a key pressed meanwhile is answered in between
+            self._panels_follow.start()
+        else:
+            self._after_rebuild()
 
     def _on_laid_out(self) -> None:
         self.view.set_layout(self.session.layout, self.style_)

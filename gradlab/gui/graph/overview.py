@@ -5,10 +5,11 @@ does not fit in the view (after zooming in), like a map in a game.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QLineF, QPointF, QRectF, QSize, Qt
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QGraphicsView, QWidget
 
+from gradlab.gui.graph.far import draw_layout
 from gradlab.layout import Layout
 
 SIZE = QSize(220, 130)
@@ -42,14 +43,7 @@ class Overview(QWidget):
         painter.scale(scale, scale)
         faint = QColor(ink)
         faint.setAlphaF(0.35)
-        painter.setPen(QPen(faint, 0))
-        painter.drawLines(
-            [QLineF(QPointF(*edge.points[0]), QPointF(*edge.tip)) for edge in layout.edges]
-        )
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(ink)
-        for box in layout.boxes.values():
-            painter.drawRect(QRectF(box.x, box.y, box.width, box.height))
+        draw_layout(painter, layout, faint, ink, ink)
         painter.end()
         self.picture = image
         self.resize(size)

@@ -167,7 +167,8 @@ class CheckPanel(QWidget):
         self.run.setVisible(False)
         self.cancel.setVisible(True)
         self.progress.setVisible(True)
-        self.progress.setValue(round(100 * fraction))
+        if self.progress.value() != round(100 * fraction):
+            self.progress.setValue(round(100 * fraction))
         self._say(f"Checking: {what}…", self._theme.muted)
 
     def show_report(self, report: CheckReport) -> None:
@@ -200,8 +201,12 @@ class CheckPanel(QWidget):
         )
 
     def _say(self, text: str, color: str) -> None:
-        self.status.setText(text)
-        self.status.setStyleSheet(f"color: {color}")
+        # a style sheet is parsed and the label re-polished at every call: only on a change
+        if text != self.status.text():
+            self.status.setText(text)
+        sheet = f"color: {color}"
+        if sheet != self.status.styleSheet():
+            self.status.setStyleSheet(sheet)
 
     def row_colors(self) -> list[str]:
         """Each row's colour name, for tests: the theme's good or bad colour."""

@@ -24,6 +24,7 @@ from gradlab.check import CheckReport, check_trace
 from gradlab.engine import record
 from gradlab.engine.expr import Built, ExpressionError
 from gradlab.engine.tensor_expr import TensorBuilt, TensorProgram, parse_program
+from gradlab.engine.trace import Trace
 from gradlab.layout import Engine, Sizer
 from gradlab.state.graph.background import Background, Updates
 from gradlab.state.graph.player import CursorSpec
@@ -73,6 +74,7 @@ class GraphSession(ShownGraph):
         """The expression and inputs the session started with (the lesson's version)."""
         self._report: CheckReport | None = None
         self.check_progress: tuple[float, str] | None = None
+        self._warning: tuple[Trace | None, str] = (None, "")
         super().__init__(record(self._built.output), cursor, sizer=sizer, engine=engine)
 
     # ---- what the views read --------------------------------------------------------------
@@ -119,7 +121,9 @@ class GraphSession(ShownGraph):
     @property
     def warning(self) -> str:
         """A grad that is inf or NaN (a local derivative is infinite there), named; or empty."""
-        return grad_warning(self.trace)
+        if self._warning[0] is not self.trace:
+            self._warning = (self.trace, grad_warning(self.trace))
+        return self._warning[1]
 
     # ---- the check --------------------------------------------------------------------------
 

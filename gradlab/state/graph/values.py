@@ -70,12 +70,14 @@ def same_edit(a: Edit, b: Edit) -> bool:
     return (
         text_a == text_b
         and values_a.keys() == values_b.keys()
-        and all(
-            np.shape(values_a[k]) == np.shape(values_b[k])
-            and bool(np.array_equal(values_a[k], values_b[k]))
-            for k in values_a
-        )
+        and all(_same_value(values_a[k], values_b[k]) for k in values_a)
     )
+
+
+def _same_value(a: InputValue, b: InputValue) -> bool:
+    if isinstance(a, float) and isinstance(b, float):
+        return a == b  # the common case, 500 of them per edit of a long sum
+    return np.shape(a) == np.shape(b) and bool(np.array_equal(a, b))
 
 
 def value_text(value: InputValue) -> str:
@@ -90,13 +92,16 @@ def grad_warning(trace: Trace) -> str:
     vector-Jacobian product) made it; empty when every grad is finite."""
     for step in trace.backward:
         for edge in step.edges:
-            sent = np.asarray(edge.contribution, dtype=float)
-            if np.all(np.isfinite(sent)):
+            sent = edge.contribution
+            if isinstance(sent, np.ndarray) and sent.ndim:
+                if bool(np.isfinite(sent).all()):
+                    continue
+            elif math.isfinite(float(sent)):
                 continue
             names = node_names(trace)
             node = trace.nodes[step.node]
             head = f"d{names[trace.root]}/d{names[edge.parent]}"
-            if sent.ndim:
+            if isinstance(sent, np.ndarray) and sent.ndim:
                 bad = float(sent[~np.isfinite(sent)][0])
                 return (
                     f"{head} has entries that are {format_number(bad)}: the vector-Jacobian "

@@ -25,7 +25,7 @@ from gradlab.state.session import Session
 def settle(app: QApplication, lab: GraphLab) -> None:
     """Until the step's graph is laid out and drawn (large ones in the background)."""
     give_up = time.monotonic() + 60
-    while not lab.view.up_to_date:
+    while not lab.view.up_to_date or (lab.editing is not None and not lab.editing.inputs.complete):
         if time.monotonic() > give_up:
             raise RuntimeError("the graph was never drawn")
         app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)

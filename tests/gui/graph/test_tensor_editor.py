@@ -45,7 +45,8 @@ def type_program(qtbot: QtBot, lab: GraphLab, text: str) -> None:
     editor.selectAll()
     QTest.keyClicks(editor, text)
     QTest.keyClick(editor, Qt.Key.Key_Return)
-    qtbot.waitUntil(lambda: lab.view.up_to_date, timeout=WAIT_MS)
+    inputs = lab.editing.inputs
+    qtbot.waitUntil(lambda: lab.view.up_to_date and inputs.complete, timeout=WAIT_MS)
 
 
 def torch_grads(values: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
