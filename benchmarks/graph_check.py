@@ -225,7 +225,7 @@ def big_graph(app: QApplication) -> None:
 
     def open_node(node: int) -> None:
         lab.view.node_clicked.emit(node)
-        wait(app, lambda: lab.view.up_to_date)
+        wait(app, lambda: not session.busy and lab.view.up_to_date)
 
     timed("open layer 2 into its 16 neurons (laid out, drawn)", lambda: open_node(layer))
     neuron = next(i for i, v in lab.view.values.items() if v.title.startswith("neuron 5"))
@@ -242,7 +242,7 @@ def big_graph(app: QApplication) -> None:
 
     def close_all() -> None:
         lab.groups.close_all.click()  # type: ignore[union-attr]
-        wait(app, lambda: lab.view.up_to_date)
+        wait(app, lambda: not session.busy and lab.view.up_to_date)
 
     timed("close all", close_all)
     watchdog.timer.stop()

@@ -75,8 +75,7 @@ class FarPicture(QGraphicsItem):
         style = self.style
         image = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
         image.fill(style.color("window"))
-        painter = QPainter(image)
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter = QPainter(image)  # no antialiasing: boxes of a few pixels, drawn twice as fast
         painter.scale(size.width() / max(self.layout.width, 1.0),
                       size.height() / max(self.layout.height, 1.0))  # fmt: skip
         draw_layout(

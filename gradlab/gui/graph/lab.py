@@ -94,7 +94,7 @@ class GraphLab(SceneView):
         self.checks.run.clicked.connect(self._run_check)
         self.checks.cancel.clicked.connect(self._cancel_check)
         self.view.node_clicked.connect(self._on_node_clicked)
-        links = (
+        links: tuple[tuple[SignalInstance, Callable[..., None]], ...] = (
             (session.rebuilt, self._on_rebuilt),
             (session.laid_out, self._on_laid_out),
             (session.failed, self._on_failed),
@@ -102,6 +102,8 @@ class GraphLab(SceneView):
             (session.progressed, self._on_progressed),
             (session.player.changed, self._on_changed),
         )
+        if isinstance(session, NetworkSession):
+            links += ((session.regrouping, self._on_regrouping),)
         for signal, slot in links:
             signal.connect(slot)
         # the session can outlive this widget (the window keeps it): cut the links with the
@@ -212,6 +214,12 @@ class GraphLab(SceneView):
             self._panels_follow.start()
         else:
             self._after_rebuild()
+
+    def _on_regrouping(self) -> None:
+        self.view.set_notice("Opening…")
+        if self.groups is not None:
+            self.groups.follow()
+        self.poller.start()
 
     def _on_laid_out(self) -> None:
         self.view.set_layout(self.session.layout, self.style_)

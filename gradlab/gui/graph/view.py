@@ -14,7 +14,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Iterable, Iterator
 
-from PySide6.QtCore import QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QPoint, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QImage, QMouseEvent, QPainter, QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
@@ -167,6 +167,10 @@ class GraphView(ZoomingView):
         self._drawn = None
         self._shown = None
         self.overview.accent = self._style.color("accent")
+        far = self._far
+        fitted = self.fit_zoom(QRectF(0, 0, layout.width, layout.height))
+        if self._auto_fit and fitted is not None:
+            far = self._is_far(fitted)  # made as they will be shown: nothing to switch after
         self._drawing = Drawing(
             self,
             self.trace,
@@ -174,7 +178,7 @@ class GraphView(ZoomingView):
             self._style,
             self._shown_titles,
             self._records,
-            far=self._far,
+            far=far,
         )
         self._next_batch()
         if self._drawing is not None:
@@ -197,8 +201,7 @@ class GraphView(ZoomingView):
         self._batches.stop()
         old = self.scene()
         retired: list[QGraphicsItem] = [] if self._current is None else self._current.items()
-        if drawing.far != self._far:
-            drawing.set_far(self._far)
+        self._far = drawing.far
         self._current = drawing
         self.setScene(drawing.scene)
         self._teardown.retire(old, retired)
@@ -207,6 +210,8 @@ class GraphView(ZoomingView):
         self.refresh()
         if self._auto_fit:
             self.fit_to_window()
+        else:
+            self._apply_detail()  # the learner may have zoomed while the items were made
         # the overview's picture waits a turn: the view is on screen first
         QTimer.singleShot(0, self, self._redraw_overview)
 
@@ -320,13 +325,16 @@ class GraphView(ZoomingView):
     def _apply_detail(self) -> None:
         """Far out (text a few pixels high) the graph is one picture, not thousands of items
         each painted by Python code at every repaint."""
-        far = self.zoom * self._style.font.pixelSize() < TINY_TEXT
+        far = self._is_far(self.zoom)
         if far == self._far:
             return
         self._far = far
         if self._current is not None:
             self._current.set_far(far)
         self._frame_active(self._shown.active if self._shown is not None else None)
+
+    def _is_far(self, zoom: float) -> bool:
+        return zoom * self._style.font.pixelSize() < TINY_TEXT
 
     @property
     def far(self) -> bool:

@@ -6,6 +6,7 @@ every change, so a subclass can draw differently far out.
 
 from __future__ import annotations
 
+from PySide6.QtCore import QRectF
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QGraphicsScene, QGraphicsView, QWidget
 
@@ -53,17 +54,23 @@ class ZoomingView(QGraphicsView):
         """Show the whole graph, at whatever zoom that takes (magnified at most `FIT_MAX`
         times); keeps fitting when the window is resized, until the learner zooms."""
         rect = self.scene().sceneRect()
-        port = self.viewport().rect()
-        if rect.isEmpty() or port.isEmpty():
+        zoom = self.fit_zoom(rect)
+        if zoom is None:
             return
-        # the view's size but a pixel on each side (fitInView keeps a few more)
-        zoom = min((port.width() - 2) / rect.width(), (port.height() - 2) / rect.height())
-        zoom = min(max(zoom, ZOOM_RANGE[0]), FIT_MAX)
         self.resetTransform()
         self.scale(zoom, zoom)
         self.centerOn(rect.center())
         self._auto_fit = True
         self.zoomed()
+
+    def fit_zoom(self, rect: QRectF) -> float | None:
+        """The zoom at which `rect` fills the view (None while either is empty)."""
+        port = self.viewport().rect()
+        if rect.isEmpty() or port.isEmpty():
+            return None
+        # the view's size but a pixel on each side (fitInView keeps a few more)
+        zoom = min((port.width() - 2) / rect.width(), (port.height() - 2) / rect.height())
+        return min(max(zoom, ZOOM_RANGE[0]), FIT_MAX)
 
     def wheelEvent(self, event: QWheelEvent) -> None:
         steps = event.angleDelta().y() / 120

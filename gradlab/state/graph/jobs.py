@@ -35,7 +35,7 @@ from typing import Any
 
 STOP_SECONDS = 0.5
 """How long a cancelled job may take to notice before its process is ended."""
-WORKER_NICENESS = 10
+WORKER_NICENESS = 5
 """How much lower the workers' priority is than the window's (Unix niceness)."""
 INBOX_JOBS = 16
 """Messages about this many recent jobs are kept for whoever asked for them."""

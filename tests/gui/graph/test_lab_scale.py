@@ -97,19 +97,20 @@ def test_micrograds_10000_node_graph_opens_collapsed_and_opens_level_by_level(
     assert names == ["inputs  16×2", "layer 1  16×16", "layer 2  16×16", "layer 3  16×1", "loss"]
     layer = next(i for i, item in lab.view.values.items() if item.title.startswith("layer 2"))
     lab.view.node_clicked.emit(layer)
-    qtbot.waitUntil(lambda: lab.view.up_to_date, timeout=WAIT_MS)
+    assert session.busy  # summarised in a thread of its own
+    qtbot.waitUntil(lambda: not session.busy and lab.view.up_to_date, timeout=WAIT_MS)
     neurons = [item.title for item in lab.view.values.values() if item.title.startswith("neuron")]
     assert len(neurons) == 16
     neuron = next(i for i, item in lab.view.values.items() if item.title.startswith("neuron 3"))
     lab.view.node_clicked.emit(neuron)
-    qtbot.waitUntil(lambda: lab.view.up_to_date, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: not session.busy and lab.view.up_to_date, timeout=WAIT_MS)
     assert "layer 2 › neuron 3" in lab.groups.label.text()
     player = session.player
     player.step_forward()
     player.to_end()
     assert "Backward" in lab.explanation.toPlainText()
     lab.groups.close_all.click()
-    qtbot.waitUntil(lambda: lab.view.up_to_date, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: not session.busy and lab.view.up_to_date, timeout=WAIT_MS)
     assert len(lab.view.values) == 5
     assert player.at_end  # closing kept the place: the end of the backward pass
 
