@@ -153,7 +153,12 @@ def _backward(
                 f"{d(root, parent)} += {d(root, name)} · {local_name} (vector-Jacobian product)"
                 f" = {array_text(edge.contribution)}"
             )
-            summed = broadcast_note(node.shape, trace.nodes[edge.parent].shape)
+            # a group's edges gather many; only an op's operand is broadcast
+            summed = (
+                ""
+                if node.op is Op.GROUP
+                else broadcast_note(node.shape, trace.nodes[edge.parent].shape)
+            )
             if summed:
                 lines.append(f"    {parent} {summed}")
                 rows = summed_rows(step.grad, edge.contribution, trace.nodes[edge.parent].shape)
@@ -189,7 +194,7 @@ def broadcast_note(out: tuple[int, ...], shape: tuple[int, ...]) -> str:
     """How a parent of `shape` was broadcast to the output's shape `out`, and so how its grad is
     summed back: "was added to each of the 3 rows: its grad sums those 3 rows"; empty when it
     was not broadcast."""
-    if not out or shape == out:
+    if not out or shape == out or len(shape) > len(out):
         return ""
     padded = (1,) * (len(out) - len(shape)) + shape
     axes = [i for i, (a, b) in enumerate(zip(padded, out, strict=True)) if a == 1 and b != 1]
