@@ -31,9 +31,9 @@ from gradlab.state.graph.values import InputValue
 
 VISIBLE_ROWS = 3
 """Rows of inputs shown before the panel scrolls."""
-BATCH_SECONDS = 0.006
+BATCH_SECONDS = 0.003
 """Cells are made for about this long per turn of the event loop (a spin box takes about a
-third of a millisecond; twice that on a busy machine)."""
+third of a millisecond, and Qt then spends about three times as long showing it)."""
 
 
 class FlowLayout(QLayout):

@@ -41,6 +41,7 @@ from gradlab.gui.graph.zoom import FIT_MAX, ZoomingView
 from gradlab.layout import Layout, edge_key, edge_records
 from gradlab.layout.fold import FOLD_NODES, best_fold
 from gradlab.state.graph.player import Player
+from gradlab.state.graph.shown import SYNC_LAYOUT_NODES
 
 CLICK_SLOP = 4
 FOLLOW_MARGIN = 0.15
@@ -180,6 +181,11 @@ class GraphView(ZoomingView):
             self._records,
             far=far,
         )
+        if len(self.trace.nodes) > SYNC_LAYOUT_NODES:
+            # the turn that brought the layout has done enough: the items come in the next
+            self.set_notice(f"Drawing {len(self.trace.nodes):,} nodes…")
+            self._batches.start()
+            return
         self._next_batch()
         if self._drawing is not None:
             self.set_notice(f"Drawing {len(self.trace.nodes):,} nodes…")
