@@ -44,6 +44,9 @@ from gradlab.state.graph.player import Player
 from gradlab.state.graph.shown import SYNC_LAYOUT_NODES
 
 CLICK_SLOP = 4
+FAR_HINT = (
+    "Too far out to read: nodes are drawn as boxes. Zoom in (Ctrl +, the wheel) to read them."
+)
 FOLLOW_MARGIN = 0.15
 """The active node is re-centred when it comes closer than this share of the view to an edge."""
 
@@ -78,7 +81,7 @@ class GraphView(ZoomingView):
         """The next scene, while its items are made."""
         self._current: Drawing | None = None
         """The scene shown."""
-        self._teardown = Teardown(self)
+        self.teardown = Teardown(self)
         self._far = False
         """Zoomed out so far that text would not be readable: one picture, no items."""
         self._batches = QTimer(self)
@@ -94,6 +97,10 @@ class GraphView(ZoomingView):
         self.notice = QLabel(self.viewport())
         self.notice.setVisible(False)
         self.notice.setMargin(6)
+        self.far_hint = QLabel(FAR_HINT, self.viewport())
+        """Says, far out, why the nodes are plain boxes and how to read them."""
+        self.far_hint.setVisible(False)
+        self.far_hint.setMargin(4)
         for bar in (self.horizontalScrollBar(), self.verticalScrollBar()):
             bar.valueChanged.connect(self.overview.follow)
         callback = self._on_changed
@@ -164,7 +171,7 @@ class GraphView(ZoomingView):
         self._placed = layout
         self._batches.stop()
         if self._drawing is not None:  # a scene for an older layout, not yet shown
-            self._teardown.retire(self._drawing.scene, self._drawing.items())
+            self.teardown.retire(self._drawing.scene, self._drawing.items())
         self._drawn = None
         self._shown = None
         self.overview.accent = self._style.color("accent")
@@ -209,8 +216,9 @@ class GraphView(ZoomingView):
         retired: list[QGraphicsItem] = [] if self._current is None else self._current.items()
         self._far = drawing.far
         self._current = drawing
+        self._show_far_hint()
         self.setScene(drawing.scene)
-        self._teardown.retire(old, retired)
+        self.teardown.retire(old, retired)
         self._drawn = self.trace
         self.set_notice("")
         self.refresh()
@@ -337,7 +345,15 @@ class GraphView(ZoomingView):
         self._far = far
         if self._current is not None:
             self._current.set_far(far)
+        self._show_far_hint()
         self._frame_active(self._shown.active if self._shown is not None else None)
+
+    def _show_far_hint(self) -> None:
+        self.far_hint.setVisible(self._far and self._current is not None)
+        if self.far_hint.isVisible():
+            self.far_hint.setStyleSheet(f"color: {self._style.theme.muted}")
+            self.far_hint.adjustSize()
+            self.far_hint.move(8, self.viewport().height() - self.far_hint.height() - 4)
 
     def _is_far(self, zoom: float) -> bool:
         return zoom * self._style.font.pixelSize() < TINY_TEXT
@@ -372,6 +388,7 @@ class GraphView(ZoomingView):
         if self._auto_fit:
             self.fit_to_window()
         self.overview.follow()
+        self._show_far_hint()
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         self._press = event.position().toPoint()
