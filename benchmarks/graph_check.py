@@ -54,6 +54,9 @@ PAUSE_EVERY = 100
 """Terms typed between two pauses (each long enough for the graph to be built)."""
 PAUSE_MS = 600
 TICK_MS = 2
+THINK_MS = 200
+"""Between two clicks on the big graph (a click inside the turn that drew the last level would
+add that turn's work to the click's)."""
 """The watchdog's timer: a late tick means the event loop was busy."""
 
 
@@ -245,6 +248,8 @@ def big_graph(app: QApplication) -> None:
     def open_node(node: int) -> None:
         lab.view.node_clicked.emit(node)
         wait(app, lambda: not session.busy and lab.view.up_to_date)
+        # a learner's next click comes a moment later, not in the same turn of the event loop
+        pause(app, THINK_MS)
 
     timed("open layer 2 into its 16 neurons (laid out, drawn)", lambda: open_node(layer))
     neuron = next(i for i, v in lab.view.values.items() if v.title.startswith("neuron 5"))
