@@ -8,6 +8,8 @@ PIP := $(BIN)/python -m pip install --quiet --disable-pip-version-check
 
 .PHONY: run test test-fast lint bench screenshots clean
 
+# gradlab first checks that Qt can open a window here; if not, it prints the missing system
+# libraries and the apt (or dnf) command that installs them, and exits 1 (gradlab.cli.qt_platform).
 run: $(VENV)/.installed-run
 	$(BIN)/gradlab
 
@@ -39,7 +41,10 @@ $(VENV)/.installed-test: pyproject.toml | $(VENV)/bin/python
 	$(PIP) -e '.[gui,test,oracle]'
 	touch $@ $(VENV)/.installed-run
 
-screenshots: $(VENV)/.installed-run  # needs xvfb-run (Debian: xvfb xauth)
+# The worst cases on a 1024×768 projector (window and presentation) and in presentation at
+# 1920×1080, into screenshots/. Needs xvfb-run (Debian: xvfb xauth).
+screenshots: $(VENV)/.installed-run
+	xvfb-run -a -s "-screen 0 1024x768x24" $(BIN)/python tools/screenshots.py --windowed
 	xvfb-run -a -s "-screen 0 1920x1080x24" $(BIN)/python tools/screenshots.py
 
 clean:

@@ -100,6 +100,7 @@ def in_window(
 ) -> dict[str, float]:
     run = TrainingRun(settings)
     lab = TrainLab(run, LIGHT)
+    run.set_speed(None)  # a 2D lab starts slow enough to watch: measure it at full speed
     lab.driver.step()  # the worker's start-up and first step are not part of the measurement
     probe = Probe()
     window = QWidget()
@@ -164,6 +165,7 @@ def rss_mb(pid: int | None) -> float:
 def memory(app: QApplication, settings: TrainSettings, minutes: float) -> None:
     run = TrainingRun(settings)
     lab = TrainLab(run, LIGHT)
+    run.set_speed(None)
     lab.resize(1400, 900)
     lab.show()
     tracemalloc.start()

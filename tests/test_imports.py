@@ -22,7 +22,9 @@ def test_engine_needs_numpy_alone() -> None:
     assert not loaded & {"sympy", "PySide6", "pyqtgraph", "pydantic", "psygnal", "graphviz"}
 
 
-@pytest.mark.parametrize("module", ["gradlab.check", "gradlab.state", "gradlab.cli.trace"])
+@pytest.mark.parametrize(
+    "module", ["gradlab.check", "gradlab.state", "gradlab.cli.trace", "gradlab.drawing.figure"]
+)
 def test_nothing_below_the_gui_loads_qt(module: str) -> None:
     assert not loaded_after(module) & {"PySide6", "pyqtgraph", "shiboken6"}
 

@@ -1,7 +1,8 @@
 """`gradlab`: the app, and the command-line tools beside it.
 
-`gradlab` alone opens the app; `gradlab trace`, `gradlab check`, ... are subcommands, one module
-each, registered below. Bad input gives a one-line error and exit status 2, never a traceback.
+`gradlab` alone opens the app; `gradlab trace`, `gradlab draw`, `gradlab check`, ... are
+subcommands, one module each, registered below; `gradlab --version` prints the version. Bad
+input gives a one-line error and exit status 2, never a traceback.
 """
 
 from __future__ import annotations
@@ -16,17 +17,20 @@ from gradlab.nn.blas import one_blas_thread
 # the cores (see gradlab.nn.blas). The training worker process inherits the setting.
 one_blas_thread()
 
-from gradlab.cli import app, check, lesson, trace, train  # noqa: E402 - NumPy loads only now
+from gradlab import __version__  # noqa: E402 - loads no NumPy (gradlab._lazy)
+from gradlab.cli import app, check, draw, lesson, trace, train  # noqa: E402 - NumPy loads now
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="gradlab", description="Watch neural networks learn. Without a command: open the app."
     )
+    parser.add_argument("--version", action="version", version=f"gradlab {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
     app.register(commands)
     lesson.register(commands)
     trace.register(commands)
+    draw.register(commands)
     check.register(commands)
     train.register(commands)
     return parser

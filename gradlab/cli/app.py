@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from gradlab.cli import qt_platform
 from gradlab.nn.memory import keep_freed_memory
 
 
@@ -30,7 +31,12 @@ def run(args: argparse.Namespace) -> int:
 
 
 def open_app(*, lesson: Path | None = None, folder: Path | None = None) -> int:
-    """Run the app (`gradlab.gui.app.main`) in this process, set up for it first."""
+    """Run the app (`gradlab.gui.app.main`) in this process, set up for it first; when Qt could
+    not open a window here, say which system libraries are missing instead (status 1)."""
+    problem = qt_platform.problem()
+    if problem is not None:
+        print(f"gradlab: {problem}", file=sys.stderr)
+        return 1
     # The app's process computes with large arrays over and over (every run's step-0 test
     # evaluation, the frames, runs trained in-process): glibc keeps freed blocks for reuse
     # instead of page-faulting them in again (see gradlab.nn.memory). The training worker's

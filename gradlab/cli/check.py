@@ -1,7 +1,7 @@
 """`gradlab check [PATH...]`: validate lesson files and build every step headless.
 
 Each PATH is a lesson file or a folder of ``NN-slug.toml`` files (default: GRADLAB_LESSONS or the
-repository's lessons/). Prints one line per lesson; exit status 0 when all pass, 1 otherwise.
+lessons shipped with gradlab). Prints one line per lesson; exit status 0 when all pass, 1 otherwise.
 A lesson passes when it loads, every image and link it names would load in the app
 (`gradlab.lessons.resources`), and every step builds as the app builds it; whatever is wrong with
 one file, the others are still checked.

@@ -46,7 +46,7 @@ def run(args: argparse.Namespace) -> int:
 def render(expression: str, at: Sequence[str], *, check: bool) -> str:
     """The whole printout; raises ExpressionError for bad input."""
     program = parse(expression)
-    built = program.build(_values(at))
+    built = program.build(values_at(at))
     trace = record(built.output)
     parts = [_forward(trace, set(program.inputs)), _backward(trace)]
     if check:
@@ -54,7 +54,8 @@ def render(expression: str, at: Sequence[str], *, check: bool) -> str:
     return "\n\n".join(parts)
 
 
-def _values(at: Sequence[str]) -> dict[str, float]:
+def values_at(at: Sequence[str]) -> dict[str, float]:
+    """The input values `--at x=-2 y=5` gives; ExpressionError for a malformed one."""
     values: dict[str, float] = {}
     for item in at:
         name, sep, number = item.partition("=")

@@ -23,6 +23,7 @@ from typing import Any, SupportsFloat, TypeAlias
 import numpy as np
 from numpy.typing import ArrayLike, DTypeLike
 
+from gradlab import _display
 from gradlab.engine import kernels, tensor_math, tensor_shape
 from gradlab.engine.autodiff import backward_steps
 from gradlab.engine.numbers import format_number
@@ -120,11 +121,23 @@ class Tensor(TensorNode):
         return self.to(np.float64)
 
     def to(self, dtype: DTypeLike) -> Tensor:
-        """This tensor in another float dtype; the grad flows back in the original dtype."""
+        """This tensor in another float dtype; the grad flows back in the original dtype. As
+        PyTorch's ``.to(device)``, ``.to("cpu")`` is the tensor itself: gradlab has no other."""
+        if isinstance(dtype, str) and dtype in _DEVICES:
+            return self
+        if isinstance(dtype, str) and dtype.split(":")[0] in ("cuda", "mps", "xpu", "meta"):
+            raise RuntimeError(
+                f"gradlab computes on the CPU with NumPy: there is no {dtype!r} device; "
+                "leave .to(...) out, or use .to('cpu')"
+            )
         target = _float_dtype(dtype)
         if target == self.data.dtype:
             return self
         return Tensor.apply(Op.CAST, tensor_math.cast, self, dtype=target)
+
+    def _repr_svg_(self) -> str | None:
+        """The graph that computed this tensor, drawn for a notebook (`gradlab._display`)."""
+        return _display.svg(self)
 
     def __repr__(self) -> str:
         extras = ", requires_grad=True" if self.requires_grad else ""
@@ -233,6 +246,10 @@ class Tensor(TensorNode):
         if not self.requires_grad:
             raise RuntimeError("this tensor does not require grad: no leaf had requires_grad=True")
         deque(backward_steps(self, seed=grad), maxlen=0)
+
+
+_DEVICES = ("cpu",)
+"""The devices ``Tensor.to`` accepts, as PyTorch names them: gradlab computes on the CPU only."""
 
 
 def lift(t: Tensor, other: Operand) -> Tensor:

@@ -1,8 +1,9 @@
 """`TensorNode`, the graph side of `gradlab.engine.tensor.Tensor`: an array, the op that made it,
 its parents, and the one vector-Jacobian product (VJP) that sends its grad back to them.
 
-`apply` makes a node from an op on arrays (the contract: `gradlab.engine.vjp`); the methods
-below it are what the backprop loop asks of a node (`gradlab.engine.autodiff.GraphNode`).
+`apply` makes a node from an op on arrays (the contract: `gradlab.engine.vjp`), or a plain leaf
+inside `gradlab.engine.grad_mode.no_grad`; the methods below it are what the backprop loop asks
+of a node (`gradlab.engine.autodiff.GraphNode`).
 Broadcasting is undone in one place, `_edge_grads`, which sums a grad over the axes its parent was
 broadcast along, so the ops are written as if shapes matched.
 
@@ -18,6 +19,7 @@ from typing import Any, Self
 import numpy as np
 
 from gradlab.engine.autodiff import send_edges
+from gradlab.engine.grad_mode import grad_enabled
 from gradlab.engine.ops import Op
 from gradlab.engine.tensor_shape import unbroadcast
 from gradlab.engine.trace import Array, EdgeGrad
@@ -66,9 +68,12 @@ class TensorNode:
         out._vjp = None
         for parent in parents:
             if parent.requires_grad:
-                out.requires_grad = True
-                # kept only when needed: a VJP holds the arrays it was built on (conv's windows)
-                out._vjp = vjp
+                if grad_enabled():
+                    out.requires_grad = True
+                    # kept only when needed: a VJP holds the arrays it was built on (conv's windows)
+                    out._vjp = vjp
+                else:  # inside no_grad(): a leaf outside the graph, as PyTorch makes it
+                    out.parents, out.op, out.arg = (), Op.LEAF, None
                 break
         return out
 

@@ -15,6 +15,7 @@ from typing import Generic, NamedTuple, TypeVar
 import numpy as np
 from numpy.typing import NDArray
 
+from gradlab import _display
 from gradlab.engine.ops import Op
 
 G = TypeVar("G")
@@ -112,6 +113,10 @@ class Trace:
     @property
     def forward(self) -> tuple[ForwardStep, ...]:
         return tuple(ForwardStep(node.id) for node in self.nodes)
+
+    def _repr_svg_(self) -> str | None:
+        """The recorded graph with every value and grad, drawn for a notebook."""
+        return _display.svg(self)
 
     def __len__(self) -> int:
         """The number of steps: one per node forward, one per grad-carrying node backward."""

@@ -15,6 +15,7 @@ import math
 from collections import deque
 from typing import Any, SupportsFloat
 
+from gradlab import _display
 from gradlab.engine.autodiff import backward_steps, send_scalar_edges_fast
 from gradlab.engine.numbers import format_number
 from gradlab.engine.ops import Op
@@ -66,6 +67,10 @@ class Value:
         out.local = local
         out.arg = arg
         return out
+
+    def _repr_svg_(self) -> str | None:
+        """The graph that computed this value, drawn for a notebook (`gradlab._display`)."""
+        return _display.svg(self)
 
     def __repr__(self) -> str:
         name = f", label={self.label!r}" if self.label else ""

@@ -2,8 +2,9 @@
 toolbar and menus that offer them.
 
 The Help dialog lists them from here, so the shortcut list cannot drift from the real keys.
-A presenter clicker sends PageDown/PageUp (some send arrows, Space, B, Esc): "next" advances the
-scene's cursor and then the lesson, so one button walks a whole lecture.
+A presenter clicker sends PageDown/PageUp (some send arrows, Space, B, Esc, F5, a media key):
+"next" reveals an open quiz's answer, advances the scene's cursor and then the lesson, so one
+button walks a whole lecture; "play" starts and pauses the scene (a training run trains).
 """
 
 from __future__ import annotations
@@ -81,7 +82,10 @@ def make_actions(parent: QWidget) -> Actions:
         previous_step=_action(parent, "Previous lesson step", "Ctrl+PgUp", "Alt+Left"),
         to_start=_action(parent, "Scene to start", "Home"),
         to_end=_action(parent, "Scene to end", "End"),
-        play=_action(parent, "Play / pause", "P"),
+        # a clicker's or keyboard's media keys play too (the same action everywhere)
+        play=_action(
+            parent, "Play / pause", "P", "Toggle Media Play/Pause", "Media Play", "Media Pause"
+        ),
         presentation=_action(parent, "Presentation mode", "F5"),
         blank=_action(parent, "Blank the screen", "B", "."),
         leave=_action(parent, "Leave presentation", "Esc"),

@@ -66,7 +66,7 @@ class ErrorReporter(QObject):
 
 def make_session(lesson: Path | str | None, folder: Path | None, settings: QSettings) -> Session:
     """One lesson file, or the lessons of a folder: `folder`, else GRADLAB_LESSONS, else the
-    folder picked last time in the app, else the repository's lessons/."""
+    folder picked last time in the app, else the lessons shipped with gradlab."""
     if lesson is not None:
         return Session([Path(lesson)])
     if folder is None and not os.environ.get("GRADLAB_LESSONS"):

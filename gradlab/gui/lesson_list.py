@@ -30,6 +30,11 @@ class LessonList(QListWidget):
         self.setSpacing(2)
         self.currentRowChanged.connect(self._on_row_changed)
 
+    def keyboardSearch(self, search: str) -> None:
+        """No type-ahead: a letter is a window shortcut (P plays, B blanks), and one that is
+        off at the moment (B outside presentation mode) must not jump to another lesson."""
+        del search
+
     def set_entries(self, entries: Sequence[LessonEntry], current: int) -> None:
         with signals_blocked(self):
             self.clear()

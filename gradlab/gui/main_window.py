@@ -3,6 +3,10 @@
 It owns no lesson logic: `Session` (gradlab.state) says which lesson and step are shown and
 builds the step's state; `make_view` turns that state into a `SceneView`, whose typed members are
 all the window uses of it. Presentation mode, actions, exports and help live in their own modules.
+
+The window never grows past its screen: it opens inside the screen's free area, and a scene
+that needs more room than the window has scrolls inside it instead of stretching the window.
+While a step's quiz is open, its scene hides whatever would give the answer away.
 """
 
 from __future__ import annotations
@@ -11,23 +15,35 @@ from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
-from PySide6.QtGui import QCloseEvent, QPaintEvent, QResizeEvent
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QSplitter, QVBoxLayout, QWidget
+from PySide6.QtGui import QCloseEvent, QPaintEvent, QResizeEvent, QShowEvent
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QMainWindow,
+    QSplitter,
+    QVBoxLayout,
+    QWidget,
+)
 
 from gradlab.gui.actions import build_menus, build_toolbar, make_actions
 from gradlab.gui.help import shortcuts_dialog
 from gradlab.gui.lesson_list import LessonList
-from gradlab.gui.presentation import Presentation
+from gradlab.gui.placement import SceneArea, keep_on_screen, text_height
+from gradlab.gui.presentation import ClickerKeys, Presentation
+from gradlab.gui.presenter import PresenterView
 from gradlab.gui.scene_view import ExportKind, SceneView
 from gradlab.gui.scenes import MessageView, make_view
 from gradlab.gui.step_panel import StepPanel
 from gradlab.gui.theme import LIGHT, THEMES, Theme, palette
 from gradlab.gui.transport import TransportBar
 from gradlab.state.cursor import Cursor
+from gradlab.state.quiz import show_number
 from gradlab.state.reload import ReloadWatcher
 from gradlab.state.session import Session
 
 RELOAD_POLL_MS = 1000
+FIRST_SIZE = (1280, 800)
+"""The first window's size, when the screen has room for it."""
 
 
 class MainWindow(QMainWindow):
@@ -43,6 +59,7 @@ class MainWindow(QMainWindow):
         a slow first scene (SymPy, pyqtgraph) never delays the window."""
         super().__init__(parent)
         self._open_after_paint = defer_open
+        self._shown_once = False
         self.session = session
         self.settings = settings
         self.setWindowTitle("gradlab")
@@ -50,14 +67,33 @@ class MainWindow(QMainWindow):
         self.actions_ = make_actions(self)
         self.lesson_list = LessonList(self.theme)
         self.step_panel = StepPanel(self.theme)
-        self.scene_box = QWidget()
-        self.scene_layout = QVBoxLayout(self.scene_box)
-        self.scene_layout.setContentsMargins(0, 0, 0, 0)
+        self.scene_area = SceneArea()
         self.view: SceneView | None = None
         self.transport = TransportBar()
+        self._arrange()
+        self.toolbar = build_toolbar(self, self.actions_)
+        self.zoom_menu = build_menus(self, self.actions_)
+        self.statusBar()
+        self.presenter = PresenterView(self.theme, self)
+        self.presentation = self._presentation()
+        self._connect()
+        self.reloader = ReloadWatcher(session)  # reads files off the GUI thread
+        self.reload_timer = QTimer(self)
+        self.reload_timer.timeout.connect(self.reloader.poll)
+        self.reload_timer.start(RELOAD_POLL_MS)
+        self.lesson_list.set_entries(session.entries, session.lesson_index)
+        self.apply_theme(self.theme)
+        self._restore_geometry()
+        if not defer_open:
+            self.restore_lesson()
+
+    # ---- building ---------------------------------------------------------------------------
+
+    def _arrange(self) -> None:
+        """The lesson list at the left; the step's text over the scene, the transport under."""
         right = QSplitter(Qt.Orientation.Vertical)
         right.addWidget(self.step_panel)
-        right.addWidget(self.scene_box)
+        right.addWidget(self.scene_area)
         right.setStretchFactor(1, 1)
         right.setChildrenCollapsible(False)
         right.setSizes([200, 600])
@@ -72,24 +108,19 @@ class MainWindow(QMainWindow):
         self.splitter.addWidget(column)
         self.splitter.setStretchFactor(1, 1)
         self.setCentralWidget(self.splitter)
-        self.toolbar = build_toolbar(self, self.actions_)
-        self.zoom_menu = build_menus(self, self.actions_)
-        self.statusBar()
-        self.presentation = Presentation(
-            self, [self.menuBar(), self.toolbar, self.statusBar(), self.lesson_list]
-        )
-        self._connect()
-        self.reloader = ReloadWatcher(session)  # reads files off the GUI thread
-        self.reload_timer = QTimer(self)
-        self.reload_timer.timeout.connect(self.reloader.poll)
-        self.reload_timer.start(RELOAD_POLL_MS)
-        self.lesson_list.set_entries(session.entries, session.lesson_index)
-        self.apply_theme(self.theme)
-        self._restore_geometry()
-        if not defer_open:
-            self.restore_lesson()
 
-    # ---- building ---------------------------------------------------------------------------
+    def _presentation(self) -> Presentation:
+        """Presentation mode, with the clicker's keys routed to the lesson whatever has focus
+        and the presenter view for a second screen."""
+        a = self.actions_
+        keys = ClickerKeys(
+            lambda: [self, self.presenter],
+            [a.next, a.previous, a.play, a.blank, a.leave, a.presentation],
+            lambda: self.presentation.blanked,
+            lambda: self.set_blank(False),
+        )
+        chrome = [self.menuBar(), self.toolbar, self.statusBar(), self.lesson_list]
+        return Presentation(self, chrome, keys, self.presenter)
 
     def _connect(self) -> None:
         a = self.actions_
@@ -116,6 +147,7 @@ class MainWindow(QMainWindow):
         a.shortcuts.triggered.connect(lambda: shortcuts_dialog(a, self).open())
         self.lesson_list.lesson_chosen.connect(self._on_lesson_chosen)
         self.step_panel.quiz_revealed.connect(lambda: self._cursor_do(Cursor.to_end))
+        self.step_panel.quiz_solved.connect(self._on_quiz_solved)
         s.lesson_changed.connect(self._on_lesson_changed)
         s.step_changed.connect(self._on_step_changed)
         s.lessons_changed.connect(self._on_lessons_changed)
@@ -126,15 +158,26 @@ class MainWindow(QMainWindow):
         """The current scene's cursor (the transport bar's), if the scene steps."""
         return None if self.view is None else self.view.step_cursor
 
+    def clicker_cursor(self) -> Cursor | None:
+        """The cursor next and previous step through before changing the lesson step: none
+        in a scene that runs by itself (its cursor rewinds a run, play is its action)."""
+        if self.view is None or self.view.runner is not None:
+            return None
+        return self.view.step_cursor
+
     def _cursor_do(self, how: Callable[[Cursor], object]) -> None:
         cursor = self.scene_cursor()
         if cursor is not None:
             how(cursor)
 
     def go_next(self) -> None:
-        """The clicker's "next": the scene's next step, then the lesson's, then the next lesson."""
-        cursor = self.scene_cursor()
-        if cursor is not None and not cursor.at_end:
+        """The clicker's "next": an open quiz's answer first (predict, then reveal), then the
+        scene's next step, then the lesson's, then the next lesson."""
+        quiz = self.step_panel.quiz
+        cursor = self.clicker_cursor()
+        if quiz is not None and not quiz.is_solved:
+            quiz.reveal()
+        elif cursor is not None and not cursor.at_end:
             cursor.step_forward()
         elif not self.session.next_step():
             following = self.session.lesson_index + 1
@@ -142,7 +185,7 @@ class MainWindow(QMainWindow):
                 self.session.open_lesson(following)
 
     def go_previous(self) -> None:
-        cursor = self.scene_cursor()
+        cursor = self.clicker_cursor()
         if cursor is not None and not cursor.at_start:
             cursor.step_back()
         else:
@@ -187,18 +230,40 @@ class MainWindow(QMainWindow):
         panels = state.step.panels
         if view is not None:
             view.set_panels(panels)
+            if state.quiz is not None and not state.quiz.is_revealed:
+                view.hide_answer(state.quiz)
+        answer = None if state.quiz is None else show_number(state.quiz.answer)
+        self.presenter.show_step(header, state.step.text, answer, self.session.coming_next())
+        self._rest_focus()
         self.step_panel.setVisible(panels is None or "text" in panels)
         self.transport.setVisible(
             not self.presentation.active and (panels is None or "transport" in panels)
         )
         self.fit_text()
 
+    def _rest_focus(self) -> None:
+        """A new step starts with the keys on the window, where every shortcut works: the old
+        scene's focus went with it, and Qt would hand it on to the new scene's first editor
+        (where P or Space would type). Only a learner choosing from the lesson list keeps it."""
+        if QApplication.focusWidget() is not self.lesson_list:
+            self.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _on_quiz_solved(self) -> None:
+        if self.view is not None:
+            self.view.hide_answer(None)
+
     def fit_text(self) -> None:
-        """Give the step text the room it needs (at most half the height), the scene the rest."""
+        """Give the step text the room it needs, the scene the rest (see `text_height`)."""
         total = sum(self.text_splitter.sizes())
         if self.view is None or total <= 0:
             return
-        wanted = min(self.step_panel.preferred_height(), total // 2)
+        quiz = self.step_panel.quiz
+        wanted = text_height(
+            total,
+            self.step_panel.preferred_height(),
+            0 if quiz is None else quiz.sizeHint().height(),
+            presenting=self.presentation.active,
+        )
         self.text_splitter.setSizes([wanted, total - wanted])
 
     def _set_view(self, view: SceneView | None) -> None:
@@ -208,18 +273,13 @@ class MainWindow(QMainWindow):
         self.zoom_menu.addActions(zoom)
         self.zoom_menu.setEnabled(bool(zoom))
         self.actions_.export_dot.setEnabled(view is not None and "dot" in view.exports())
-        if self.view is not None:
-            self.view.hide()  # deleteLater waits for the event loop; hide it now
-            self.scene_layout.removeWidget(self.view)
-            self.view.deleteLater()
+        self.scene_area.set_view(view)
         self.view = view
-        self.scene_box.setVisible(view is not None)
         if view is None:
             return
-        self.scene_layout.addWidget(view)
         view.apply_theme(self.theme)
         view.set_presentation(self.presentation.active)
-        self.transport.set_cursor(view.step_cursor)
+        self.transport.set_cursor(view.step_cursor, view.runner)
 
     # ---- themes and presentation ----------------------------------------------------------
 
@@ -234,6 +294,7 @@ class MainWindow(QMainWindow):
         self.setPalette(palette(theme))
         shown = theme.presenting_as(self.presentation.active)
         self.lesson_list.apply_theme(shown)
+        self.presenter.apply_theme(theme.presenting_as(False))
         self.step_panel.apply_theme(shown)
         self.transport.apply_theme(shown)
         if self.view is not None:
@@ -255,8 +316,15 @@ class MainWindow(QMainWindow):
         self.fit_text()
 
     def presentation_blank(self) -> None:
-        self.presentation.blank(not self.presentation.blanked)
+        self.set_blank(not self.presentation.blanked)
+
+    def set_blank(self, on: bool) -> None:
+        """Blank the audience's screen (or bring it back); nothing plays on while it is blank."""
+        if on:
+            self.transport.stop()
+        self.presentation.blank(on)
         self.actions_.blank.setChecked(self.presentation.blanked)
+        self.presenter.set_blanked(self.presentation.blanked)
 
     # ---- files ------------------------------------------------------------------------------
 
@@ -290,11 +358,14 @@ class MainWindow(QMainWindow):
     # ---- settings ---------------------------------------------------------------------------
 
     def _restore_geometry(self) -> None:
+        """Last run's geometry, else `FIRST_SIZE`; either way inside the screen's free area
+        (a window saved on a larger screen, or the default on a 1024×768 projector, shrinks)."""
         geometry = self.settings.value("window/geometry")
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
         else:
-            self.resize(1280, 800)
+            self.resize(*FIRST_SIZE)
+        keep_on_screen(self)
 
     def restore_lesson(self) -> None:
         """Open the lesson and step of the last run, else the first lesson."""
@@ -311,6 +382,12 @@ class MainWindow(QMainWindow):
         if not self._open_after_paint:
             self.session.open_lesson(index)
 
+    def showEvent(self, event: QShowEvent) -> None:
+        super().showEvent(event)
+        if not self._shown_once:  # the frame's size is known once the window is shown
+            self._shown_once = True
+            keep_on_screen(self)
+
     def paintEvent(self, event: QPaintEvent) -> None:
         super().paintEvent(event)
         if self._open_after_paint:
@@ -319,7 +396,8 @@ class MainWindow(QMainWindow):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        self.fit_text()
+        # after the layouts below have followed: the text's height depends on its new width
+        QTimer.singleShot(0, self.fit_text)
 
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.presentation.active:
@@ -328,4 +406,8 @@ class MainWindow(QMainWindow):
         self.settings.sync()
         self.reload_timer.stop()
         self.transport.set_cursor(None)
+        # the view goes on its own, before the window: deleted inside the window being deleted,
+        # a training lab's plots crashed the process (QGraphicsScene::clear, a segfault)
+        self.scene_area.set_view(None)
+        self.view = None
         super().closeEvent(event)

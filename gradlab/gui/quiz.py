@@ -1,4 +1,9 @@
-"""`QuizWidget`: predict, then reveal. Type a number and check it, or reveal the answer."""
+"""`QuizWidget`: predict, then reveal. Type a number and check it, or reveal the answer.
+
+The keys stay with the lesson: Check and Reveal take no focus from a click, and after Enter,
+Check or Reveal the focus rests on the quiz itself, never in another editor (a Space there would
+type over the graph's expression), so the clicker's keys and Space step the lesson again.
+"""
 
 from __future__ import annotations
 
@@ -25,12 +30,17 @@ class QuizWidget(QWidget):
     """Question, an answer box, Check and Reveal; feedback in good/bad colours."""
 
     revealed = Signal()
+    solved = Signal()
+    """The answer is known: revealed, or checked correct (the scene may show it again)."""
 
     def __init__(self, quiz: QuizState, theme: Theme, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.quiz = quiz
         self._theme = theme
         self._last: Feedback | None = None
+        self.is_solved = quiz.is_revealed
+        # the quiz itself holds the focus after an answer: keys it ignores go to the lesson
+        self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         # the prompt is the lesson's: escaped, so only "Predict:" is markup
         self.question = QLabel(f"<b>Predict:</b> {html.escape(quiz.question)}")
         self.question.setTextFormat(Qt.TextFormat.RichText)
@@ -42,8 +52,11 @@ class QuizWidget(QWidget):
         self.check_button.clicked.connect(self.check)
         self.reveal_button = QPushButton("Reveal")
         self.reveal_button.clicked.connect(self.reveal)
+        for button in (self.check_button, self.reveal_button):
+            button.setFocusPolicy(Qt.FocusPolicy.TabFocus)  # a click leaves the focus alone
         self.feedback = plain_label()  # bold comes from the style sheet
         self.feedback.setWordWrap(True)
+        self.feedback.setVisible(False)  # an empty line would take a row from the scene
         row = QHBoxLayout()
         row.addWidget(self.answer, 1)
         row.addWidget(self.check_button)
@@ -63,16 +76,31 @@ class QuizWidget(QWidget):
         self._last = self.quiz.check(self.answer.text())
         self.feedback.setText(self._last.message)
         self._color_feedback()
+        self._rest_focus()
+        if self._last.correct:
+            self._solve()
 
     def reveal(self) -> None:
         shown = self.quiz.reveal()
         self._last = None
         self.feedback.setText(f"The engine computed {shown}.")
         self._color_feedback()
+        self._rest_focus()  # before disabling: Qt would pass the focus on to the next editor
         self.reveal_button.setEnabled(False)
         self.revealed.emit()
+        self._solve()
+
+    def _rest_focus(self) -> None:
+        if self.isVisible():
+            self.setFocus(Qt.FocusReason.OtherFocusReason)
+
+    def _solve(self) -> None:
+        if not self.is_solved:
+            self.is_solved = True
+            self.solved.emit()
 
     def _color_feedback(self) -> None:
+        self.feedback.setVisible(bool(self.feedback.text()))
         theme = self._theme
         color = (
             theme.text if self._last is None else (theme.good if self._last.correct else theme.bad)

@@ -126,6 +126,8 @@ class StepPanel(QWidget):
     """Header line, Markdown text and an optional quiz for the current step."""
 
     quiz_revealed = Signal()
+    quiz_solved = Signal()
+    """The open quiz's answer became known (revealed, or answered correctly)."""
 
     def __init__(self, theme: Theme, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -174,6 +176,7 @@ class StepPanel(QWidget):
         if quiz is not None:
             self.quiz = QuizWidget(quiz, self._theme)
             self.quiz.revealed.connect(self.quiz_revealed)
+            self.quiz.solved.connect(self.quiz_solved)
             self._layout.addWidget(self.quiz)
 
     def apply_theme(self, theme: Theme) -> None:

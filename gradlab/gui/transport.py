@@ -1,8 +1,9 @@
 """`TransportBar`: step back/forward, play/pause with a speed, jump to start/end, a scrubber.
 
-It drives whatever `Cursor` the current scene has (the graph lab's Player today, the conv and
-training labs later). Play advances the cursor from a QTimer on the GUI thread and stops at the
-end. With no cursor the bar is disabled.
+It drives whatever `Cursor` the current scene has (the graph lab's Player, the conv lab's
+scrubber, a training run's snapshots). Play advances the cursor from a QTimer on the GUI thread
+and stops at the end; a scene that runs by itself (a training run) has a `Runner` instead, and
+play starts and pauses that (at the speed the scene offers). With no cursor the bar is disabled.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gradlab.gui.scene_view import Runner
 from gradlab.gui.signals import signals_blocked
 from gradlab.gui.theme import Theme
 from gradlab.gui.typography import TRANSPORT, TRANSPORT_ICON
@@ -39,6 +41,7 @@ class TransportBar(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._cursor: Cursor | None = None
+        self._runner: Runner | None = None
         self.timer = QTimer(self)
         self.timer.timeout.connect(self._on_tick)
         self.to_start_button = self._button(Pixmap.SP_MediaSkipBackward, "Back to the start (Home)")
@@ -84,30 +87,43 @@ class TransportBar(QWidget):
         button.setAutoRaise(True)
         return button
 
-    def set_cursor(self, cursor: Cursor | None) -> None:
-        """Drive `cursor` from now on (None: nothing to drive, the bar is disabled)."""
+    def set_cursor(self, cursor: Cursor | None, runner: Runner | None = None) -> None:
+        """Drive `cursor` from now on (None: nothing to drive, the bar is disabled); play starts
+        and pauses `runner` instead of stepping the cursor when there is one."""
         self.stop()
         self._disconnect()
         self._cursor = cursor
+        self._runner = runner
         if cursor is not None:
             cursor.changed.connect(self._on_cursor_changed)
+        if runner is not None:
+            runner.running_changed.connect(self._on_running_changed)
+        self.speed.setVisible(runner is None)  # a run has its own speed, in its scene
         self._refresh()
 
     def _disconnect(self) -> None:
         if self._cursor is not None:
             self._cursor.changed.disconnect(self._on_cursor_changed)
+        if self._runner is not None:
+            self._runner.running_changed.disconnect(self._on_running_changed)
 
     @property
     def is_playing(self) -> bool:
-        return self.timer.isActive()
+        return self._runner.running if self._runner is not None else self.timer.isActive()
 
     def toggle_play(self) -> None:
-        if self.is_playing:
+        if self._runner is not None:
+            self._runner.toggle()
+        elif self.is_playing:
             self.stop()
         else:
             self.play()
 
     def play(self) -> None:
+        if self._runner is not None:
+            if not self._runner.running:
+                self._runner.toggle()
+            return
         cursor = self._cursor
         if cursor is None or cursor.length == 0:
             return
@@ -117,6 +133,9 @@ class TransportBar(QWidget):
         self._refresh_play()
 
     def stop(self) -> None:
+        """Stop playing: the cursor's steps, or the scene's run."""
+        if self._runner is not None and self._runner.running:
+            self._runner.pause()
         if self.timer.isActive():
             self.timer.stop()
             self._refresh_play()
@@ -149,8 +168,11 @@ class TransportBar(QWidget):
     def _on_cursor_changed(self, _position: int) -> None:
         self._refresh()
 
+    def _on_running_changed(self, _running: bool) -> None:
+        self._refresh_play()
+
     def _refresh_play(self) -> None:
-        playing = self.timer.isActive()
+        playing = self.is_playing
         icon = Pixmap.SP_MediaPause if playing else Pixmap.SP_MediaPlay
         self.play_button.setIcon(self.style().standardIcon(icon))
         self.playing_changed.emit(playing)
@@ -160,6 +182,7 @@ class TransportBar(QWidget):
         active = cursor is not None and cursor.length > 0
         for widget in self.findChildren(QWidget):
             widget.setEnabled(active)
+        self.play_button.setEnabled(active or self._runner is not None)
         if cursor is None:
             self.label.setText("")
             self.slider.setRange(0, 0)

@@ -80,6 +80,9 @@ MESSAGE = FontRole(14.0, PRESENT_LARGE)
 TABLE = FontRole(BASE_POINT_SIZE, PRESENT_LARGEST)
 PLOT = FontRole(CHROME_POINT_SIZE)
 """A function plot's axes and legend (its caption hides while presenting)."""
+PRESENTER_NOTES = FontRole(BASE_POINT_SIZE * 1.2)
+"""The presenter view's notes, read at arm's length on the lecturer's screen."""
+PRESENTER_CLOCK = FontRole(BASE_POINT_SIZE * 2.5)
 
 # ---- the graph lab -----------------------------------------------------------------------------
 GRAPH_LABEL = FontRole(LABEL_PIXEL_SIZE)
@@ -87,22 +90,27 @@ GRAPH_LABEL = FontRole(LABEL_PIXEL_SIZE)
 GRAPH_EXPLAIN = FontRole(LABEL_PIXEL_SIZE, PRESENT_LARGE)
 
 # ---- the conv lab ------------------------------------------------------------------------------
-CONV_TEXT = FontRole(BASE_POINT_SIZE, PRESENT_LARGE)
-"""The readout of the current window."""
+CONV_TEXT = FontRole(BASE_POINT_SIZE)
+"""The readout of the current window (the projector theme's scale only: the grids' numbers
+are what the back row reads, and on a 768-line projector every line of words is a line less for
+the grids)."""
 CONV_SYMBOL = FontRole(BASE_POINT_SIZE * 2.0, PRESENT_LARGE)
 """The ⋆ and = between the grids."""
-CONV_NOTE = FontRole(BASE_POINT_SIZE * 0.8, PRESENT_LARGE)
+CONV_NOTE = FontRole(BASE_POINT_SIZE * 0.8)
 """The output-size formula and the notes."""
 CONV_GRID = FontRole(CHROME_POINT_SIZE, PRESENT_LARGE)
 """A grid's title; the grid's cells grow by the same scale."""
 
 # ---- the training lab --------------------------------------------------------------------------
-TRAIN_PLOT = FontRole(TRAIN_POINT_SIZE, PRESENT_LARGEST)
+TRAIN_SCALE_CAP = 1.8
+"""The training lab's text grows at most this much: beyond it, axes and titles took the room of
+the data on a 1024×768 projector (a plot's chrome is several lines of its text tall)."""
+TRAIN_PLOT = FontRole(TRAIN_POINT_SIZE, PRESENT_LARGEST, max_scale=TRAIN_SCALE_CAP)
 """Axes and titles of the training plots; the boundary's points grow by the same scale."""
-TRAIN_LEGEND = FontRole(TRAIN_POINT_SIZE * 0.8, PRESENT_LARGEST)
+TRAIN_LEGEND = FontRole(TRAIN_POINT_SIZE * 0.8, PRESENT_LARGEST, max_scale=TRAIN_SCALE_CAP)
 TRAIN_CELL = FontRole(TRAIN_POINT_SIZE, PRESENT_LARGEST, growth=0.5)
 """The confusion matrix's counts, written inside its cells."""
-TRAIN_TEXT = FontRole(10.0, PRESENT_LARGEST)
+TRAIN_TEXT = FontRole(10.0, PRESENT_LARGEST, max_scale=TRAIN_SCALE_CAP)
 """The run's message, counters and buttons."""
 TRAIN_SUMMARY = FontRole(TRAIN_POINT_SIZE, PRESENT_LARGEST, max_scale=1.2)
 """The model's summary table: wide, so it stays compact and leaves the plots their room."""

@@ -1,7 +1,7 @@
 """The lesson format: TOML files validated by pydantic models, every problem a `LessonError`.
 
 ``load_lesson(path)`` reads one file; ``discover(folder)`` lists the ``NN-slug.toml`` files of a
-folder in order; ``lessons_folder()`` is GRADLAB_LESSONS or the repository's lessons/. What a
+folder in order; ``lessons_folder()`` is GRADLAB_LESSONS or the lessons shipped with gradlab. What a
 lesson may load (images, links) is decided in `gradlab.lessons.resources`, and how large anything
 in it may be in `gradlab.lessons.limits`.
 """

@@ -22,6 +22,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
+from gradlab.data.resources import bundled
 from gradlab.lessons import schema
 from gradlab.lessons.files import NotReadableError, read_regular
 from gradlab.lessons.locate import field_line
@@ -34,8 +35,8 @@ MAX_PROBLEMS = 8
 """Problems described one by one; any more are counted in one last problem."""
 
 LESSON_NAME = re.compile(r"^(\d{1,4})-([a-z0-9][a-z0-9-]*)\.toml$")
-PACKAGE_ROOT = Path(__file__).resolve().parents[2]
-RESOURCES = PACKAGE_ROOT / "resources"
+RESOURCES = bundled("resources")
+"""gradlab's own resources/, the one folder besides its own that a lesson may load from."""
 BOM = b"\xef\xbb\xbf"
 
 
@@ -116,9 +117,9 @@ def parse_lesson(data: bytes, path: Path | str = "<lesson>") -> Lesson:
 
 
 def lessons_folder() -> Path:
-    """GRADLAB_LESSONS if set, else the repository's lessons/ folder beside the package."""
+    """GRADLAB_LESSONS if set, else the lessons shipped with gradlab (`bundled`)."""
     configured = os.environ.get("GRADLAB_LESSONS", "").strip()
-    return Path(configured).expanduser() if configured else PACKAGE_ROOT / "lessons"
+    return Path(configured).expanduser() if configured else bundled("lessons")
 
 
 def discover(folder: Path | str) -> list[Path]:

@@ -31,7 +31,8 @@ _TAG = re.compile(r"</?[a-zA-Z][a-zA-Z0-9]*(\s[^<>]*)?/?>")
 
 
 def resource_roots(lesson_path: Path | str) -> tuple[Path, Path]:
-    """The only folders a lesson's resources come from: its own, and gradlab's resources/."""
+    """The only folders a lesson's resources come from: its own, and gradlab's resources/ (the
+    installed package's copy, else the repository's: `gradlab.data.resources.bundled`)."""
     return Path(lesson_path).parent.resolve(), RESOURCES.resolve()
 
 

@@ -13,17 +13,17 @@ from __future__ import annotations
 import itertools
 import json
 import sys
-from pathlib import Path
 from typing import Annotated, Literal, Self
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from gradlab.data import DATASETS
+from gradlab.data.resources import bundled
 from gradlab.lessons import limits, presets
 from gradlab.lessons.graphs import check_graph, graph_labels, program_inputs
 from gradlab.lessons.markup import references
 
-SCHEMA_PATH = Path(__file__).resolve().parents[2] / "resources" / "lesson.schema.json"
+SCHEMA_PATH = bundled("resources") / "lesson.schema.json"
 
 Level = Literal["beginner", "intermediate", "advanced"]
 Panel = Literal["text", "transport", "editor", "explain", "check"]

@@ -1,8 +1,10 @@
-"""Weight initialisation as PyTorch does it, always from an explicit NumPy generator.
+"""Weight initialisation as PyTorch does it, from a NumPy generator.
 
 PyTorch's default for Linear and Conv2d is ``kaiming_uniform_(w, a=√5)``: gain = √(2/(1 + a²)),
 bound = gain·√(3/fan_in), which for a = √5 is exactly 1/√fan_in; biases are drawn from
-U(−1/√fan_in, 1/√fan_in) too.
+U(−1/√fan_in, 1/√fan_in) too. The functions on shapes (`kaiming_uniform`, ...) are what the
+layers use; the ones ending in ``_`` are torch.nn.init's, for a learner's script: they refill a
+tensor (``nn.init.xavier_uniform_(layer.weight)``) and return it.
 """
 
 from __future__ import annotations
@@ -13,15 +15,19 @@ from typing import Any
 import numpy as np
 from numpy.typing import DTypeLike, NDArray
 
+from gradlab.engine.seeding import default_generator
+from gradlab.engine.tensor import Tensor
+
 Rng = np.random.Generator | int | None
-"""A generator, a seed, or None for fresh OS entropy (never NumPy's global state)."""
+"""A generator, a seed, or None for gradlab's default generator (never NumPy's global state)."""
 
 
 def as_generator(rng: Rng) -> np.random.Generator:
-    """`rng` as a Generator: passed through, seeded from an int, or freshly seeded for None."""
+    """`rng` as a Generator: passed through, seeded from an int, or for None the default
+    generator (fresh OS entropy until ``gradlab.manual_seed``: `gradlab.engine.seeding`)."""
     if isinstance(rng, np.random.Generator):
         return rng
-    return np.random.default_rng(rng)
+    return default_generator() if rng is None else np.random.default_rng(rng)
 
 
 def fan_in(shape: tuple[int, ...]) -> int:
@@ -60,3 +66,77 @@ def xavier_uniform(
     """Glorot uniform: U(±gain·√(6/(fan_in + fan_out))), the classic choice for tanh nets."""
     fan_out = shape[0] * math.prod(shape[2:])
     return uniform(shape, gain * math.sqrt(6.0 / (fan_in(shape) + fan_out)), rng, dtype)
+
+
+# ---- torch.nn.init's in-place functions ---------------------------------------------------------
+
+_GAINS = {"linear": 1.0, "conv2d": 1.0, "sigmoid": 1.0, "tanh": 5.0 / 3.0, "relu": math.sqrt(2.0)}
+
+
+def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
+    """The gain PyTorch recommends for an activation: √2 for relu, 5/3 for tanh, √(2/(1 + a²))
+    for leaky_relu with slope a (0.01 by default), 1 for linear, conv and sigmoid."""
+    if nonlinearity == "leaky_relu":
+        slope = 0.01 if param is None else param
+        return math.sqrt(2.0 / (1.0 + slope * slope))
+    if nonlinearity not in _GAINS:
+        raise ValueError(f"unsupported nonlinearity {nonlinearity!r}")
+    return _GAINS[nonlinearity]
+
+
+def uniform_(
+    tensor: Tensor, a: float = 0.0, b: float = 1.0, generator: np.random.Generator | None = None
+) -> Tensor:
+    """Refill `tensor` from U(a, b)."""
+    tensor.data = as_generator(generator).uniform(a, b, tensor.shape).astype(tensor.dtype)
+    return tensor
+
+
+def normal_(
+    tensor: Tensor,
+    mean: float = 0.0,
+    std: float = 1.0,
+    generator: np.random.Generator | None = None,
+) -> Tensor:
+    """Refill `tensor` from N(mean, std²)."""
+    tensor.data = as_generator(generator).normal(mean, std, tensor.shape).astype(tensor.dtype)
+    return tensor
+
+
+def constant_(tensor: Tensor, val: float) -> Tensor:
+    tensor.data = np.full(tensor.shape, val, tensor.dtype)
+    return tensor
+
+
+def zeros_(tensor: Tensor) -> Tensor:
+    return constant_(tensor, 0.0)
+
+
+def ones_(tensor: Tensor) -> Tensor:
+    return constant_(tensor, 1.0)
+
+
+def xavier_uniform_(
+    tensor: Tensor, gain: float = 1.0, generator: np.random.Generator | None = None
+) -> Tensor:
+    """Refill `tensor` with Glorot uniform: U(±gain·√(6/(fan_in + fan_out)))."""
+    rng = as_generator(generator)
+    tensor.data = xavier_uniform(tensor.shape, rng, gain=gain, dtype=tensor.dtype)
+    return tensor
+
+
+def kaiming_uniform_(
+    tensor: Tensor,
+    a: float = 0.0,
+    mode: str = "fan_in",
+    nonlinearity: str = "leaky_relu",
+    generator: np.random.Generator | None = None,
+) -> Tensor:
+    """Refill `tensor` with He uniform: U(±gain·√(3/fan)), fan_in or fan_out by `mode`."""
+    if mode not in ("fan_in", "fan_out"):
+        raise ValueError(f"mode must be 'fan_in' or 'fan_out', got {mode!r}")
+    shape = tensor.shape
+    fan = fan_in(shape) if mode == "fan_in" else shape[0] * math.prod(shape[2:])
+    bound = calculate_gain(nonlinearity, a) * math.sqrt(3.0 / fan)
+    tensor.data = uniform(shape, bound, as_generator(generator), tensor.dtype)
+    return tensor

@@ -292,9 +292,6 @@ class RNNCell(Module):
         for param in self.parameters():
             param.data = uniform(param.shape, bound, generator, param.data.dtype)
 
-    def __call__(self, x: Tensor, h: Tensor | None = None) -> Tensor:
-        return self.forward(x, h)
-
     def forward(self, x: Tensor, h: Tensor | None = None) -> Tensor:
         """The next hidden state; `h` defaults to zeros (the first step)."""
         pre = F.linear(x, self.weight_ih, self.bias_ih)

@@ -22,7 +22,7 @@ Array = NDArray[Any]
 
 
 class Module:
-    """The base of every layer and model: call it on a Tensor to run `forward`."""
+    """The base of every layer and model: calling it runs `forward` with the same arguments."""
 
     training: bool
     _parameters: dict[str, Tensor]
@@ -56,11 +56,13 @@ class Module:
         self._buffers[name] = value
         object.__setattr__(self, name, value)
 
-    def forward(self, x: Tensor) -> Tensor:
+    def forward(self, *args: Any, **kwargs: Any) -> Tensor:
+        """The computation; subclasses define it with their own arguments (a loss takes input
+        and target, a recurrent cell input and state)."""
         raise NotImplementedError(f"{type(self).__name__} does not define forward()")
 
-    def __call__(self, x: Tensor) -> Tensor:
-        return self.forward(x)
+    def __call__(self, *args: Any, **kwargs: Any) -> Tensor:
+        return self.forward(*args, **kwargs)
 
     # ---- walking the tree ------------------------------------------------------------------------
 

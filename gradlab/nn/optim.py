@@ -1,4 +1,5 @@
-"""Optimisers with torch.optim's update rules: SGD (momentum, Nesterov, weight decay) and Adam.
+"""Optimisers with torch.optim's update rules, arguments and defaults: SGD (momentum, dampening,
+weight decay, Nesterov) and Adam; `gradlab.optim` exports them beside the schedulers.
 
 Each `step()` reads every parameter's ``.grad`` and replaces its ``.data`` with a new array (no
 in-place writes, so nothing that kept an old value sees it change). The per-parameter state
@@ -80,12 +81,11 @@ class SGD(Optimizer):
     def __init__(
         self,
         params: Iterable[Parameter],
-        lr: float,
+        lr: float = 1e-3,
         momentum: float = 0.0,
-        *,
-        nesterov: bool = False,
-        weight_decay: float = 0.0,
         dampening: float = 0.0,
+        weight_decay: float = 0.0,
+        nesterov: bool = False,
     ) -> None:
         super().__init__(params, lr)
         _check_non_negative("momentum", momentum)
@@ -125,7 +125,13 @@ class Adam(Optimizer):
         betas: tuple[float, float] = (0.9, 0.999),
         eps: float = 1e-8,
         weight_decay: float = 0.0,
+        amsgrad: bool = False,
     ) -> None:
+        if amsgrad:
+            raise ValueError(
+                "gradlab's Adam has no AMSGrad variant: torch.optim.Adam(amsgrad=True) is not "
+                "available, leave amsgrad=False"
+            )
         super().__init__(params, lr)
         for i, beta in enumerate(betas):
             if not 0.0 <= beta < 1.0:

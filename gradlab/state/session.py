@@ -183,6 +183,17 @@ class Session:
         self.go_to_step(before - 1)
         return self.step_index != before
 
+    def coming_next(self) -> str:
+        """What the lesson shows after the current step, in words (for a presenter view)."""
+        entry, index = self.entry, self.step_index
+        if entry is not None and entry.lesson is not None and index + 1 < entry.step_count:
+            title = entry.lesson.steps[index + 1].title
+            return f"step {index + 2} of {entry.step_count}" + (f": {title}" if title else "")
+        following = self.lesson_index + 1
+        if following < len(self.entries):
+            return f"the next lesson, {self.entries[following].title}"
+        return "nothing: this is the last step of the last lesson"
+
     def build_step(self) -> StepState | None:
         """Fresh state for the current step (None when no loadable lesson is open)."""
         step = self.step

@@ -57,6 +57,8 @@ class GridView(QWidget):
         self.pending: Array | None = None
         self.always_numbers = False
         """Kernel-sized grids: keep cells large enough for numbers (never an image)."""
+        self.stacked = False
+        """One of several grids in a column (channels): their minimum is only legibility."""
         self.group: list[GridView] = []
         """Grids drawn with one shared cell size (so a kernel cell matches an input cell)."""
         self._texts: list[list[str]] | None = None
@@ -108,7 +110,7 @@ class GridView(QWidget):
         return h + 2 * self.padding, w + 2 * self.padding
 
     def _title_height(self) -> float:
-        return 2.0 * CONV_GRID.size * self._scale if self.title else 0.0
+        return 1.5 * CONV_GRID.size * self._scale if self.title else 0.0
 
     def fit_cell(self) -> float:
         """The largest cell side that fits the widget (before any cap)."""
@@ -144,20 +146,29 @@ class GridView(QWidget):
         title = self._title_height()
         return QSize(int(cols * side + 4), int(rows * side + title + 4))
 
+    def legible_cell(self) -> float:
+        """The smallest cell whose number is still legible (see `_shows_numbers_at`)."""
+        return LEGIBLE_PX * min(self._scale, 1.4) / 0.55
+
     def minimumSizeHint(self) -> QSize:
         rows, cols = self.shape
-        # kernel-sized grids must always have room for their numbers
-        side = 0.8 * BASE_CELL * self._scale if self.always_numbers else 4.0
-        width = max(cols * side + 4, self._title_width() + 8)
-        return QSize(int(width), int(rows * side + self._title_height() + 4))
+        # kernel-sized grids must always have room for their numbers: large ones the back row
+        # reads when alone, just legible ones when stacked (three of them must fit a column)
+        roomy = 0.6 * BASE_CELL * self._scale
+        side = (self.legible_cell() if self.stacked else roomy) if self.always_numbers else 4.0
+        # the title shrinks to the grid's width (see `_title_font`): it never widens the grid
+        return QSize(int(cols * side + 4), int(rows * side + self._title_height() + 4))
 
     def _title_font(self) -> QFont:
+        """The role's bold font, smaller where the title would be wider than the grid (down to
+        the size outside presentation mode; beyond that the title is elided)."""
         font = CONV_GRID.font(self._theme, self.font())
         font.setBold(True)
+        width = QFontMetrics(font).horizontalAdvance(self.title) if self.title else 0
+        room = self.width() - 8
+        if width > room > 0:
+            font.setPointSizeF(max(font.pointSizeF() * room / width, CONV_GRID.size))
         return font
-
-    def _title_width(self) -> int:
-        return QFontMetrics(self._title_font()).horizontalAdvance(self.title) if self.title else 0
 
     def _origin(self, size: float) -> QPointF:
         rows, cols = self.shape
@@ -217,13 +228,17 @@ class GridView(QWidget):
         theme = self._theme
         size = self.cell_size()
         if self.title:
-            painter.setFont(self._title_font())
+            font = self._title_font()
+            painter.setFont(font)
             painter.setPen(theme.color("text"))
             top = self._origin(size).y() - self._title_height()
+            title = QFontMetrics(font).elidedText(
+                self.title, Qt.TextElideMode.ElideRight, max(self.width() - 4, 0)
+            )
             painter.drawText(
                 QRectF(0, top, self.width(), self._title_height()),
                 Qt.AlignmentFlag.AlignCenter,
-                self.title,
+                title,
             )
         numbers = self._shows_numbers_at(size)
         # cells are axis-aligned: antialiasing them only costs time (hatching most of all)
@@ -258,6 +273,7 @@ class GridView(QWidget):
         origin = self._origin(size)
         x0, y0 = origin.x() + p * size, origin.y() + p * size
         grid_pen = QPen(theme.color("edge"), 1.0) if numbers else QPen(Qt.PenStyle.NoPen)
+        painter.setFont(self._number_font(size))  # the padding's zeros too, not the title's font
         self._paint_padding(painter, size, numbers, grid_pen)
         if not numbers:
             self._paint_image(painter, QRectF(x0, y0, w * size, h * size))

@@ -7,6 +7,8 @@ Presentation mode hides the controls and enlarges the grids and text.
 
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -16,6 +18,8 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QScrollArea,
     QSpinBox,
+    QToolButton,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -37,7 +41,10 @@ from gradlab.state.conv.settings import (
     Upstream,
     grid_text,
 )
+from gradlab.state.quiz import QuizState
 
+FOLD_WIDTH = 900
+"""Narrower than this, the settings fold away (the grids need the width for their numbers)."""
 TYPED_CELLS = 256
 """Inputs up to 16×16 are offered as editable text (a 28×28 digit is no fun to type)."""
 MODE_NAMES: dict[str, Mode] = {mode: mode for mode in MODES}
@@ -216,7 +223,8 @@ class ConvControls(QWidget):
 
 
 class ConvLab(SceneView):
-    """The conv lab scene view: controls (hidden when presenting) and the grids."""
+    """The conv lab scene view: settings (folded when narrow, hidden when presenting) and the
+    grids."""
 
     def __init__(self, scrubber: ConvScrubber, theme: Theme, parent: QWidget | None = None) -> None:
         super().__init__(theme, parent)
@@ -227,20 +235,55 @@ class ConvLab(SceneView):
         self.sidebar.setWidget(self.controls)
         self.sidebar.setWidgetResizable(True)
         self.sidebar.setMinimumWidth(self.controls.sizeHint().width() + 24)
+        self.settings_button = QToolButton()
+        self.settings_button.setText("Settings")
+        self.settings_button.setToolTip("Show or hide the input, kernel, stride, padding, …")
+        self.settings_button.setCheckable(True)
+        self.settings_button.toggled.connect(self._on_settings_toggled)
+        self._settings_wanted: bool | None = None
+        """The learner's choice; None: fold the settings when the lab is narrow."""
         self.view = ConvView(scrubber, theme)
+        side = QVBoxLayout()
+        side.setContentsMargins(0, 0, 0, 0)
+        side.addWidget(self.settings_button, 0, Qt.AlignmentFlag.AlignTop)
+        side.addWidget(self.sidebar, 1)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.sidebar)
+        layout.addLayout(side)
         layout.addWidget(self.view, 1)
+        self._fold()
 
     def apply_theme(self, theme: Theme) -> None:
         super().apply_theme(theme)
         self.view.apply_theme(theme)
 
     def set_presentation(self, on: bool) -> None:
-        """Presenting: only the grids and numbers, larger."""
-        self.sidebar.setVisible(not on)
+        """Presenting: only the grids and numbers, larger, the words beside the grids."""
+        self.settings_button.setVisible(not on)
+        self.view.set_words_beside(on)
         super().set_presentation(on)
+        self._fold()
+
+    def _on_settings_toggled(self, on: bool) -> None:
+        self._settings_wanted = on
+        self._fold()
+
+    def _fold(self) -> None:
+        wanted = self._settings_wanted
+        shown = self.width() >= FOLD_WIDTH if wanted is None else wanted
+        shown = shown and not self.theme.presenting
+        self.sidebar.setVisible(shown)
+        with signals_blocked(self.settings_button):
+            self.settings_button.setChecked(shown)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self._settings_wanted is None:
+            self._fold()
+
+    def hide_answer(self, quiz: QuizState | None) -> None:
+        """An output-size quiz hides the output maps and the size formula until answered."""
+        self.view.hide_output(quiz is not None and quiz.quiz.ask == "output_size")
 
     def export_widget(self) -> QWidget:
         return self.view

@@ -14,7 +14,8 @@ from functools import partial
 
 import numpy as np
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from gradlab.engine.trace import Array
 from gradlab.gui.conv.grid import GridView
@@ -25,6 +26,18 @@ from gradlab.state.conv.scrubber import ConvScrubber
 
 MAX_MAPS = 4
 """Grids drawn per column; more channels or filters are summarised in a note."""
+WORDS_BESIDE_WIDTH = 1400
+"""From this width on, presenting, the readout and formulas sit beside the grids."""
+
+
+def condensed(formula: tuple[str, ...]) -> tuple[str, ...]:
+    """The size formula with one line for rows and cols when they read the same (a square
+    input and kernel): a line less under the grids."""
+    if len(formula) == 3 and formula[1].startswith("rows: ") and formula[2].startswith("cols: "):
+        rows, cols = formula[1].removeprefix("rows: "), formula[2].removeprefix("cols: ")
+        if rows == cols:
+            return (formula[0], f"rows and cols: {rows}")
+    return formula
 
 
 class Column(QWidget):
@@ -44,6 +57,7 @@ class Column(QWidget):
         self._on_click = on_click
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
+        self._layout.setSpacing(2)
 
     def resize_to(self, count: int, theme: Theme) -> None:
         while len(self.grids) < count:
@@ -58,6 +72,8 @@ class Column(QWidget):
             self._layout.addWidget(grid, 1)
         for i, grid in enumerate(self.grids):
             grid.setVisible(i < count)
+            grid.stacked = count > 1
+            grid.updateGeometry()
 
 
 class ConvView(QWidget):
@@ -79,19 +95,34 @@ class ConvView(QWidget):
         self._stretches: list[tuple[QHBoxLayout, int, Column]] = []
         self.star = self._symbol("⋆")
         self.equals = self._symbol("=")
+        self.unknown = self._symbol("?")
+        self.unknown.setToolTip("The output's size is the question: answer it to see the output")
+        self.unknown.setVisible(False)
         self.forward_row = self._row(
-            self.inputs, self.star, self.kernels, self.equals, self.outputs
+            self.inputs, self.star, self.kernels, self.equals, self.unknown, self.outputs
         )
+        self.output_hidden = False
+        self._words_may_go_beside = False
         self.backward_row = self._row(self.upstreams, self.dweights, self.dinputs)
         self.readout = self._label()
         self.formula = self._label()
         self.note = self._label()
         self.error = self._label()
-        layout = QVBoxLayout(self)
-        layout.addWidget(self.forward_row, 3)
-        layout.addWidget(self.backward_row, 3)
-        for label in (self.readout, self.formula, self.note, self.error):
-            layout.addWidget(label)
+        grids = QVBoxLayout()
+        grids.addWidget(self.forward_row, 3)
+        grids.addWidget(self.backward_row, 3)
+        words = QBoxLayout(QBoxLayout.Direction.TopToBottom)
+        for group in ((self.readout, self.error), (self.formula, self.note)):
+            column = QVBoxLayout()
+            for label in group:
+                column.addWidget(label)
+            column.addStretch(1)
+            words.addLayout(column, 1)
+        self.words = words
+        self._layout = QBoxLayout(QBoxLayout.Direction.TopToBottom, self)
+        self._layout.setContentsMargins(4, 4, 4, 4)
+        self._layout.addLayout(grids, 3)
+        self._layout.addLayout(words, 0)
         scrubber.rebuilt.connect(self._on_rebuilt)
         scrubber.changed.connect(self._on_changed)
         self.apply_theme(theme)
@@ -124,9 +155,10 @@ class ConvView(QWidget):
     def apply_theme(self, theme: Theme) -> None:
         """Colours, and sizes by role: larger while `theme.presenting`."""
         self._theme = theme
-        roles = {self.star: CONV_SYMBOL, self.equals: CONV_SYMBOL}
+        roles = {self.star: CONV_SYMBOL, self.equals: CONV_SYMBOL, self.unknown: CONV_SYMBOL}
         roles |= {self.formula: CONV_NOTE, self.note: CONV_NOTE}
-        for label in (self.readout, self.formula, self.note, self.error, self.star, self.equals):
+        symbols = (self.star, self.equals, self.unknown)
+        for label in (self.readout, self.formula, self.note, self.error, *symbols):
             label.setFont(roles.get(label, CONV_TEXT).font(theme, self.font()))
         self.readout.setStyleSheet(f"color: {theme.text};")
         self.formula.setStyleSheet(f"color: {theme.text};")
@@ -137,6 +169,37 @@ class ConvView(QWidget):
                 grid.apply_theme(theme)
         self.setAutoFillBackground(True)
         self.setStyleSheet(f"ConvView {{ background: {theme.panel}; }}")
+
+    def set_words_beside(self, presenting: bool) -> None:
+        """Presenting, the readout and the formulas take no height from the grids: on a wide
+        screen (a 1080p projector) they go to the right of the grids, on a narrower one (1024
+        pixels: a column beside was too narrow to read) under them, side by side."""
+        self._words_may_go_beside = presenting
+        # the notes repeat what the lesson's text says: presenting, the grids need the room
+        self.note.setVisible(not presenting)
+        self._place_words()
+
+    def _place_words(self) -> None:
+        presenting = self._words_may_go_beside
+        beside = presenting and self.width() >= WORDS_BESIDE_WIDTH
+        across, down = QBoxLayout.Direction.LeftToRight, QBoxLayout.Direction.TopToBottom
+        self.words.setDirection(across if presenting and not beside else down)
+        if (across if beside else down) != self._layout.direction():
+            self._layout.setDirection(across if beside else down)
+            self._layout.setStretch(0, 3)
+            self._layout.setStretch(1, 1 if beside else 0)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._place_words()
+
+    def hide_output(self, hidden: bool) -> None:
+        """Hide the output maps and the size formula (a quiz asks for the output's size): a
+        "?" stands where the output goes until the answer is known."""
+        self.output_hidden = hidden
+        self.outputs.setVisible(not hidden)
+        self.unknown.setVisible(hidden)
+        self.formula.setVisible(not hidden)
 
     def _columns(self) -> tuple[Column, ...]:
         return (
@@ -183,7 +246,7 @@ class ConvView(QWidget):
             for o, grid in enumerate(self._fit(self.upstreams, upstream.shape[0])):
                 grid.title = f"∂L/∂y · filter {o + 1}"
                 grid.set_values(upstream[o], color="grad")
-        self.formula.setText("\n".join(s.formula))
+        self.formula.setText("\n".join(condensed(s.formula)))
         self.error.setText(s.error or "")
         self.error.setVisible(s.error is not None)
         self.note.setText(self._note())

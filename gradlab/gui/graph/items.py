@@ -22,12 +22,12 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QGraphicsItem, QStyleOptionGraphicsItem, QWidget
 
+from gradlab.drawing.style import ARROW, CORNER, LABEL_CORNER, LABEL_OPACITY
 from gradlab.engine.trace import Number
 from gradlab.gui.graph.heatmap import heatmap_image
 from gradlab.gui.graph.style import GraphStyle, Mark
 from gradlab.layout import EdgePath, Point, labels
 
-ARROW = 9.0
 PENDING_LOCAL = f"local {labels.PENDING}"
 TINY_TEXT = 4.0
 """Text smaller than this many pixels on screen is not drawn."""
@@ -129,7 +129,7 @@ class ValueItem(_Item):
         node_mark = Mark.ACTIVE if active else value_mark
         painter.setPen(style.pen("node_border", node_mark))
         painter.setBrush(QBrush(style.color("highlight_fill" if active else "node_fill")))
-        radius = style.pad * 0.6
+        radius = style.pad * CORNER
         painter.drawRoundedRect(rect, radius, radius)
         if _tiny(painter, style):
             return
@@ -272,12 +272,12 @@ class EdgeLabelItem(_Item):
         if _tiny(painter, style):
             return
         background = style.color("highlight_fill" if mark is Mark.ACTIVE else "window")
-        background.setAlphaF(0.92)
+        background.setAlphaF(LABEL_OPACITY)
         painter.setPen(
             Qt.PenStyle.NoPen if mark is not Mark.ACTIVE else style.pen("edge", Mark.ACTIVE, 0.6)
         )
         painter.setBrush(QBrush(background))
-        painter.drawRoundedRect(rect, 4, 4)
+        painter.drawRoundedRect(rect, LABEL_CORNER, LABEL_CORNER)
         painter.setFont(style.font)
         top = QRectF(rect.left(), rect.top() + 0.3 * style.pad, rect.width(), style.line)
         painter.setPen(style.color("muted" if mark is Mark.PENDING else "value"))

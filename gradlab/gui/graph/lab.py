@@ -28,13 +28,14 @@ from gradlab.gui.graph.view import GraphView
 from gradlab.gui.scene_view import Exporter, ExportKind, SceneView
 from gradlab.gui.theme import Theme
 from gradlab.gui.typography import GRAPH_EXPLAIN
-from gradlab.layout import to_dot
+from gradlab.layout import edge_key, to_dot
 from gradlab.layout.labels import node_names
 from gradlab.state.graph.background import Background
 from gradlab.state.graph.explain import explain
 from gradlab.state.graph.network_session import NetworkSession
 from gradlab.state.graph.session import GraphSession, TraceSession
 from gradlab.state.graph.shown import SYNC_LAYOUT_NODES
+from gradlab.state.quiz import QuizState
 
 POLL_MS = 30
 """How often the lab looks for finished background work while some is on its way."""
@@ -42,6 +43,10 @@ SPLIT_GRAPH, SPLIT_SIDE = 640, 360
 """Initial share of the graph and of the side panels (a splitter keeps the ratio)."""
 PRESENT_GRAPH, PRESENT_TEXT = 820, 180
 """While presenting: the graph over the explanation, which has a few lines in large type."""
+PREDICT_FIRST = (
+    "<p><i>Predict first: the explanation of this step comes back once you have answered "
+    "the quiz or pressed Reveal.</i></p>"
+)
 
 
 class GraphLab(SceneView):
@@ -88,6 +93,7 @@ class GraphLab(SceneView):
         self.split = QSplitter(Qt.Orientation.Horizontal)
         self._arrange()
         self._panels: frozenset[str] | None = None
+        self._quiz: QuizState | None = None
         self._show_panels(theme.presenting)
 
         self._zooms = self._zoom_actions()
@@ -174,8 +180,38 @@ class GraphLab(SceneView):
         editable = self.session.editable and not presenting
         if self.editing is not None:
             self.editing.setVisible(editable and wanted("editor"))
-        self.checks.setVisible(editable and wanted("check"))
+        # the check table lists every input's grad: not while a quiz asks for one
+        self.checks.setVisible(editable and wanted("check") and self._quiz is None)
         self.explanation.setVisible(wanted("explain"))
+
+    def hide_answer(self, quiz: QuizState | None) -> None:
+        """While `quiz` is open: no check table and no explanation (they read out grads and
+        values), and no local derivative on the edge out of the asked node when that edge alone
+        leads to the output (that local derivative is the answer itself)."""
+        self._quiz = quiz
+        self._show_panels(self.theme.presenting)
+        self._mask_edges()
+        self._explain()
+
+    def _mask_edges(self) -> None:
+        self.view.mask_label(self._answer_label())
+
+    def _answer_label(self) -> str | None:
+        """The edge label that would give the quiz's answer away, if any."""
+        quiz = self._quiz
+        if quiz is None or quiz.quiz.ask != "grad":
+            return None
+        trace = self.session.trace
+        asked = trace.node(quiz.quiz.node).id
+        uses = [
+            (node.id, position)
+            for node in trace.nodes
+            for position, parent in enumerate(node.parents)
+            if parent == asked
+        ]
+        if len(uses) == 1 and uses[0][0] == trace.root:
+            return edge_key(*uses[0])
+        return None
 
     def zoom_actions(self) -> Sequence[QAction]:
         return list(self._zooms.values())
@@ -214,6 +250,7 @@ class GraphLab(SceneView):
             self._panels_follow.start()
         else:
             self._after_rebuild()
+        self._mask_edges()
 
     def _on_regrouping(self) -> None:
         self.view.set_notice("Opening…")
@@ -223,6 +260,7 @@ class GraphLab(SceneView):
 
     def _on_laid_out(self) -> None:
         self.view.set_layout(self.session.layout, self.style_)
+        self._mask_edges()
 
     def _on_failed(self, message: str) -> None:
         if self.editing is not None:
@@ -285,6 +323,9 @@ class GraphLab(SceneView):
 
     def _explain(self) -> None:
         session = self.session
+        if self._quiz is not None:
+            self.explanation.setHtml(PREDICT_FIRST)
+            return
         report = session.report
         if self._names[0] is not session.trace:
             self._names = (session.trace, node_names(session.trace))

@@ -7,6 +7,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QPen
 from PySide6.QtWidgets import QLabel, QVBoxLayout, QWidget
 
+from gradlab.gui.legend import Entry, Legend
 from gradlab.gui.scene_view import SceneView
 from gradlab.gui.theme import ColorField, Theme
 from gradlab.gui.typography import PLOT
@@ -32,22 +33,29 @@ class PlotView(SceneView):
         item.setClipToView(True)
         item.showGrid(x=True, y=True, alpha=0.25)
         item.setMenuEnabled(False)
-        self.legend = item.addLegend(offset=(10, 10))
         self.curves: list[pg.PlotDataItem] = []
+        names: list[str] = []
         for curve in state.curves:
-            self.curves.append(
-                self.plot.plot(curve.xs, curve.ys, name=f"{curve.formula}", connect="finite")
-            )
+            self.curves.append(self.plot.plot(curve.xs, curve.ys, connect="finite"))
+            names.append(curve.formula)
             if state.show_derivatives:
-                label = f"d/dx {curve.formula} = {pretty(curve.derivative_formula)}"
-                self.curves.append(
-                    self.plot.plot(curve.xs, curve.slopes, name=label, connect="finite")
-                )
+                self.curves.append(self.plot.plot(curve.xs, curve.slopes, connect="finite"))
+                names.append(f"d/dx {curve.formula} = {pretty(curve.derivative_formula)}")
+        per_curve = 2 if state.show_derivatives else 1
+        # beside the plot, not over it: pyqtgraph's legend hid the curves' left ends
+        self.legend = Legend(PLOT)
+        self.legend.set_entries(
+            [
+                Entry(name, CURVE_COLORS[(i // per_curve) % len(CURVE_COLORS)], i % per_curve == 1)
+                for i, name in enumerate(names)
+            ]
+        )
         self.caption = QLabel(self._caption_text())
         self.caption.setWordWrap(True)
         self.caption.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.legend)
         layout.addWidget(self.plot, 1)
         layout.addWidget(self.caption)
         self.apply_theme(theme)
@@ -76,15 +84,7 @@ class PlotView(SceneView):
             if index % per_curve == 1:
                 pen.setStyle(Qt.PenStyle.DashLine)
             item.setPen(QPen(pen))
-        self.legend.setLabelTextColor(theme.text)
-        size = f"{PLOT.points(theme):.0f}pt"
-        self.legend.setLabelTextSize(size)
-        self.legend.setBrush(pg.mkBrush(theme.panel))
-        self.legend.setPen(pg.mkPen(theme.node_border))
-        # the legend caches its label items: rebuild them so the new colour and size apply
-        for sample, label in list(self.legend.items):
-            label.setText(label.text, color=theme.text, size=size)
-            sample.update()
+        self.legend.apply_theme(theme)
         self.caption.setStyleSheet(f"color: {theme.muted}; font-size: {PLOT.size}pt;")
         self.caption.setVisible(not theme.presenting)
 

@@ -1,6 +1,7 @@
 """`GraphStyle`: the fonts, colours and pens of a theme for the graph view, and `Mark`, how far a
 part of the graph has come. The style doubles as the layout's `Sizer`, so boxes are exactly as
-large as the text drawn in them.
+large as the text drawn in them. Its sizes are `gradlab.drawing.style`'s, which the SVG figures
+use too.
 """
 
 from __future__ import annotations
@@ -11,12 +12,12 @@ from enum import Enum
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPen
 
+from gradlab.drawing import style
 from gradlab.engine.ops import Op
 from gradlab.engine.trace import Node, Number
 from gradlab.gui.theme import Theme
 from gradlab.layout.metrics import GlyphWidths, MetricSizer
 
-BASE_FONT_PX = 14.0
 GRAPH_CHARACTERS = "".join(
     sorted(
         set(string.printable.strip() + " ")
@@ -42,16 +43,16 @@ class GraphStyle:
 
     def __init__(self, theme: Theme) -> None:
         self.theme = theme
-        px = max(8, round(BASE_FONT_PX * theme.font_scale))
-        self.font = QFont("DejaVu Sans")
+        px = style.font_px(theme)
+        self.font = QFont(style.FONT_FAMILY)
         self.font.setPixelSize(px)
         self.bold = QFont(self.font)
         self.bold.setBold(True)
         self.italic = QFont(self.font)
         self.italic.setItalic(True)
         self.op_font = QFont(self.bold)
-        self.op_font.setPixelSize(round(px * 1.15))
-        self.pad = 0.55 * px
+        self.op_font.setPixelSize(round(px * style.OP_FONT))
+        self.pad = style.PAD * px
         self.metrics = QFontMetricsF(self.font)
         self.bold_metrics = QFontMetricsF(self.bold)
         self.italic_metrics = QFontMetricsF(self.italic)
@@ -90,7 +91,7 @@ class GraphStyle:
         if pen is None:
             active = mark is Mark.ACTIVE
             pen = QPen(self.color("accent" if active else color))
-            pen.setWidthF(self.line_width * width * (1.8 if active else 1.0))
+            pen.setWidthF(self.line_width * width * (style.ACTIVE_LINE if active else 1.0))
             if mark is Mark.PENDING:
                 pen.setColor(self.color("muted"))
                 pen.setStyle(Qt.PenStyle.DashLine)

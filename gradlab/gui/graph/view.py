@@ -84,6 +84,8 @@ class GraphView(ZoomingView):
         self.teardown = Teardown(self)
         self._far = False
         """Zoomed out so far that text would not be readable: one picture, no items."""
+        self._masked: str | None = None
+        """An edge label kept hidden (see `mask_label`)."""
         self._batches = QTimer(self)
         self._batches.setInterval(0)
         self._batches.timeout.connect(self._next_batch)
@@ -216,6 +218,7 @@ class GraphView(ZoomingView):
         retired: list[QGraphicsItem] = [] if self._current is None else self._current.items()
         self._far = drawing.far
         self._current = drawing
+        self._show_labels()
         self._show_far_hint()
         self.setScene(drawing.scene)
         self.teardown.retire(old, retired)
@@ -324,17 +327,30 @@ class GraphView(ZoomingView):
         current, far = self._current, self._far
         if current is not None and far:
             current.set_far(False)
+            self._show_labels(far=False)  # but a masked one
         try:
             yield
         finally:
             if current is not None and far:
                 current.set_far(True)
+                self._show_labels()
                 self._frame_active(self._shown.active if self._shown is not None else None)
 
     def zoomed(self) -> None:
         """The zoom changed: far out the graph is one picture; the overview follows."""
         self._apply_detail()
         self.overview.follow()
+
+    def mask_label(self, key: str | None) -> None:
+        """Keep the label of edge `key` hidden (it would give a quiz's answer away); None shows
+        every label again (when the graph is near enough to read)."""
+        self._masked = key
+        self._show_labels()
+
+    def _show_labels(self, *, far: bool | None = None) -> None:
+        hidden = self._far if far is None else far
+        for key, label in self.edge_labels.items():
+            label.setVisible(not hidden and key != self._masked)
 
     def _apply_detail(self) -> None:
         """Far out (text a few pixels high) the graph is one picture, not thousands of items
@@ -345,6 +361,7 @@ class GraphView(ZoomingView):
         self._far = far
         if self._current is not None:
             self._current.set_far(far)
+            self._show_labels()
         self._show_far_hint()
         self._frame_active(self._shown.active if self._shown is not None else None)
 

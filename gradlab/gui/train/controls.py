@@ -1,4 +1,5 @@
-"""The training lab's model builder, run buttons, counters and the model's summary()."""
+"""The training lab's controls: the run bar (start, step, reset, speed, epochs, counters),
+always on screen, and the model builder with the model's summary(), which folds away."""
 
 from __future__ import annotations
 
@@ -22,11 +23,15 @@ from PySide6.QtWidgets import (
 )
 
 from gradlab.data import DATASETS
+from gradlab.gui.signals import signals_blocked
 from gradlab.gui.theme import Theme
 from gradlab.gui.typography import TRAIN_SUMMARY, TRAIN_TEXT
 from gradlab.nn.models import ACTIVATIONS
 from gradlab.state.train.config import ARCHITECTURES, LOSSES, OPTIMIZERS, TrainSettings
+from gradlab.state.train.pace import SPEEDS
 from gradlab.state.train.run import TrainingRun, counted
+
+MAX_EPOCHS = 100_000
 
 LESSON_LAYERS = "lesson's layers"
 """The Model entry for a lesson's own layer list (shown only when the settings carry one)."""
@@ -41,13 +46,96 @@ def _spin(low: float, high: float, step: float, decimals: int = 3) -> QDoubleSpi
     return box
 
 
-class TrainControls(QWidget):
-    """Edits a `TrainSettings`; `settings_changed` fires when the learner applies a new one."""
+class RunBar(QWidget):
+    """Start (Pause, Continue), Step, Reset, the speed, the epochs to train, and the counters
+    in the slides' words. Play (P, the clicker, the transport's button) does what Start does."""
 
-    settings_changed = Signal(object)
     start_clicked = Signal()
     step_clicked = Signal()
     reset_clicked = Signal()
+    speed_changed = Signal(object)
+    """Steps a second (None: full speed)."""
+    epochs_changed = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.start = QPushButton("Start")
+        self.start.setToolTip("Start, pause or continue training (P)")
+        self.step = QPushButton("Step")
+        self.step.setToolTip("One optimisation step")
+        self.reset = QPushButton("Reset")
+        self.reset.setToolTip("A freshly initialised model, empty history")
+        self.speed = QComboBox()
+        self.speed.setToolTip("Training speed: slow enough to watch the boundary form")
+        for text, rate in SPEEDS:
+            self.speed.addItem(text, rate)
+        self.epochs = QSpinBox()
+        self.epochs.setRange(1, MAX_EPOCHS)
+        self.epochs.setToolTip("Train until this many epochs are done; raise it to go on")
+        self.counter = QLabel()
+        self.counter.setWordWrap(True)
+        self.message = QLabel()
+        """What the views show, and how the run ended: the lab writes it."""
+        self.message.setWordWrap(True)
+        self.labels = (QLabel("Speed"), QLabel("Epochs"))
+        self.start.clicked.connect(self.start_clicked)
+        self.step.clicked.connect(self.step_clicked)
+        self.reset.clicked.connect(self.reset_clicked)
+        self.speed.currentIndexChanged.connect(
+            lambda _: self.speed_changed.emit(self.speed.currentData())
+        )
+        self.epochs.valueChanged.connect(self.epochs_changed)
+        row = QHBoxLayout()
+        row.setContentsMargins(0, 0, 0, 0)
+        for widget in (self.start, self.step, self.reset):
+            row.addWidget(widget)
+        row.addSpacing(12)
+        row.addWidget(self.labels[0])
+        row.addWidget(self.speed)
+        row.addWidget(self.labels[1])
+        row.addWidget(self.epochs)
+        row.addStretch(1)
+        self.extras = QHBoxLayout()
+        """Room at the row's end for the lab's own buttons (the model builder, saving)."""
+        row.addLayout(self.extras)
+        status = QHBoxLayout()  # one row: every line here is a line less for the plots
+        status.setContentsMargins(0, 0, 0, 0)
+        status.addWidget(self.counter, 1)
+        status.addWidget(self.message, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(row)
+        layout.addLayout(status)
+
+    def show_run(self, run: TrainingRun, running: bool) -> None:
+        """Counters in the slides' words: iteration = one batch, epoch = one pass over the data."""
+        go_on = run.finished and run.ended_at_limit
+        self.start.setText("Pause" if running else ("Continue" if go_on else "Start"))
+        self.start.setEnabled(running or not run.finished or go_on)
+        self.step.setEnabled(not run.finished)
+        with signals_blocked(self.speed, self.epochs):
+            self.speed.setCurrentIndex(max(self.speed.findData(run.speed), 0))
+            self.epochs.setValue(run.settings.epochs or max(run.epochs_done, 1))
+        self.epochs.setEnabled(run.settings.epochs is not None)
+        batch = f"(batch of {run.settings.batch_size}), step {run.steps_done}"
+        if run.finished and run.iteration == 0:  # no epoch is under way: say how many are done
+            self.counter.setText(f"{counted(run.epochs_done, 'epoch')} done {batch}")
+        else:
+            self.counter.setText(
+                f"epoch {run.epochs_done + 1}, iteration {run.iteration}/{run.batches_per_epoch} "
+                + batch
+            )
+
+    def apply_theme(self, theme: Theme) -> None:
+        for widget in self.findChildren(QWidget):
+            widget.setFont(TRAIN_TEXT.font(theme, widget.font()))
+
+
+class TrainControls(QWidget):
+    """The model builder: edits a `TrainSettings`; `settings_changed` fires when the learner
+    applies a new one. Below it, the model's summary()."""
+
+    settings_changed = Signal(object)
 
     def __init__(self, settings: TrainSettings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -56,17 +144,6 @@ class TrainControls(QWidget):
         self.apply.clicked.connect(self._on_apply)
         self.error = QLabel()
         self.error.setWordWrap(True)
-        self.start = QPushButton("Start")
-        self.step = QPushButton("Step")
-        self.reset = QPushButton("Reset")
-        self.start.clicked.connect(self.start_clicked)
-        self.step.clicked.connect(self.step_clicked)
-        self.reset.clicked.connect(self.reset_clicked)
-        buttons = QHBoxLayout()
-        for button in (self.start, self.step, self.reset):
-            buttons.addWidget(button)
-        self.counter = QLabel()
-        self.counter.setWordWrap(True)
         self.summary = QPlainTextEdit()
         self.summary.setReadOnly(True)
         self.summary.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
@@ -76,10 +153,11 @@ class TrainControls(QWidget):
         editor_layout.addLayout(form)
         editor_layout.addWidget(self.apply)
         editor_layout.addWidget(self.error)
+        self.summary.setLineWrapMode(QPlainTextEdit.LineWrapMode.NoWrap)
+        self.summary.setMinimumHeight(120)
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.editors)
-        layout.addLayout(buttons)
-        layout.addWidget(self.counter)
         layout.addWidget(self.summary, 1)
         self.show_settings(settings)
 
@@ -182,20 +260,6 @@ class TrainControls(QWidget):
     def show_error(self, message: str) -> None:
         self.error.setText(message)
 
-    def show_run(self, run: TrainingRun, running: bool) -> None:
-        """Counters in the slides' words: iteration = one batch, epoch = one pass over the data."""
-        self.start.setText("Pause" if running else "Start")
-        self.start.setEnabled(not run.finished)
-        self.step.setEnabled(not run.finished)
-        batch = f"(batch of {run.settings.batch_size}), step {run.steps_done}"
-        if run.finished and run.iteration == 0:  # no epoch is under way: say how many are done
-            self.counter.setText(f"{counted(run.epochs_done, 'epoch')} done {batch}")
-        else:
-            self.counter.setText(
-                f"epoch {run.epochs_done + 1}, iteration {run.iteration}/{run.batches_per_epoch} "
-                + batch
-            )
-
     def show_summary(self, text: str) -> None:
         self.summary.setPlainText(text)
 
@@ -204,6 +268,4 @@ class TrainControls(QWidget):
 
     def apply_theme(self, theme: Theme) -> None:
         """Font sizes by role (the colours come from the window's palette)."""
-        for widget in (self.counter, self.start, self.step, self.reset, self.summary):
-            role = TRAIN_SUMMARY if widget is self.summary else TRAIN_TEXT
-            widget.setFont(role.font(theme, widget.font()))
+        self.summary.setFont(TRAIN_SUMMARY.font(theme, self.summary.font()))

@@ -22,7 +22,9 @@ POLL_MS = 5
 
 
 class TrainDriver(QObject):
-    """Start, pause and single-step a run; `running_changed` tells the controls."""
+    """Start, pause and single-step a run; `running_changed` tells the controls. It is the
+    training lab's `Runner`: play (P, the clicker, the transport's button) toggles it, and
+    after the last epoch it continues for `more_epochs` more."""
 
     running_changed = Signal(bool)
 
@@ -32,6 +34,8 @@ class TrainDriver(QObject):
         super().__init__(parent)
         self.run = run
         self.budget = budget
+        self.more_epochs = run.settings.epochs or 1
+        """How many epochs play adds to a run that has done all it was asked for."""
         self.steps_taken = 0
         self.busy_seconds = 0.0
         """Wall time spent inside training chunks, for the lab's redraw pacing."""
@@ -48,7 +52,12 @@ class TrainDriver(QObject):
         return not self.run.in_worker
 
     def start(self) -> None:
-        if self.run.finished or self.running:
+        """Train; a run that did the epochs it was asked for goes on for `more_epochs`."""
+        if self.running:
+            return
+        if self.run.finished and self.run.ended_at_limit:
+            self.run.set_epochs(self.run.epochs_done + self.more_epochs)
+        if self.run.finished:
             return
         self.run.play()
         self._timer.start(0 if self.in_process else POLL_MS)

@@ -1,53 +1,57 @@
-"""`TrainLab`: the training lab scene view: model builder, live plots, maps and rewind.
+"""`TrainLab`: the training lab scene view: run bar, live plots, maps, rewind, model builder.
 
 Training runs in a worker process (or, with ``worker=False``, in time-budgeted chunks on this
-thread), driven by `TrainDriver`. The views redraw from their own timer, one part per tick (each
-part at most 25 times a second) and only when something changed, so painting stays cheap however
-fast the steps come. The scene's `step_cursor` is the run's snapshot cursor: moving it back shows
-the boundary, filters and confusion of that moment (the curves stay whole, with a marker at that
-step).
+thread), driven by `TrainDriver`, which is also the scene's `runner`: play (P, the clicker, the
+transport's button) starts, pauses and continues it, at the run bar's speed. The views redraw from
+their own timer, one part per tick (each part at most 25 times a second) and only when something
+changed, so painting stays cheap however fast the steps come. The scene's `step_cursor` is the
+run's snapshot cursor: moving it back shows the boundary, filters and confusion of that moment
+(the curves stay whole, with a marker at that step).
+
+Laid out to fit a 1024×768 window: the run bar on top, the three views side by side below it
+(boundary or confusion, the curves, the tabs), and the model builder in a side panel that folds
+away when the lab is narrow and always while presenting.
 """
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QResizeEvent
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
-    QGridLayout,
     QHBoxLayout,
     QLabel,
+    QMenu,
     QPushButton,
     QScrollArea,
     QSpinBox,
-    QSplitter,
     QTabWidget,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
 
 from gradlab.gui.export import save_png, save_svg
 from gradlab.gui.scene_view import SceneView
+from gradlab.gui.signals import signals_blocked
 from gradlab.gui.theme import Theme
-from gradlab.gui.train.controls import TrainControls
+from gradlab.gui.train.controls import RunBar, TrainControls
 from gradlab.gui.train.driver import TrainDriver
-from gradlab.gui.train.maps import BoundaryPanel, ConfusionPanel, MosaicPanel
+from gradlab.gui.train.maps import BoundaryPanel, ConfusionPanel, MosaicPanel, NeuronPanel
 from gradlab.gui.train.plots import CurvesPanel, DistributionsPanel, WatchPanel
+from gradlab.gui.train.redraw import Redraw
 from gradlab.gui.typography import TRAIN_TEXT
 from gradlab.lessons import TrainScene
 from gradlab.nn.layers import Linear
 from gradlab.state.train.config import TrainSettings
+from gradlab.state.train.pace import watching_speed
 from gradlab.state.train.run import TrainingRun
 
-MIN_TICK_MS = 10
-"""Four parts at most every 10 ms: each is redrawn up to 25 times a second."""
-MAX_TICK_MS = 250
-TRAIN_SHARE = 0.8
-PACE_SECONDS = 0.25
+FOLD_WIDTH = 1100
+"""Narrower than this, the model builder folds away unless the learner opens it."""
 
 
 class TrainLab(SceneView):
@@ -65,60 +69,64 @@ class TrainLab(SceneView):
         self.run = run if isinstance(run, TrainingRun) else TrainingRun.from_scene(run)
         # training in its own process keeps the interface's core free (switching starts over)
         self.run.use_worker(worker)
+        self.run.set_speed(watching_speed(self.run.settings.is_images))
         self.step_cursor = self.run.snapshots
         self.driver = TrainDriver(self.run, parent=self)
+        self.runner = self.driver
         # the lab owns its run's training: when it goes (another step, another lesson), so does
         # the worker process, now rather than whenever the garbage collector gets to the run
         kept = self.run
         self.destroyed.connect(lambda *_: kept.close())
         self.digit = 0
-        self.repaints = 0
-        self._dirty = True
+        self._builder_wanted: bool | None = None
+        """The learner's choice for the model builder; None: fold it when the lab is narrow."""
         self.controls = TrainControls(self.run.settings)
-        scroll = QScrollArea()
+        self.controls_area = QScrollArea()
+        self.run_bar = RunBar()
+        self.message = self.run_bar.message
+        self.builder_button = QToolButton()
+        self.save_button = self._save_button()
+        self.views = QWidget()
+        self.views_layout = QHBoxLayout(self.views)
+        self._arrange()
+        self._connect()
+        self._holder: QWidget | None = None
+        # before the views: building them already marks the redraw (the tabs' first page)
+        parts = (self._refresh_curves, self._refresh_maps, self._refresh_tab, self._refresh_status)
+        self.redraw = Redraw(parts, self.driver, self)
+        self._build_views()
+        self.apply_theme(theme)
+        self._fold_builder()
+        self.refresh()
+
+    def _arrange(self) -> None:
+        """The model builder at the left (folding), the run bar over the views."""
+        scroll = self.controls_area
         scroll.setWidget(self.controls)
         scroll.setWidgetResizable(True)
         scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
-        self.controls_area = scroll
-        self.message = QLabel()
-        self.message.setWordWrap(True)
-        self.views = QWidget()
-        self.views_layout = QVBoxLayout(self.views)
+        self.builder_button.setText("Model builder")
+        self.builder_button.setCheckable(True)
+        self.builder_button.toggled.connect(self._on_builder_toggled)
+        self.run_bar.extras.addWidget(self.builder_button)
+        self.run_bar.extras.addWidget(self.save_button)
         self.views_layout.setContentsMargins(0, 0, 0, 0)
-        right = QWidget()
-        right_layout = QVBoxLayout(right)
-        right_layout.setContentsMargins(0, 0, 0, 0)
-        right_layout.addWidget(self.message)
-        right_layout.addWidget(self.views, 1)
-        right_layout.addLayout(self._export_row())
-        splitter = QSplitter()
-        splitter.addWidget(scroll)
-        splitter.addWidget(right)
-        splitter.setStretchFactor(1, 1)
-        splitter.setSizes([260, 900])
+        right = QVBoxLayout()
+        right.setContentsMargins(0, 0, 0, 0)
+        right.addWidget(self.run_bar)
+        right.addWidget(self.views, 1)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(splitter)
-        self._connect()
-        self._holder: QWidget | None = None
-        self._build_views()
-        self._redraw = QTimer(self)
-        self._parts = (
-            self._refresh_curves, self._refresh_maps, self._refresh_tab, self._refresh_status
-        )  # fmt: skip
-        self._pending: list[Callable[[], None]] = []
-        self._redraw.setInterval(MIN_TICK_MS)
-        self._paced_at, self._paced_busy = time.perf_counter(), 0.0
-        self._redraw.timeout.connect(self._on_redraw)
-        self._redraw.start()
-        self.apply_theme(theme)
-        self.refresh()
+        layout.addWidget(scroll)
+        layout.addLayout(right, 1)
 
     def _connect(self) -> None:
         self.controls.settings_changed.connect(self._on_settings_changed)
-        self.controls.start_clicked.connect(self.driver.toggle)
-        self.controls.step_clicked.connect(self.driver.step)
-        self.controls.reset_clicked.connect(self.driver.reset)
+        self.run_bar.start_clicked.connect(self.driver.toggle)
+        self.run_bar.step_clicked.connect(self.driver.step)
+        self.run_bar.reset_clicked.connect(self.driver.reset)
+        self.run_bar.speed_changed.connect(self._on_speed_changed)
+        self.run_bar.epochs_changed.connect(self._on_epochs_changed)
         self.driver.running_changed.connect(self._on_running_changed)
         # psygnal callbacks only flag work for the redraw timer: no Qt calls from them
         self.run.advanced.connect(self._on_run_changed)
@@ -128,25 +136,31 @@ class TrainLab(SceneView):
 
     # ---- building ----------------------------------------------------------------------------
 
-    def _export_row(self) -> QHBoxLayout:
-        row = QHBoxLayout()
-        self.weight_name = QComboBox()
-        self.weight_index = QSpinBox()
-        follow = QPushButton("Follow weight")
-        follow.clicked.connect(self._on_follow)
-        row.addWidget(QLabel("Weight:"))
-        row.addWidget(self.weight_name)
-        row.addWidget(self.weight_index)
-        row.addWidget(follow)
-        row.addStretch(1)
+    def _save_button(self) -> QToolButton:
+        button = QToolButton()
+        button.setText("Save")
+        button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(button)
         for text, slot in (
             ("Save plots (PNG/SVG)…", self._on_save_plots),
             ("Save history (CSV)…", self._on_save_csv),
         ):
-            button = QPushButton(text)
-            button.clicked.connect(slot)
-            row.addWidget(button)
-        return row
+            action = QAction(text, menu)
+            action.triggered.connect(slot)
+            menu.addAction(action)
+        button.setMenu(menu)
+        return button
+
+    def _weight_chooser(self) -> None:
+        """The Weight tab's row: pick a parameter and an entry to follow."""
+        follow = QPushButton("Follow weight")
+        follow.clicked.connect(self._on_follow)
+        self.weight_name = QComboBox()
+        self.weight_index = QSpinBox()
+        for widget in (QLabel("Weight:"), self.weight_name, self.weight_index, follow):
+            self.watch.chooser.addWidget(widget)
+        self.watch.chooser.addStretch(1)
+        self.weight_name.addItems([name for name, _ in self.run.model.named_parameters()])
 
     def _build_views(self) -> None:
         if self._holder is not None:
@@ -155,10 +169,14 @@ class TrainLab(SceneView):
         data = self.run.data
         self.curves = CurvesPanel()
         self.distributions = DistributionsPanel()
+        self.distributions.layer_changed.connect(self._on_run_changed)
         self.watch = WatchPanel()
+        self._weight_chooser()
         self.tabs = QTabWidget()
+        self.tabs.currentChanged.connect(self._on_run_changed)  # a tab shows the run when opened
         self.boundary: BoundaryPanel | None = None
         self.confusion: ConfusionPanel | None = None
+        self.neurons: NeuronPanel | None = None
         if self.run.settings.is_images:
             self.confusion = ConfusionPanel(data.num_classes)
             main: QWidget = self.confusion
@@ -169,34 +187,32 @@ class TrainLab(SceneView):
         else:
             self.boundary = BoundaryPanel(data)
             main = self.boundary
-            hidden = len(self.run.frame().neurons)
-            self.maps = MosaicPanel(tuple(f"hidden layer {i + 1}" for i in range(hidden)))
-            self.maps.tile_clicked.connect(self._on_neuron_clicked)
+            self.neurons = NeuronPanel()
+            self.neurons.tile_clicked.connect(self._on_neuron_clicked)
+            self.maps = MosaicPanel(())
             self.missed = MosaicPanel(())
-            self.tabs.addTab(self.maps, "Neurons")
+            self.tabs.addTab(self.neurons, "Neurons")
         self.tabs.addTab(self.distributions, "Distributions")
         self.tabs.addTab(self.watch, "Weight")
-        grid = QGridLayout()
-        grid.addWidget(main, 0, 0)
-        grid.addWidget(self.curves, 0, 1)
-        grid.addWidget(self.tabs, 1, 0, 1, 2)
-        grid.setRowStretch(0, 3)
-        grid.setRowStretch(1, 2)
-        self._holder = QWidget()
-        self._holder.setLayout(grid)
-        self.views_layout.addWidget(self._holder)
-        self.weight_name.clear()
-        self.weight_name.addItems([name for name, _ in self.run.model.named_parameters()])
+        holder = QWidget()
+        row = QHBoxLayout(holder)
+        row.setContentsMargins(0, 0, 0, 0)
+        for view, share in ((main, 1), (self.curves, 2), (self.tabs, 1)):
+            row.addWidget(view, share)
+        self._holder = holder
+        self.views_layout.addWidget(holder)
         self.controls.show_summary(self.run.summary())
 
     # ---- drawing -----------------------------------------------------------------------------
 
     def refresh(self) -> None:
         """Redraw everything from the run now."""
-        for part in self._parts:
-            part()
-        self._dirty = False
-        self.repaints += 1
+        self.redraw.now()
+
+    @property
+    def repaints(self) -> int:
+        """Complete redraws so far (for tests and benchmarks)."""
+        return self.redraw.rounds
 
     def _refresh_curves(self) -> None:
         shown = self.run.snapshots.current
@@ -207,8 +223,8 @@ class TrainLab(SceneView):
         frame = self.run.frame(self.digit)
         if self.boundary is not None:
             self.boundary.show_frame(frame)
-            for i, (label, maps) in enumerate(frame.neurons):
-                self.maps.show_tiles(i, maps, min(len(maps), 8), f"{label} (click a neuron)")
+            if self.neurons is not None and self.tabs.currentWidget() is self.neurons:
+                self.neurons.show_layers(frame.neurons)
             return
         if self.confusion is not None:
             self.confusion.show_frame(frame)
@@ -227,7 +243,7 @@ class TrainLab(SceneView):
     def _refresh_status(self) -> None:
         run = self.run
         shown = run.snapshots.current
-        self.controls.show_run(run, self.driver.running)
+        self.run_bar.show_run(run, self.driver.running)
         if shown is None:
             where, evaluation = "live", run.latest_evaluation
         else:
@@ -253,37 +269,17 @@ class TrainLab(SceneView):
     # ---- slots -------------------------------------------------------------------------------
 
     def _on_run_changed(self, *_: object) -> None:
-        self._dirty = True
-
-    def _on_redraw(self) -> None:
-        """One part per tick, in turn, so each event-loop pass stays short (input and painting
-        are never held up by a whole-lab redraw). While training, the tick interval adapts so
-        that training keeps about `TRAIN_SHARE` of the time, whatever drawing costs here."""
-        if self._dirty and not self._pending:
-            self._pending = list(self._parts)
-            self._dirty = False
-        if self._pending:
-            self._pending.pop(0)()
-            if not self._pending:
-                self.repaints += 1
-        self._pace()
-
-    def _pace(self) -> None:
-        now = time.perf_counter()
-        wall = now - self._paced_at
-        if wall < PACE_SECONDS:
-            return
-        busy = self.driver.busy_seconds - self._paced_busy
-        self._paced_at, self._paced_busy = now, self.driver.busy_seconds
-        interval = self._redraw.interval()
-        if self.driver.running and self.driver.in_process and busy / wall < TRAIN_SHARE:
-            interval = min(int(interval * 1.3) + 1, MAX_TICK_MS)
-        else:
-            interval = max(int(interval * 0.8), MIN_TICK_MS)
-        self._redraw.setInterval(interval)
+        self.redraw.mark()
 
     def _on_running_changed(self, _running: bool) -> None:
         self.refresh()
+
+    def _on_speed_changed(self, speed: float | None) -> None:
+        self.run.set_speed(speed)
+
+    def _on_epochs_changed(self, epochs: int) -> None:
+        self.run.set_epochs(epochs)
+        self.redraw.mark()
 
     def _on_settings_changed(self, settings: TrainSettings) -> None:
         self.driver.pause()
@@ -318,6 +314,20 @@ class TrainLab(SceneView):
         self.run.watch(name, min(self.weight_index.value(), size - 1))
         self.tabs.setCurrentWidget(self.watch)
 
+    def _on_builder_toggled(self, on: bool) -> None:
+        self._builder_wanted = on
+        self.controls_area.setVisible(on and not self.theme.presenting)
+
+    def _fold_builder(self) -> None:
+        """Show the model builder if the learner wants it, or (until they say) if there is
+        room; never while presenting."""
+        wanted = self._builder_wanted
+        shown = self.width() >= FOLD_WIDTH if wanted is None else wanted
+        shown = shown and not self.theme.presenting
+        self.controls_area.setVisible(shown)
+        with signals_blocked(self.builder_button):
+            self.builder_button.setChecked(shown)
+
     def _on_save_plots(self) -> None:
         path, _ = QFileDialog.getSaveFileName(
             self, "Save plots", "training.png", "PNG image (*.png);;SVG drawing (*.svg)"
@@ -334,24 +344,36 @@ class TrainLab(SceneView):
 
     def apply_theme(self, theme: Theme) -> None:
         super().apply_theme(theme)
-        self.curves.apply_theme(theme)
-        self.distributions.apply_theme(theme)
-        self.watch.apply_theme(theme)
-        self.maps.apply_theme(theme)
-        self.missed.apply_theme(theme)
-        if self.boundary is not None:
-            self.boundary.apply_theme(theme)
-        if self.confusion is not None:
-            self.confusion.apply_theme(theme)
+        themed: list[BoundaryPanel | ConfusionPanel | NeuronPanel | MosaicPanel] = [
+            self.maps, self.missed
+        ]  # fmt: skip
+        themed += [p for p in (self.boundary, self.confusion, self.neurons) if p is not None]
+        for part in (*themed, self.curves, self.distributions, self.watch):
+            part.apply_theme(theme)
         self.controls.apply_theme(theme)
-        self.controls_area.setMinimumWidth(min(self.controls.sizeHint().width() + 24, 360))
+        self.run_bar.apply_theme(theme)
+        self.tabs.tabBar().setFont(TRAIN_TEXT.font(theme, self.tabs.tabBar().font()))
+        self.controls_area.setMinimumWidth(min(self.controls.sizeHint().width() + 24, 320))
         self.message.setStyleSheet(f"color: {theme.text};")
         self.message.setFont(TRAIN_TEXT.font(theme, self.message.font()))
-        self._dirty = True
+        self.redraw.mark()
 
     def set_presentation(self, on: bool) -> None:
         self.controls.set_presentation(on)
+        for extra in (self.builder_button, self.save_button):
+            extra.setVisible(not on)
         super().set_presentation(on)
+        self._fold_builder()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        if self._builder_wanted is None:
+            self._fold_builder()
+
+    def release(self) -> None:
+        """No more drawing or training: the lab is going."""
+        self.redraw.timer.stop()
+        self.driver.pause()
 
     def export_widget(self) -> QWidget:
         return self.views

@@ -147,6 +147,72 @@ class MosaicPanel(QWidget):
             image.setColorMap(diverging(theme))
 
 
+class NeuronPanel(QWidget):
+    """Every hidden neuron's own heatmap over the plane, one block of tiles per hidden layer,
+    the layers from top to bottom in one plot (a plot per layer left five layers no room);
+    emits (layer, neuron) for the clicked tile."""
+
+    tile_clicked = Signal(int, int)
+    COLUMNS = 8
+    TITLE = "neurons, layer 1 on top"
+    """Short: pyqtgraph clips a plot whose title is wider than the plot."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.plot, self.image = _image_plot(self.TITLE)
+        self.plot.setToolTip(
+            "Each hidden neuron's output over the plane; click one to follow its bias"
+        )
+        self.plot.scene().sigMouseClicked.connect(self._on_clicked)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.plot)
+        self.blocks: list[tuple[int, int, int, int, int]] = []
+        """Per layer: (top row in pixels, tiles, columns, tile height, tile width)."""
+
+    def show_layers(self, layers: tuple[tuple[str, Array], ...]) -> None:
+        if not layers:
+            return
+        pictures = [mosaic(maps, min(len(maps), self.COLUMNS)) for _, maps in layers]
+        width = max(p.shape[1] for p in pictures)
+        rows: list[Array] = []
+        self.blocks = []
+        top = 0
+        for (_, maps), picture in zip(layers, pictures, strict=True):
+            if rows:
+                rows.append(np.zeros((3 * GAP, width)))
+                top += 3 * GAP
+            padded = np.zeros((picture.shape[0], width))
+            padded[:, : picture.shape[1]] = picture
+            rows.append(padded)
+            n, h, w = maps.shape
+            self.blocks.append((top, n, min(n, self.COLUMNS), h, w))
+            top += picture.shape[0]
+        self.image.setImage(np.vstack(rows).T, autoLevels=False, levels=(-1.0, 1.0))
+
+    def tile_at(self, x: float, y: float) -> tuple[int, int] | None:
+        """(layer, neuron) of the tile at image pixel (x, y), if there is one."""
+        for layer, (top, count, columns, h, w) in enumerate(self.blocks):
+            rows = -(-count // columns)
+            if not top <= y < top + rows * (h + GAP) or x < 0:
+                continue
+            row, column = int(y - top) // (h + GAP), int(x) // (w + GAP)
+            index = row * columns + column
+            if column < columns and index < count:
+                return layer, index
+        return None
+
+    def _on_clicked(self, event: Any) -> None:
+        point: QPointF = self.image.mapFromScene(event.scenePos())
+        tile = self.tile_at(point.x(), point.y())
+        if tile is not None:
+            self.tile_clicked.emit(*tile)
+
+    def apply_theme(self, theme: Theme) -> None:
+        style_plot(self.plot, theme)
+        self.image.setColorMap(diverging(theme))
+
+
 class ConfusionPanel(QWidget):
     """Counts of (true class, predicted class) on the test set, with the numbers written in."""
 

@@ -2,15 +2,20 @@
 gradient distributions over time, and one watched weight's history.
 
 Every panel has `refresh(run)` (cheap: the run's histories are bounded) and
-`apply_theme(theme)`; the lab calls `refresh` from its throttled redraw timer.
+`apply_theme(theme)`; the lab calls `refresh` from its throttled redraw timer. Legends are rows
+of text above the plots, never inside them: a legend in the plot hid the newest part of a curve
+(the part a step talks about), all the more in presentation mode's large type.
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from gradlab.gui.legend import Entry, Legend
+from gradlab.gui.signals import signals_blocked
 from gradlab.gui.theme import ColorField, Theme
 from gradlab.gui.train.heatmap import Heatmap
 from gradlab.gui.typography import TRAIN_LEGEND, TRAIN_PLOT
@@ -30,8 +35,12 @@ def make_plot(title: str) -> pg.PlotWidget:
     plot.setMouseEnabled(x=False, y=False)
     # an explicit minimum: otherwise a long title at projector size forces the plot wider than
     # its grid cell and the layout clips it
-    plot.setMinimumSize(120, 100)
+    plot.setMinimumSize(MIN_PLOT_WIDTH, MIN_PLOT_HEIGHT)
     return plot
+
+
+MIN_PLOT_WIDTH, MIN_PLOT_HEIGHT = 120, 140
+"""Below this a plot's data area (what is left inside the axes and title) is a sliver."""
 
 
 def style_plot(plot: pg.PlotWidget, theme: Theme) -> None:
@@ -74,13 +83,12 @@ class CurvesPanel(QWidget):
         self.accuracy_plot = make_plot("accuracy")
         self.accuracy_plot.setYRange(0.0, 1.0, padding=0.02)
         self._x_limit = self._y_limit = 0.0
-        # one row along the top: loss falls, so the top is free, whereas a column of entries at
-        # the right hid the newest part of the curve (large type in presentation mode)
-        self.legend = self.loss_plot.getPlotItem().addLegend(offset=(-10, 5), colCount=3)
+        self.legend = Legend(TRAIN_LEGEND)
+        self.legend.set_entries([Entry(name, color) for name, color, _ in self.CURVES])
         # epoch curves get dots: after one epoch they are a single point
         self.loss_curves = [
-            self.loss_plot.plot(name=name, symbol=None if i == 0 else "o", symbolSize=6)
-            for i, (name, _, _) in enumerate(self.CURVES)
+            self.loss_plot.plot(symbol=None if i == 0 else "o", symbolSize=6)
+            for i in range(len(self.CURVES))
         ]
         self.accuracy_curves = [
             self.accuracy_plot.plot(symbol=None if i == 0 else "o", symbolSize=6)
@@ -90,10 +98,14 @@ class CurvesPanel(QWidget):
         for plot, marker in zip((self.loss_plot, self.accuracy_plot), self.markers, strict=True):
             plot.addItem(marker)
             marker.setVisible(False)
+        # side by side: stacked, each got half the height, too little on a 4:3 projector
+        plots = QHBoxLayout()
+        plots.addWidget(self.loss_plot)
+        plots.addWidget(self.accuracy_plot)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.loss_plot)
-        layout.addWidget(self.accuracy_plot)
+        layout.addWidget(self.legend)
+        layout.addLayout(plots, 1)
 
     def _fit_ranges(self, run: TrainingRun) -> None:
         """Ranges that grow in jumps: axes are costly to redraw, so they change rarely."""
@@ -104,7 +116,7 @@ class CurvesPanel(QWidget):
                 plot.setXRange(0.0, self._x_limit, padding=0.0)
         highest = max(run.loss.y.max(initial=0.0), run.test_loss.y.max(initial=0.0), 0.1)
         if not self._y_limit / 4.0 < highest <= self._y_limit:
-            self._y_limit = highest * 1.4  # headroom for the legend row
+            self._y_limit = highest * 1.1
             self.loss_plot.setYRange(0.0, self._y_limit, padding=0.0)
 
     def mark(self, step: int | None) -> None:
@@ -137,47 +149,67 @@ class CurvesPanel(QWidget):
                 curve.setSymbolPen(pg.mkPen(theme.color(color)))
         for marker in self.markers:
             marker.setPen(pg.mkPen(theme.accent, width=theme.line_width))
-        self.legend.setLabelTextColor(theme.text)
-        self.legend.setBrush(pg.mkBrush(theme.panel))
-        size = f"{TRAIN_LEGEND.points(theme):.0f}pt"
-        for sample, label in list(self.legend.items):
-            label.setText(label.text, color=theme.text, size=size)
-            sample.update()
+        self.legend.apply_theme(theme)
 
 
 class DistributionsPanel(QWidget):
     """For one layer: how its activations and its output grads are spread, step after step."""
 
+    layer_changed = Signal()
+    """Another layer was picked: the panel needs a refresh from the run."""
+
+    STATS_OFF = (
+        "No distributions for this run: per-layer statistics are off, because on a digit model "
+        "they cost several times a training step. The 2D lessons record them."
+    )
+
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.layer = QComboBox()
         self.layer.setToolTip("The layer whose distributions are shown")
-        self.activation_plot = make_plot("activations")
-        self.grad_plot = make_plot("gradients: log10 |dL/d output|")
+        self.layer.currentIndexChanged.connect(lambda _: self.layer_changed.emit())
+        self.note = QLabel()
+        self.note.setWordWrap(True)
+        self.activation_plot = make_plot("activations by step")
+        self.grad_plot = make_plot("log10 |dL/d output| by step")
         self.activation_image = Heatmap()
         self.grad_image = Heatmap()
         self.activation_plot.addItem(self.activation_image)
         self.grad_plot.addItem(self.grad_image)
-        self.activation_plot.setLabel("bottom", "step")
-        self.grad_plot.setLabel("bottom", "step")
         row = QHBoxLayout()
         row.addWidget(QLabel("Layer:"))
         row.addWidget(self.layer, 1)
+        self.choice = QWidget()
+        self.choice.setLayout(row)
+        row.setContentsMargins(0, 0, 0, 0)
+        plots = QHBoxLayout()  # side by side: stacked, two plots and a chooser left no data
+        plots.addWidget(self.activation_plot)
+        plots.addWidget(self.grad_plot)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(row)
-        layout.addWidget(self.activation_plot)
-        layout.addWidget(self.grad_plot)
+        layout.addWidget(self.choice)
+        layout.addWidget(self.note)
+        layout.addLayout(plots, 1)
         self._names: list[str] = []
 
     def refresh(self, run: TrainingRun) -> None:
+        off = not run.stats
+        self.note.setText(self.STATS_OFF if off else "")
+        for part, shown in (
+            (self.note, off),
+            (self.choice, not off),
+            (self.activation_plot, not off),
+            (self.grad_plot, not off),
+        ):
+            part.setVisible(shown)
         strips = run.layers
         if strips.names != self._names:
             self._names = list(strips.names)
             current = self.layer.currentIndex()
-            self.layer.clear()
-            self.layer.addItems([strips.label(name) for name in self._names])
-            self.layer.setCurrentIndex(max(current, 0))
+            with signals_blocked(self.layer):
+                self.layer.clear()
+                self.layer.addItems([strips.label(name) for name in self._names])
+                self.layer.setCurrentIndex(max(current, 0))
         index = self.layer.currentIndex()
         if not self._names or index < 0:
             self.activation_image.clear()
@@ -190,6 +222,8 @@ class DistributionsPanel(QWidget):
     def apply_theme(self, theme: Theme) -> None:
         for plot in (self.activation_plot, self.grad_plot):
             style_plot(plot, theme)
+        for widget in (self.note, self.layer, *self.choice.findChildren(QLabel)):
+            widget.setFont(TRAIN_LEGEND.font(theme, widget.font()))
         cmap = pg.ColorMap([0.0, 1.0], [theme.panel, theme.grad])
         for image in (self.activation_image, self.grad_image):
             image.setColorMap(cmap)
@@ -218,14 +252,20 @@ class WatchPanel(QWidget):
         self.title.setWordWrap(True)
         self.value_plot = make_plot("value")
         self.grad_plot = make_plot("grad and optimiser state")
-        self.legend = self.grad_plot.getPlotItem().addLegend(offset=(-10, 10))
+        self.legend = Legend(TRAIN_LEGEND)
         self.value_curve = self.value_plot.plot()
         self.curves: dict[str, pg.PlotDataItem] = {}
+        self.chooser = QHBoxLayout()
+        """Room for the lab's weight chooser, above the plots."""
+        plots = QHBoxLayout()
+        plots.addWidget(self.value_plot)
+        plots.addWidget(self.grad_plot)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
+        layout.addLayout(self.chooser)
         layout.addWidget(self.title)
-        layout.addWidget(self.value_plot)
-        layout.addWidget(self.grad_plot)
+        layout.addWidget(self.legend)
+        layout.addLayout(plots, 1)
         self._theme: Theme | None = None
 
     def refresh(self, run: TrainingRun) -> None:
@@ -239,22 +279,28 @@ class WatchPanel(QWidget):
         _set(self.value_curve, watched.value)
         for name, series in (("grad", watched.grad), *watched.state.items()):
             if name not in self.curves:
-                self.curves[name] = self.grad_plot.plot(name=name)
+                self.curves[name] = self.grad_plot.plot()
                 self._style_curves()
             _set(self.curves[name], series)
 
+    COLORS: tuple[ColorField, ...] = ("grad", "accent", "good", "text")
+
     def _style_curves(self) -> None:
+        self.legend.set_entries(
+            [Entry(name, self.COLORS[i % len(self.COLORS)]) for i, name in enumerate(self.curves)]
+        )
         if self._theme is None:
             return
-        colors: tuple[ColorField, ...] = ("grad", "accent", "good", "text")
         width = self._theme.line_width
         self.value_curve.setPen(pg.mkPen(self._theme.value, width=width))
         for i, curve in enumerate(self.curves.values()):
-            curve.setPen(pg.mkPen(self._theme.color(colors[i % len(colors)]), width=width))
+            color = self._theme.color(self.COLORS[i % len(self.COLORS)])
+            curve.setPen(pg.mkPen(color, width=width))
 
     def apply_theme(self, theme: Theme) -> None:
         self._theme = theme
         for plot in (self.value_plot, self.grad_plot):
             style_plot(plot, theme)
-        self.legend.setLabelTextColor(theme.text)
+        self.legend.apply_theme(theme)
+        self.title.setFont(TRAIN_LEGEND.font(theme, self.title.font()))
         self._style_curves()

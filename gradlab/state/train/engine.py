@@ -9,7 +9,7 @@ process train ahead and hands out the steps it has sent.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from gradlab.data import Dataset
@@ -50,8 +50,13 @@ class Engine(Protocol):
     def done(self) -> bool:
         """`fit` has ended and every step it took has been handed out."""
 
-    def play(self) -> None:
-        """Train ahead until `hold`, where a separate process can."""
+    def play(self, rate: float | None) -> None:
+        """Train ahead until `hold`, at most `rate` steps a second (None: no limit), where a
+        separate process can."""
+
+    def set_limit(self, epochs: int | None, steps: int | None) -> None:
+        """Stop after `epochs` epochs or `steps` steps (None: no limit); a raised limit lets an
+        engine that has stopped at the old one go on."""
 
     def hold(self) -> list[TakenStep]:
         """Stop training ahead; the steps taken meanwhile that were not handed out yet."""
@@ -74,7 +79,9 @@ class InProcess:
 
     The GUI asks from a timer, a few milliseconds' worth at a time, so the interface keeps
     turns on its thread (a training thread would hold the GIL and starve it). The worker process
-    trains with one of these too.
+    trains with one of these too. `fit` runs without an end and the engine stops at the
+    settings' epochs or steps itself, so raising the limit continues the very run a longer
+    setting would have made (same shuffles, same steps).
     """
 
     pid: int | None = None
@@ -92,19 +99,38 @@ class InProcess:
     ) -> None:
         self._model = model
         self._optimizer = optimizer
+        endless = replace(settings, epochs=None, steps=None)
         self._steps = fit_settings(
-            settings, data, model, optimizer, stats=stats, stats_every=stats_every
+            endless, data, model, optimizer, stats=stats, stats_every=stats_every
         )
+        self._limit = (settings.epochs, settings.steps)
+        self._last: TrainRecord | None = None
         self._watched: tuple[str, int] | None = None
         self.done = False
 
-    def play(self) -> None:
-        """Nothing trains ahead: each step is taken when asked for."""
+    def play(self, rate: float | None) -> None:
+        """Nothing trains ahead: each step is taken when asked for (the run keeps the pace)."""
+
+    def set_limit(self, epochs: int | None, steps: int | None) -> None:
+        self._limit = (epochs, steps)
+        self.done = False
+
+    def _at_limit(self) -> bool:
+        epochs, steps = self._limit
+        last = self._last
+        steps_done = 0 if last is None else last.step + 1
+        epochs_done = 0 if last is None else last.epoch + int(last.epoch_end)
+        return (steps is not None and steps_done >= steps) or (
+            epochs is not None and epochs_done >= epochs
+        )
 
     def hold(self) -> list[TakenStep]:
         return []
 
     def next_step(self) -> TakenStep | None:
+        if self._at_limit():
+            self.done = True
+            return None
         # fit() reports where a value stopped being finite; NumPy's overflow warnings on the way
         # there say nothing more (and would be errors under a strict warnings filter)
         with quiet():
@@ -112,6 +138,7 @@ class InProcess:
         if record is None:
             self.done = True
             return None
+        self._last = record
         if self._watched is None or not record.finite:
             return TakenStep(record)
         return TakenStep(record, sample_weight(self._model, self._optimizer, *self._watched))

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -35,6 +36,7 @@ from gradlab.state.train.engine import Engine, InProcess, TakenStep
 from gradlab.state.train.evaluation import evaluation_chunks, quiet
 from gradlab.state.train.frame import Frame, frame_2d, frame_images
 from gradlab.state.train.history import Series, Strip, history_csv
+from gradlab.state.train.pace import Pace
 from gradlab.state.train.snapshots import Evaluation, Snapshot, Snapshots, freeze
 from gradlab.state.train.stats import LayerStrips, WatchedWeight
 from gradlab.state.train.worker import InWorker
@@ -64,6 +66,10 @@ class TrainingRun:
         self.settings = settings or TrainSettings()
         self._stats_choice = stats
         self._in_worker = False
+        self.speed: float | None = None
+        """Steps a second while playing (None: as fast as the machine can; see `set_speed`)."""
+        self._pace = Pace(self.speed)
+        self._playing = False
         self.snapshots = Snapshots()
         self.loss, self.accuracy = Series(), Series()
         self.epoch_loss, self.epoch_accuracy = Series(), Series()
@@ -113,7 +119,10 @@ class TrainingRun:
         self.iteration = 0
         self.batches_per_epoch = -(-len(self.data.x_train) // s.batch_size)
         self.finished = False
+        self.ended_at_limit = False
+        """Finished because the epochs (or steps) asked for are done: `set_epochs` goes on."""
         self.message = ""
+        self._playing = False
         self._epoch_losses: list[float] = []
         self._epoch_accuracies: list[float] = []
         self._pending: Iterator[None] | None = None
@@ -159,32 +168,61 @@ class TrainingRun:
             self._finish("Training was stopped.")
 
     def play(self) -> None:
-        """Worker: train until `hold`; `advance` collects the steps. In-process: nothing to do."""
+        """Train from now on at `speed`: a worker trains until `hold` and `advance` collects its
+        steps; in-process, `advance` takes the steps the pace allows."""
         if not self.finished:
-            self._engine.play()
+            self._playing = True
+            self._pace.restart()
+            self._engine.play(self.speed)
 
     def hold(self) -> int:
         """Worker: stop training and apply every step it has taken; the count. In-process: 0."""
+        self._playing = False
         if self._engine.pid is None:
             return 0  # nothing trains ahead: in-process, or no worker started yet
         taken = self._take(self._engine.hold())
         self.advanced.emit(taken)
         return taken
 
+    def set_speed(self, speed: float | None) -> None:
+        """Train at `speed` steps a second from now on (None: full speed)."""
+        self.speed = speed
+        self._pace = Pace(speed)
+        if self._playing and not self.finished:
+            self._engine.play(speed)
+
+    def set_epochs(self, epochs: int) -> None:
+        """Train until `epochs` epochs are done. A run that has finished at its old limit goes
+        on when played again, as if it had been asked for `epochs` from the start."""
+        if epochs < 1:
+            raise ValueError(f"epochs must be at least 1, got {epochs}")
+        self.settings = replace(self.settings, epochs=epochs, steps=None)
+        self._engine.set_limit(epochs, None)
+        if self.ended_at_limit and epochs > self.epochs_done:
+            self.finished = self.ended_at_limit = False
+            self.message = ""
+            self.advanced.emit(0)
+
     def advance(self, budget_seconds: float) -> int:
-        """Take steps (and evaluation chunks) until `budget_seconds` is spent; the step count.
-        With a worker: apply the steps it has sent, without waiting for more."""
+        """Take steps (and evaluation chunks) until `budget_seconds` is spent or the pace says
+        wait; the step count. With a worker (which keeps the pace itself): apply the steps it
+        has sent, without waiting for more."""
         deadline = time.perf_counter() + budget_seconds
+        allowed = None if self._in_worker else self._pace.allowed()
         taken = 0
         while not self.finished and time.perf_counter() < deadline:
             if self._pending is not None:
                 self._drain(self._pending, once=True)
                 continue
+            if allowed is not None and taken >= allowed:
+                break
             step = self._engine.next_step()
             if step is None:
                 self._check_end()
                 break
             taken += self._apply(step)
+        if not self._in_worker:
+            self._pace.took(taken)
         self.advanced.emit(taken)
         return taken
 
@@ -222,6 +260,7 @@ class TrainingRun:
             self._finish(self._engine.failure)
         elif self._engine.done:
             self._finish(self._finished_message())
+            self.ended_at_limit = True  # not a failure: the epochs asked for are done
 
     def _finished_message(self) -> str:
         steps, epochs = counted(self.steps_done, "step"), counted(self.epochs_done, "epoch")

@@ -9,11 +9,13 @@ watched weight), the parameters after the last step of each message, and at ever
 test evaluation of that moment. The run's own copy of the model follows those parameters, so
 frames, snapshots and rewind work as they do in-process.
 
-Protocol, tuples over a duplex pipe. To the worker: ("run", n) takes up to n steps (n None: until
-held), ("hold",), ("watch", name, index), ("stop",). From it: ("steps", [TakenStep, ...]) about
-every `worker_loop.SEND_SECONDS`; ("held",) after a hold or when the n steps are done;
-("finished",) when `fit` ends; ("failed", text) if the worker raised. The pipe's own buffer is the
-back-pressure: a worker far ahead of the interface blocks on sending.
+Protocol, tuples over a duplex pipe. To the worker: ("run", n, rate) takes up to n steps (n None:
+until held) at most `rate` a second (None: no limit), ("hold",), ("limit", epochs, steps) sets
+where `fit` stops (a raised limit continues a finished run), ("watch", name, index), ("stop",).
+From it: ("steps", [TakenStep, ...]) about every `worker_loop.SEND_SECONDS`; ("held",) after a
+hold or when the n steps are done; ("finished",) when `fit` ends; ("failed", text) if the worker
+raised. The pipe's own buffer is the back-pressure: a worker far ahead of the interface blocks on
+sending.
 """
 
 from __future__ import annotations
@@ -24,6 +26,7 @@ import pickle
 import time
 import weakref
 from collections import deque
+from dataclasses import replace
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Any
@@ -67,14 +70,20 @@ class TrainingWorker:
         """`fit` has ended in the worker and every step it took has been polled."""
         return self.finished and not self._inbox
 
-    def run(self, steps: int | None = None) -> None:
-        """Train `steps` more steps, or until `hold` when None."""
-        self._send(("run", steps))
+    def run(self, steps: int | None = None, rate: float | None = None) -> None:
+        """Train `steps` more steps, or until `hold` when None; at most `rate` a second."""
+        self._send(("run", steps, rate))
 
     def step(self) -> None:
         """Take exactly one step and wait until it has arrived."""
-        self._send(("run", 1))
+        self._send(("run", 1, None))
         self._wait_for("held")
+
+    def limit(self, epochs: int | None, steps: int | None) -> None:
+        """Stop after `epochs` epochs or `steps` steps; a worker that finished at a lower limit
+        goes on when told to run."""
+        self._send(("limit", epochs, steps))
+        self.finished = False
 
     def hold(self) -> None:
         """Stop training; return once every step taken so far is in the inbox."""
@@ -147,6 +156,7 @@ class InWorker:
         self._job = (settings, stats, stats_every)
         self._worker: TrainingWorker | None = None
         self._watched: tuple[str, int] | None = None
+        self._limit = (settings.epochs, settings.steps)
 
     @property
     def pid(self) -> int | None:
@@ -160,8 +170,13 @@ class InWorker:
     def done(self) -> bool:
         return self._worker is not None and self._worker.done
 
-    def play(self) -> None:
-        self._started().run()
+    def play(self, rate: float | None) -> None:
+        self._started().run(None, rate)
+
+    def set_limit(self, epochs: int | None, steps: int | None) -> None:
+        self._limit = (epochs, steps)
+        if self._worker is not None:
+            self._worker.limit(epochs, steps)
 
     def hold(self) -> list[TakenStep]:
         if self._worker is None:
@@ -189,7 +204,10 @@ class InWorker:
 
     def _started(self) -> TrainingWorker:
         if self._worker is None:
-            self._worker = TrainingWorker(*self._job)
+            settings, stats, stats_every = self._job
+            epochs, steps = self._limit
+            settings = replace(settings, epochs=epochs, steps=steps)
+            self._worker = TrainingWorker(settings, stats, stats_every)
             if self._watched is not None:
                 self._worker.watch(*self._watched)
         return self._worker

@@ -22,6 +22,7 @@ from gradlab.state.train.config import (
 )
 from gradlab.state.train.engine import InProcess, TakenStep
 from gradlab.state.train.evaluation import evaluate_at_once
+from gradlab.state.train.pace import Pace
 
 SEND_SECONDS = 0.01
 """Steps are batched into one message per this much training: ~100 small messages a second."""
@@ -53,10 +54,12 @@ class _Trainer:
             settings, self.data, self.model, optimizer, stats=stats, stats_every=stats_every
         )
         self.budget: int | None = 0
+        self.pace = Pace()
 
     def serve(self) -> None:
         while True:
-            if self.budget == 0 or self.conn.poll():
+            # idle, a command waiting, or a command arriving before the next step is due
+            if self.budget == 0 or self.conn.poll(self.pace.wait()):
                 if not self._obey(self.conn.recv()):
                     return
             else:
@@ -67,6 +70,9 @@ class _Trainer:
         kind: str = command[0]
         if kind == "run":
             self.budget = command[1]
+            self.pace = Pace(command[2])
+        elif kind == "limit":
+            self.engine.set_limit(command[1], command[2])
         elif kind == "hold":
             self.budget = 0
             self.conn.send(("held",))
@@ -75,11 +81,19 @@ class _Trainer:
         return kind != "stop"
 
     def _train(self) -> None:
-        """Steps for about `SEND_SECONDS` (fewer at an epoch end or the end), then one message."""
+        """Steps for about `SEND_SECONDS` (fewer at an epoch end, the end, or when the pace says
+        so), then one message."""
+        allowed = self.pace.allowed()
+        if allowed == 0:
+            return
         taken: list[TakenStep] = []
         deadline = time.perf_counter() + SEND_SECONDS
         ended = False
-        while self.budget != 0 and time.perf_counter() < deadline:
+        while (
+            self.budget != 0
+            and time.perf_counter() < deadline
+            and (allowed is None or len(taken) < allowed)
+        ):
             step = self.engine.next_step()
             if step is None:
                 ended = True
@@ -89,6 +103,7 @@ class _Trainer:
                 self.budget -= 1
             if step.record.epoch_end or not step.record.finite:
                 break
+        self.pace.took(len(taken))
         self.conn.send(("steps", self._with_state(taken)))
         if ended:
             self.budget = 0

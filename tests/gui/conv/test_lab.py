@@ -188,7 +188,7 @@ def test_presentation_and_themes(qtbot: QtBot, qt_warnings: list[str]) -> None:
     grid = lab.view.inputs.grids[0]
     assert grid.shows_numbers()
     assert grid.cell_size() > normal
-    assert lab.view.readout.font().pointSizeF() > 12 * PROJECTOR.font_scale
+    assert lab.view.readout.font().pointSizeF() >= 12 * PROJECTOR.font_scale
     assert not lab.export_widget().grab().isNull()
     lab.set_presentation(False)
     assert lab.sidebar.isVisibleTo(lab)

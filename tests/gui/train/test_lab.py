@@ -41,10 +41,10 @@ def loss_points(lab: TrainLab) -> int:
 def test_n_steps_leave_n_points_on_the_loss_curve(qtbot: QtBot) -> None:
     lab = make_lab(qtbot)
     for _ in range(17):
-        lab.controls.step.click()
+        lab.run_bar.step.click()
     lab.refresh()
     assert loss_points(lab) == 17
-    assert "step 17" in lab.controls.counter.text()
+    assert "step 17" in lab.run_bar.counter.text()
     assert QApplication.overrideCursor() is None  # the wait cursor of the worker's start is gone
 
 
@@ -52,10 +52,10 @@ def test_n_steps_leave_n_points_on_the_loss_curve(qtbot: QtBot) -> None:
 def test_start_trains_and_pause_stops_the_steps(qtbot: QtBot, worker: bool) -> None:
     lab = make_lab(qtbot, worker=worker)
     assert lab.driver.in_process is not worker
-    lab.controls.start.click()
+    lab.run_bar.start.click()
     assert lab.driver.running
     qtbot.waitUntil(lambda: lab.run.steps_done >= 20, timeout=10_000)
-    lab.controls.start.click()  # the same button pauses
+    lab.run_bar.start.click()  # the same button pauses
     assert not lab.driver.running
     steps = lab.run.steps_done
     qtbot.wait(150)
@@ -85,19 +85,19 @@ def test_a_finished_run_counts_whole_epochs(qtbot: QtBot) -> None:
         lab.driver.step()
     lab.refresh()
     assert lab.run.message == "Finished after 3 steps (1 epoch)."
-    assert lab.controls.counter.text().startswith("1 epoch done (batch of 20), step 3")
+    assert lab.run_bar.counter.text().startswith("1 epoch done (batch of 20), step 3")
 
 
 def test_reset_clears_curves_and_counters(qtbot: QtBot) -> None:
     lab = make_lab(qtbot)
     for _ in range(9):
         lab.driver.step()
-    lab.controls.reset.click()
+    lab.run_bar.reset.click()
     lab.refresh()
     assert lab.run.steps_done == 0
     assert loss_points(lab) == 0
     assert len(lab.run.snapshots.items) == 1
-    assert "step 0" in lab.controls.counter.text()
+    assert "step 0" in lab.run_bar.counter.text()
 
 
 def test_rewind_restores_the_snapshot_predictions_exactly(qtbot: QtBot) -> None:
@@ -146,15 +146,15 @@ def test_exploding_learning_rate_stops_with_a_message_and_the_app_goes_on(qtbot:
     qtbot.waitUntil(lambda: lab.run.finished, timeout=10_000)
     qtbot.waitUntil(lambda: "NaN or infinite" in lab.message.text(), timeout=5_000)
     assert not lab.driver.running
-    assert not lab.controls.start.isEnabled()
+    assert not lab.run_bar.start.isEnabled()
     assert lab.run.snapshots.items
     assert lab.step_cursor is not None
     lab.step_cursor.seek(0)
     lab.refresh()
     assert "snapshot after epoch 0" in lab.message.text()
-    lab.controls.reset.click()
+    lab.run_bar.reset.click()
     lab.refresh()
-    assert lab.controls.start.isEnabled()
+    assert lab.run_bar.start.isEnabled()
     assert lab.run.message == ""
 
 
@@ -209,7 +209,16 @@ def test_applying_settings_while_training_restarts_in_a_new_worker(qtbot: QtBot)
 
 def test_clicking_a_neuron_follows_its_bias(qtbot: QtBot) -> None:
     lab = make_lab(qtbot)
-    lab.maps.tile_clicked.emit(1, 2)  # second hidden layer, third neuron
+    assert lab.neurons is not None
+    lab.refresh()
+    first, second = lab.neurons.blocks  # hidden layers of 6 and 4 neurons, one block each
+    top, count, columns, h, w = second
+    assert (count, columns) == (4, 4)
+    x = 2 * (w + 2) + w / 2  # the middle of the third tile of the second block
+    assert lab.neurons.tile_at(x, top + h / 2) == (1, 2)
+    assert lab.neurons.tile_at(x, first[0] + h / 2) == (0, 2)
+    assert lab.neurons.tile_at(5 * (w + 2), top + h / 2) is None  # past the last tile
+    lab.neurons.tile_clicked.emit(1, 2)  # second hidden layer, third neuron
     assert lab.run.watched is not None
     assert (lab.run.watched.name, lab.run.watched.index) == ("2.bias", 2)
     assert lab.tabs.currentWidget() is lab.watch
