@@ -1,10 +1,12 @@
-"""Datasets: seeded playground 2D sets, the shipped MNIST subset, small images for conv lessons."""
+"""Datasets: seeded playground 2D sets, the shipped MNIST subset, small images for conv lessons and
+the shipped RGB scene."""
 
 from gradlab.data._dataset import Dataset
 from gradlab.data.images import SHAPES, SLIDE_FILTER, SLIDE_IMAGE, shape
 from gradlab.data.mnist import load_mnist, mnist_digit
 from gradlab.data.playground import GENERATORS, playground
 from gradlab.data.resources import resource_path
+from gradlab.data.rgb import rgb_blocks, rgb_scene
 
 DATASETS = (*GENERATORS, "mnist")
 
@@ -27,5 +29,7 @@ __all__ = [
     "mnist_digit",
     "playground",
     "resource_path",
+    "rgb_blocks",
+    "rgb_scene",
     "shape",
 ]

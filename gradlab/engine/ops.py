@@ -62,6 +62,12 @@ class Op(Enum):
     # neural-net ops (implemented in gradlab.nn on top of Tensor)
     PAD = ("pad", "pad", "pad", "pad({0})")
     CONV2D = ("conv2d", "conv2d", "conv", "conv2d({0}, {1})")
+    CONV_TRANSPOSE2D = (
+        "conv_transpose2d",
+        "conv_transpose2d",
+        "convᵀ",
+        "conv_transpose2d({0}, {1})",
+    )
     MAX_POOL2D = ("max_pool2d", "max_pool2d", "maxpool", "max_pool2d({0})")
     AVG_POOL2D = ("avg_pool2d", "avg_pool2d", "avgpool", "avg_pool2d({0})")
     LOG_SOFTMAX = ("log_softmax", "log_softmax", "log σ", "log_softmax({0})")

@@ -233,7 +233,9 @@ class MainWindow(QMainWindow):
             if state.quiz is not None and not state.quiz.is_revealed:
                 view.hide_answer(state.quiz)
         answer = None if state.quiz is None else show_number(state.quiz.answer)
-        self.presenter.show_step(header, state.step.text, answer, self.session.coming_next())
+        self.presenter.show_step(
+            entry.path, header, state.step.text, answer, self.session.coming_next()
+        )
         self._rest_focus()
         self.step_panel.setVisible(panels is None or "text" in panels)
         self.transport.setVisible(

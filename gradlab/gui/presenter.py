@@ -9,11 +9,14 @@ time spent presenting. The clicker's keys work here too (see `ClickerKeys`).
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QHideEvent, QShowEvent
-from PySide6.QtWidgets import QLabel, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
+from gradlab.gui.plain_text import plain_label
+from gradlab.gui.step_panel import LessonText
 from gradlab.gui.theme import Theme, palette
 from gradlab.gui.typography import PRESENTER_CLOCK, PRESENTER_NOTES, STEP_HEADER
 
@@ -34,18 +37,17 @@ class PresenterView(QWidget):
     def __init__(self, theme: Theme, parent: QWidget | None = None) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.setWindowTitle("gradlab: presenter view")
-        self.now = QLabel()
+        # lesson text, so the step panel's rules: plain-text titles, images only from the
+        # lesson's own files (a FIFO named by a lesson would otherwise hang the window)
+        self.now = plain_label()
         self.now.setWordWrap(True)
-        self.notes = QTextBrowser()
-        self.notes.setOpenLinks(False)
-        # the keys belong to the lesson: the notes never take them (see ClickerKeys)
-        self.notes.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-        self.answer = QLabel()
+        self.notes = LessonText()  # it takes no keys either: they belong to the lesson
+        self.answer = plain_label()
         self.answer.setWordWrap(True)
-        self.next = QLabel()
+        self.next = plain_label()
         self.next.setWordWrap(True)
-        self.screen_state = QLabel()
-        self.clock = QLabel()
+        self.screen_state = plain_label()
+        self.clock = plain_label()
         self.clock.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         layout = QVBoxLayout(self)
         layout.addWidget(self.now)
@@ -62,10 +64,12 @@ class PresenterView(QWidget):
         self.set_blanked(False)
         self._tick()
 
-    def show_step(self, now: str, notes: str, answer: str | None, following: str) -> None:
+    def show_step(
+        self, lesson_path: Path | None, now: str, notes: str, answer: str | None, following: str
+    ) -> None:
         """The step on the audience screen, its notes, a quiz's answer, and what comes next."""
         self.now.setText(now)
-        self.notes.setMarkdown(notes)
+        self.notes.show_markdown(lesson_path, notes)
         self.answer.setText(f"Quiz answer: {answer}" if answer is not None else "")
         self.answer.setVisible(answer is not None)
         self.next.setText(f"Next: {following}")

@@ -6,6 +6,7 @@ lesson may load (images, links) is decided in `gradlab.lessons.resources`, and h
 in it may be in `gradlab.lessons.limits`.
 """
 
+from gradlab.lessons.conv_scene import ConvScene
 from gradlab.lessons.loader import (
     LessonError,
     Problem,
@@ -22,7 +23,6 @@ from gradlab.lessons.resources import (
     resource_roots,
 )
 from gradlab.lessons.schema import (
-    ConvScene,
     GraphScene,
     Lesson,
     NetworkScene,

@@ -32,6 +32,10 @@ MAX_CHANNELS = 4
 """Input channels or filters of the conv lab: the most maps it draws side by side."""
 MAX_CONV_STEP = 8
 """Stride, padding, dilation and pooling window of the conv lab (the range of its controls)."""
+MAX_TRANSPOSED_PRODUCTS = 4_000_000
+"""Products of the conv lab's transposed convolution (output cells × kernel cells × channels ×
+filters; its check against the forward convolution's gradient takes as many again): about 0.1 s.
+A 64 × 64 input with stride 8 and a dilated 64 × 64 kernel would ask for 4 × 10⁹."""
 MAX_KERNEL = 16
 """Kernel size, stride and padding of a listed network's layer."""
 MAX_LAYERS = 64
@@ -141,6 +145,19 @@ def check_budget(cost: Cost, *, copies: int, examples: int, what: str = "this ne
         raise ValueError(
             f"{what} needs about {size_text(needed)} ({cost.parameters:,} parameters, "
             f"{cost.numbers:,} numbers per example); at most {size_text(MEMORY_LIMIT)} are allowed"
+        )
+
+
+def check_transposed(
+    output: tuple[int, int], kernel: tuple[int, int], channels: int, filters: int
+) -> None:
+    """ValueError unless a transposed convolution of this size fits `MAX_TRANSPOSED_PRODUCTS`."""
+    products = output[0] * output[1] * kernel[0] * kernel[1] * channels * filters
+    if products > MAX_TRANSPOSED_PRODUCTS:
+        raise ValueError(
+            f"a {output[0]}×{output[1]} transposed output of a {kernel[0]}×{kernel[1]} kernel over "
+            f"{channels} channel(s) and {filters} filter(s) takes {products:,} products; at most "
+            f"{MAX_TRANSPOSED_PRODUCTS:,} are allowed"
         )
 
 

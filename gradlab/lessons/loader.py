@@ -24,6 +24,7 @@ from pydantic_core import ErrorDetails
 
 from gradlab.data.resources import bundled
 from gradlab.lessons import schema
+from gradlab.lessons.conv_scene import ConvScene
 from gradlab.lessons.files import NotReadableError, read_regular
 from gradlab.lessons.locate import field_line
 from gradlab.lessons.schema import Lesson
@@ -312,7 +313,7 @@ _TABLES: dict[str, type[BaseModel]] = {
     "the top level": schema.Lesson,
     "[[steps]]": schema.Step,
     "[steps.graph]": schema.GraphScene,
-    "[steps.conv]": schema.ConvScene,
+    "[steps.conv]": ConvScene,
     "[steps.train]": schema.TrainScene,
     "a train layer": schema.Layer,
     "[steps.plot]": schema.PlotScene,

@@ -4,14 +4,16 @@ summary table.
 
 A lesson writes ``input = "slides-8x8"`` or ``kernel = "sobel-x"``; inline grids work too. The
 slides' worked examples come from `gradlab.data.images`, so a lesson shows exactly their numbers.
-A train scene names ``model = "mlp-8-8"`` (hidden widths) or one of `ARCHITECTURES`.
+A train scene names ``model = "mlp-8-8"`` (hidden widths) or one of `ARCHITECTURES`. The RGB
+scene of `gradlab.data.rgb` is a colour input (`COLOUR_INPUTS`): three grids, red, green and blue,
+read from its file only when a lesson or the lab uses it.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from gradlab.data import images
+from gradlab.data import images, rgb
 from gradlab.nn.models import LayerSpec, from_specs
 from gradlab.nn.modules import Sequential
 from gradlab.nn.summary import layer_rows
@@ -23,6 +25,21 @@ INPUTS: dict[str, Grid] = {
     "pooling-4x4": images.POOLING_EXAMPLE.tolist(),
     **{f"{name}-8x8": images.shape(name, 8).tolist() for name in images.SHAPES},
 }
+
+COLOUR_INPUTS: dict[str, int] = {"rgb-scene-8x8": 8, "rgb-scene-32x32": 32}
+"""Colour inputs by name -> their side (each has the three channels red, green and blue)."""
+COLOUR_CHANNELS = rgb.CHANNELS
+
+
+def colour_input(name: str) -> list[Grid]:
+    """The red, green and blue grids of a colour input (0-255 per pixel)."""
+    if name not in COLOUR_INPUTS:
+        raise ValueError(
+            f"unknown colour input {name!r} (colour inputs: {', '.join(COLOUR_INPUTS)})"
+        )
+    grids: list[Grid] = rgb.rgb_blocks(COLOUR_INPUTS[name]).tolist()
+    return grids
+
 
 KERNELS: dict[str, Grid] = {
     "identity": [[0, 0, 0], [0, 1, 0], [0, 0, 0]],

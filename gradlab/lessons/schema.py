@@ -15,13 +15,17 @@ import json
 import sys
 from typing import Annotated, Literal, Self
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
 
 from gradlab.data import DATASETS
 from gradlab.data.resources import bundled
 from gradlab.lessons import limits, presets
+from gradlab.lessons.base import Model
+from gradlab.lessons.conv_scene import ConvScene, check_conv_quiz
 from gradlab.lessons.graphs import check_graph, graph_labels, program_inputs
 from gradlab.lessons.markup import references
+from gradlab.lessons.worked import COLUMNS as WORKED_COLUMNS
+from gradlab.lessons.worked import worked_rows
 
 SCHEMA_PATH = bundled("resources") / "lesson.schema.json"
 
@@ -29,26 +33,13 @@ Level = Literal["beginner", "intermediate", "advanced"]
 Panel = Literal["text", "transport", "editor", "explain", "check"]
 """Panels a step can show: the step text, the transport bar, and the graph lab's own panels."""
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)]
-Grid = list[list[float]]
-GridField = Annotated[
-    list[Annotated[list[float], Field(min_length=1, max_length=limits.MAX_GRID_SIDE)]],
-    Field(min_length=1, max_length=limits.MAX_GRID_SIDE),
-]
-"""A grid as a lesson writes it: at most MAX_GRID_SIDE rows of as many numbers."""
 Cell = str | int | float
 Width = Annotated[int, Field(ge=1, le=limits.MAX_WIDTH)]
-ConvStep = Annotated[int, Field(ge=1, le=limits.MAX_CONV_STEP)]
 LayerStep = Annotated[int, Field(ge=1, le=limits.MAX_KERNEL)]
 BUDGET = (
     f"A network needing more than {limits.size_text(limits.MEMORY_LIMIT)} (its weights and the "
     "copies kept of them, and its activations, worked out from the declared shapes) is refused."
 )
-
-
-class Model(BaseModel):
-    """Strict: unknown keys are errors, no string-to-number guessing, no NaN or infinity."""
-
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, allow_inf_nan=False)
 
 
 class GraphScene(Model):
@@ -65,65 +56,6 @@ class GraphScene(Model):
     @model_validator(mode="after")
     def _builds(self) -> Self:
         check_graph(self.expression, self.inputs)
-        return self
-
-
-class ConvScene(Model):
-    """A kernel sliding over an input (a preset name or an inline grid)."""
-
-    input: str | GridField = Field(
-        description=f"A preset ({', '.join(presets.INPUTS)}) or a grid of rows of numbers."
-    )
-    kernel: str | GridField = Field(
-        description=f"A preset ({', '.join(presets.KERNELS)}) or a grid of rows of numbers."
-    )
-    stride: ConvStep = 1
-    padding: int = Field(default=0, ge=0, le=limits.MAX_CONV_STEP)
-    dilation: ConvStep = 1
-    in_channels: int = Field(default=1, ge=1, le=limits.MAX_CHANNELS)
-    out_channels: int = Field(default=1, ge=1, le=limits.MAX_CHANNELS)
-    mode: Literal["forward", "pool-max", "pool-avg", "backward"] = "forward"
-    flip: bool = Field(
-        default=False,
-        description="True: true convolution (kernel flipped); false: cross-correlation.",
-    )
-
-    @field_validator("input")
-    @classmethod
-    def _known_input(cls, value: str | Grid) -> str | Grid:
-        return _grid_or_preset(value, presets.INPUTS, "input")
-
-    @field_validator("kernel")
-    @classmethod
-    def _known_kernel(cls, value: str | Grid) -> str | Grid:
-        return _grid_or_preset(value, presets.KERNELS, "kernel")
-
-    @property
-    def input_grid(self) -> Grid:
-        return presets.INPUTS[self.input] if isinstance(self.input, str) else self.input
-
-    @property
-    def kernel_grid(self) -> Grid:
-        return presets.KERNELS[self.kernel] if isinstance(self.kernel, str) else self.kernel
-
-    @model_validator(mode="after")
-    def _kernel_fits(self) -> Self:
-        rows, cols = len(self.input_grid), len(self.input_grid[0])
-        k_rows, k_cols = len(self.kernel_grid), len(self.kernel_grid[0])
-        if self.mode.startswith("pool") and max(k_rows, k_cols) > limits.MAX_CONV_STEP:
-            most = limits.MAX_CONV_STEP
-            raise ValueError(
-                f"kernel: a pooling window is at most {most}x{most}, this kernel is "
-                f"{k_rows}x{k_cols}"
-            )
-        span_r = self.dilation * (k_rows - 1) + 1
-        span_c = self.dilation * (k_cols - 1) + 1
-        if span_r > rows + 2 * self.padding or span_c > cols + 2 * self.padding:
-            raise ValueError(
-                f"kernel: the kernel ({k_rows}x{k_cols}, dilation {self.dilation}, spanning "
-                f"{span_r}x{span_c}) is larger than the input ({rows}x{cols}) with padding "
-                f"{self.padding}"
-            )
         return self
 
 
@@ -315,7 +247,8 @@ class ModelSummary(Model):
 
 
 class TableScene(Model):
-    """A plain table of numbers or words, or the layer-by-layer summary of a `model`."""
+    """A plain table of numbers or words, the layer-by-layer summary of a `model`, or an
+    `expression` worked forward line by line."""
 
     columns: list[str] = Field(default=[], max_length=limits.MAX_TABLE_COLUMNS)
     rows: list[list[Cell]] = Field(default=[], max_length=limits.MAX_TABLE_ROWS)
@@ -325,9 +258,29 @@ class TableScene(Model):
         description="Instead of columns and rows: a network whose output shapes and parameter "
         "counts gradlab.nn computes.",
     )
+    expression: str = Field(
+        default="",
+        description="Instead of columns and rows: lines such as 'params = (k*k*c + 1) * f' "
+        "(the graph lab's language), one row each with its formula, the numbers put in, and "
+        "the value the engine computes. For counts and shapes, which have no gradient.",
+    )
+    inputs: dict[str, float] = Field(
+        default={}, description="With an expression: one number per free name."
+    )
 
     @model_validator(mode="after")
     def _row_lengths(self) -> Self:
+        if self.expression or self.inputs:
+            if self.model is not None or self.columns or self.rows:
+                raise ValueError("give one of 'expression', 'model', or 'columns' and 'rows'")
+            if not self.expression:
+                raise ValueError("inputs: given without an expression")
+            if self.expression.count(";") + self.expression.count("\n") >= limits.MAX_TABLE_ROWS:
+                raise ValueError(f"expression: a table has at most {limits.MAX_TABLE_ROWS} rows")
+            worked = [list[Cell](row) for row in worked_rows(self.expression, self.inputs)]
+            # computed once while validating; the model is frozen from then on
+            object.__setattr__(self, "columns", list(WORKED_COLUMNS))
+            object.__setattr__(self, "rows", worked)
         if self.model is not None:
             if self.columns or self.rows:
                 raise ValueError("give either 'model' or 'columns' and 'rows', not both")
@@ -350,14 +303,26 @@ class TableScene(Model):
         return self
 
 
+ConvAsk = Literal["output_size", "output", "grad_input", "grad_weight"]
+CONV_ASKS = ("output_size", "output", "grad_input", "grad_weight")
+
+
 class Quiz(Model):
     """Predict, then reveal: the answer is computed from the engine, never typed in the lesson."""
 
-    ask: Literal["grad", "value", "output_size"] = Field(
-        description="A node's grad or value (of the step's graph), or the output size (height) "
-        "of the step's conv scene."
+    ask: Literal["grad", "value"] | ConvAsk = Field(
+        description="A node's grad or value (of the step's graph); of the step's conv scene: "
+        "the output size (rows), an output cell ('output'), after the whole backward pass dL/dX "
+        "at an input cell ('grad_input') or dL/dW at a kernel cell ('grad_weight'), all of the "
+        "first channel and filter."
     )
     node: str = Field(default="", description="For grad and value: a node label, e.g. 'x'.")
+    cell: list[Annotated[int, Field(ge=0, le=limits.MAX_GRID_SIDE * limits.MAX_CONV_STEP)]] = Field(
+        default=[],
+        max_length=2,
+        description="For output, grad_input and grad_weight: [row, col], counted from 0 as "
+        "the lab shows them.",
+    )
     prompt: str = Field(default="", description="The question; a default is written if empty.")
     tolerance: float = Field(default=0.01, gt=0, description="Accepted absolute error.")
 
@@ -420,9 +385,8 @@ class Lesson(Model):
 
 
 def _check_quiz(quiz: Quiz, step: Step) -> None:
-    if quiz.ask == "output_size":
-        if step.conv is None:
-            raise ValueError("a quiz about the output size needs a conv scene")
+    if quiz.ask in CONV_ASKS:
+        check_conv_quiz(quiz.ask, list(quiz.cell), step.conv)
         return
     if step.graph is None:
         raise ValueError(f"a quiz about a node's {quiz.ask} needs a graph scene")
@@ -430,18 +394,6 @@ def _check_quiz(quiz: Quiz, step: Step) -> None:
     if quiz.node not in labels:
         known = ", ".join(sorted(labels))
         raise ValueError(f"quiz.node: {quiz.node!r} is not a node of the graph (nodes: {known})")
-
-
-def _grid_or_preset(value: str | Grid, known: dict[str, Grid], what: str) -> str | Grid:
-    if isinstance(value, str):
-        if value not in known:
-            raise ValueError(f"unknown {what} preset {value!r} (presets: {', '.join(known)})")
-        return value
-    if not value or not value[0]:
-        raise ValueError(f"the {what} grid is empty")
-    if any(len(row) != len(value[0]) for row in value):
-        raise ValueError(f"the {what} grid's rows have different lengths")
-    return value
 
 
 def json_schema() -> str:

@@ -108,6 +108,80 @@ class Conv2d(Module):
         return text + ("" if self.bias is not None else ", bias=False")
 
 
+class ConvTranspose2d(Module):
+    """2-d transposed convolution (the adjoint of Conv2d); weight (in, out/groups, kh, kw)."""
+
+    weight: Tensor
+    bias: Tensor | None
+
+    def __init__(
+        self,
+        in_channels: int,
+        out_channels: int,
+        kernel_size: IntPair,
+        stride: IntPair = 1,
+        padding: IntPair = 0,
+        output_padding: IntPair = 0,
+        groups: int = 1,
+        bias: bool = True,
+        dilation: IntPair = 1,
+        *,
+        rng: Rng = None,
+        dtype: DTypeLike = np.float32,
+    ) -> None:
+        super().__init__()
+        if groups < 1 or in_channels % groups or out_channels % groups:
+            raise ValueError(
+                f"groups={groups} must divide in_channels={in_channels} and "
+                f"out_channels={out_channels}"
+            )
+        self.in_channels, self.out_channels = in_channels, out_channels
+        self.kernel_size = pair(kernel_size, "kernel_size")
+        self.stride = pair(stride, "stride")
+        self.padding = pair(padding, "padding")
+        self.output_padding = pair(output_padding, "output_padding")
+        self.dilation = pair(dilation, "dilation")
+        self.groups = groups
+        for op, s, d in zip(self.output_padding, self.stride, self.dilation, strict=True):
+            if not 0 <= op < max(s, d):
+                raise ValueError(
+                    f"output_padding {self.output_padding} must be smaller than the stride "
+                    f"{self.stride} or the dilation {self.dilation}"
+                )
+        # PyTorch stores (in, out/groups, kh, kw) and draws it like Conv2d's, fan_in from dim 1
+        shape = (in_channels, out_channels // groups, *self.kernel_size)
+        self.weight = _parameter(np.zeros(shape, dtype))
+        self.bias = _parameter(np.zeros(out_channels, dtype)) if bias else None
+        self.reset_parameters(rng)
+
+    def reset_parameters(self, rng: Rng = None) -> None:
+        _reset_weight_and_bias(self.weight, self.bias, as_generator(rng))
+
+    def forward(self, x: Tensor) -> Tensor:
+        return F.conv_transpose2d(
+            x,
+            self.weight,
+            self.bias,
+            self.stride,
+            self.padding,
+            self.output_padding,
+            self.groups,
+            self.dilation,
+        )
+
+    def extra_repr(self) -> str:
+        text = f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}"
+        for name, value, default in (
+            ("stride", self.stride, (1, 1)),
+            ("padding", self.padding, (0, 0)),
+            ("output_padding", self.output_padding, (0, 0)),
+            ("dilation", self.dilation, (1, 1)),
+        ):
+            text += f", {name}={value}" if value != default else ""
+        text += f", groups={self.groups}" if self.groups != 1 else ""
+        return text + ("" if self.bias is not None else ", bias=False")
+
+
 def _reset_weight_and_bias(weight: Tensor, bias: Tensor | None, rng: np.random.Generator) -> None:
     # PyTorch: kaiming_uniform_(w, a=√5) then b ~ U(±1/√fan_in); same draw order
     dtype = weight.data.dtype

@@ -1,8 +1,10 @@
 """`QuizState`: "predict, then reveal", with the answer computed by the engine.
 
-The lesson only names what to ask (a node's grad or value, a conv output size); the number comes
-from recording the step's graph or from `gradlab.nn.windows.output_size`, so a lesson can never
-carry a wrong answer.
+The lesson only names what to ask (a node's grad or value; a conv scene's output size, an output
+cell, or a gradient after the whole backward pass); the number comes from recording the step's
+graph, from the output-size rules, or from running the conv lab's own `ConvScrubber` (the
+engine's conv2d, pools and transposed convolution, and autograd), so a lesson can never carry a
+wrong answer.
 """
 
 from __future__ import annotations
@@ -14,9 +16,10 @@ from dataclasses import dataclass
 from psygnal import Signal
 
 from gradlab.engine.numbers import format_number
+from gradlab.lessons.conv_scene import ConvScene
 from gradlab.lessons.graphs import build_trace
 from gradlab.lessons.schema import Quiz, Step
-from gradlab.nn.windows import output_size
+from gradlab.state.conv.scrubber import ConvScrubber
 
 
 @dataclass(frozen=True)
@@ -80,12 +83,10 @@ def show_number(x: float) -> str:
 
 def compute_answer(quiz: Quiz, step: Step) -> float:
     """The engine's answer to `quiz` about `step`'s scene."""
-    if quiz.ask == "output_size":
-        conv = step.conv
-        if conv is None:
-            raise ValueError("an output-size quiz needs a conv scene")
-        n, k = len(conv.input_grid), len(conv.kernel_grid)
-        return float(output_size(n, k, conv.stride, conv.padding, conv.dilation))
+    if quiz.ask not in {"grad", "value"}:
+        if step.conv is None:
+            raise ValueError(f"a quiz asking for {quiz.ask} needs a conv scene")
+        return conv_answer(quiz, step.conv)
     graph = step.graph
     if graph is None:
         raise ValueError(f"a quiz about a node's {quiz.ask} needs a graph scene")
@@ -97,9 +98,36 @@ def compute_answer(quiz: Quiz, step: Step) -> float:
     return 0.0 if grad is None else float(grad)
 
 
+def conv_answer(quiz: Quiz, conv: ConvScene) -> float:
+    """The conv lab's number: the output's rows, an output cell of the first map, or (after the
+    whole backward pass) dL/dX of the first channel or dL/dW of the first filter at `quiz.cell`."""
+    if quiz.ask == "output_size":
+        return float(conv.output_shape()[0])
+    lab = ConvScrubber.from_scene(conv)
+    if lab.error is not None or lab.output is None:
+        raise ValueError(f"the conv scene computes nothing: {lab.error}")
+    row, col = quiz.cell
+    if quiz.ask == "output":
+        return float(lab.output[0, row, col])
+    dw, dx = lab.grads_at(lab.length)
+    if quiz.ask == "grad_input":
+        return float(dx[0, row, col])
+    if dw is None:
+        raise ValueError("a pool has no weights to ask about")
+    return float(dw[0, 0, row, col])
+
+
 def default_prompt(quiz: Quiz) -> str:
     if quiz.ask == "output_size":
         return "How many rows does the output have?"
+    if quiz.ask in {"output", "grad_input", "grad_weight"}:
+        row, col = quiz.cell
+        what = {
+            "output": "the output cell",
+            "grad_input": "∂L/∂X at input cell",
+            "grad_weight": "∂L/∂W at kernel cell",
+        }[quiz.ask]
+        return f"What is {what} ({row}, {col})?"
     if quiz.ask == "value":
         return f"What is the value of {quiz.node}?"
     return f"What is the gradient of the output with respect to {quiz.node}?"

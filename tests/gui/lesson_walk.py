@@ -52,6 +52,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gradlab.gui.conv.view import ConvView
 from gradlab.gui.main_window import MainWindow
 from gradlab.lessons import lessons_folder
 from gradlab.state.quiz import QuizState, show_number
@@ -75,6 +76,9 @@ drawn as images, their values on hover)."""
 NUMBER = re.compile(r"(?<![\w.])[-−]?\d[\d,]*(?:\.\d+)?(?:e[-+]?\d+)?")
 """A number standing on its own: not the 2 of x2 or w12."""
 TAGS = re.compile(r"<[^>]+>")
+SIZE = re.compile(r"\d+\s*[×x]\s*\d+(?:\s*[×x]\s*\d+)*")
+"""A size written "2 × 2" or "4×4": the geometry of a grid, an answer only when a quiz asks for
+the output's size."""
 
 
 def numbers_in(text: str) -> Iterator[tuple[float, str]]:
@@ -226,13 +230,22 @@ def from_node(label: object, trace: object, name: str) -> bool:
     return bool(trace.nodes[node_id].parents[position] == asked)  # type: ignore[attr-defined]
 
 
-def givens(window: MainWindow) -> set[QWidget]:
+def givens(window: MainWindow, asked: str) -> set[QWidget]:
     """Widgets that show what the learner is given or where they are, never an answer: the
-    step's header, the lesson list, the transport's counter, the quiz itself, and inputs."""
+    step's header, the lesson list, the transport's counter, the quiz itself, and inputs; in the
+    conv lab the input, the kernels and the upstream grad, and for a quiz about a gradient the
+    forward output too (and the size formula unless the quiz asks for a size)."""
     quiz = window.step_panel.quiz
     roots: list[QWidget] = [window.step_panel.header, window.lesson_list, window.transport]
     if quiz is not None:
         roots.append(quiz)
+    conv = getattr(window.view, "view", None)
+    if isinstance(conv, ConvView):
+        roots += [conv.inputs, conv.kernels, conv.upstreams]
+        if asked in {"grad_input", "grad_weight"}:
+            roots.append(conv.outputs)
+        if asked != "output_size":
+            roots.append(conv.formula)
     found = set(roots)
     for root in roots:
         found.update(root.findChildren(QWidget))
@@ -245,7 +258,8 @@ def givens(window: MainWindow) -> set[QWidget]:
 def answer_shown(window: MainWindow, quiz: QuizState) -> list[str]:
     """Where the answer can be read on screen before Reveal."""
     answer, tolerance = quiz.answer, quiz.quiz.tolerance
-    excluded = givens(window)
+    excluded = givens(window, quiz.quiz.ask)
+    sizes_asked = quiz.quiz.ask == "output_size"
     problems = []
     for widget in window.findChildren(QWidget):
         if not seen(widget) or widget in excluded:
@@ -255,7 +269,7 @@ def answer_shown(window: MainWindow, quiz: QuizState) -> list[str]:
         else:
             texts = widget_texts(widget)
         for text in texts:
-            if shows(text, answer, tolerance):
+            if shows(text if sizes_asked else SIZE.sub(" ", text), answer, tolerance):
                 problems.append(f"answer {show_number(answer)} shown by {widget_name(widget)}")
                 break
         grid_shape = getattr(widget, "shape", None)

@@ -173,7 +173,12 @@ def test_a_grad_quiz_hides_the_check_table_explanation_and_the_answering_edge(
 def test_a_size_quiz_hides_the_output_and_its_formula(window: MainWindow, qtbot: QtBot) -> None:
     session = Session.from_folder(lessons_folder())
     other = open_window(qtbot, session, window.settings)
-    show_step(qtbot, other, session.index_of(lessons_folder() / "10-convolution.toml"), 12)
+    lesson = session.index_of(lessons_folder() / "10-convolution.toml")
+    entry = session.entries[lesson].lesson
+    assert entry is not None
+    steps = entry.steps
+    size_quiz = next(i for i, s in enumerate(steps) if s.quiz and s.quiz.ask == "output_size")
+    show_step(qtbot, other, lesson, size_quiz)
     view = other.view
     assert isinstance(view, ConvLab)
     assert view.view.outputs.isHidden()

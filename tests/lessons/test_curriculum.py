@@ -32,6 +32,7 @@ from gradlab.lessons import (
 )
 from gradlab.lessons.graphs import build_trace
 from gradlab.lessons.schema import Layer
+from gradlab.lessons.worked import values as worked_values
 from gradlab.nn import functional as F
 from gradlab.nn.evaluate import evaluate, objective
 from gradlab.nn.models import from_specs, lenet5, linear_classifier, mlp
@@ -40,6 +41,7 @@ from gradlab.nn.optim import SGD, Adam, Optimizer
 from gradlab.nn.summary import layer_rows
 from gradlab.nn.train import fit
 from gradlab.nn.windows import output_size
+from gradlab.state.conv.scrubber import ConvScrubber
 from gradlab.state.quiz import QuizState, compute_answer, read_number, show_number
 from gradlab.state.session import Session
 
@@ -83,6 +85,18 @@ def graph_trace(slug: str, output: str, *, containing: str = "") -> Trace:
         if trace.nodes[-1].label == output and containing in step.graph.expression:
             return trace
     raise AssertionError(f"no graph with output {output!r} in lesson {slug!r}")
+
+
+def table_values(slug: str, output: str, *, containing: str = "") -> dict[str, float]:
+    """Every value of the first worked table of `slug` that assigns `output` (and contains
+    `containing`), as the engine computed it."""
+    for step in steps_with(slug, TableScene):
+        table = step.table
+        assert table is not None
+        names = [row[0] for row in table.rows]
+        if table.expression and output in names and containing in table.expression:
+            return worked_values(table.expression, table.inputs)
+    raise AssertionError(f"no worked table assigning {output!r} in lesson {slug!r}")
 
 
 def values(trace: Trace) -> dict[str, float]:
@@ -272,7 +286,9 @@ def test_pooling_worked_example() -> None:
 
 
 def test_pooling_is_invariant_to_the_small_shift() -> None:
-    shifted = [c for c in conv_steps("pooling") if not isinstance(c.input, str)]
+    shifted = [
+        c for c in conv_steps("pooling") if not isinstance(c.input, str) and c.mode == "pool-max"
+    ]
     before, after = (F.max_pool2d(as_batch(c.input_grid), 2, 2).data for c in shifted)
     assert np.array_equal(before, after)
     assert not np.array_equal(shifted[0].input_grid, shifted[1].input_grid)
@@ -300,9 +316,15 @@ def test_convolution_geometry_steps() -> None:
         x, w = as_batch(scene.input_grid), as_batch(scene.kernel_grid)
         if scene.flip:
             w = Tensor(w.data[..., ::-1, ::-1].copy())
-        out = F.conv2d(x, w, None, scene.stride, scene.padding, scene.dilation).data[0, 0]
-        n, k = len(scene.input_grid), len(scene.kernel_grid)
-        assert out.shape[0] == output_size(n, k, scene.stride, scene.padding, scene.dilation)
+        if scene.mode == "transpose":
+            out = F.conv_transpose2d(
+                x, w, None, scene.stride, scene.padding, scene.output_padding, 1, scene.dilation
+            ).data[0, 0]
+        else:
+            out = F.conv2d(x, w, None, scene.stride, scene.padding, scene.dilation).data[0, 0]
+            n, k = len(scene.input_grid), len(scene.kernel_grid)
+            assert out.shape[0] == output_size(n, k, scene.stride, scene.padding, scene.dilation)
+        assert out.shape == scene.output_shape()
     quiz_step = lesson("convolution").steps[-1]
     assert quiz_step.quiz is not None
     assert compute_answer(quiz_step.quiz, quiz_step) == 4
@@ -310,7 +332,9 @@ def test_convolution_geometry_steps() -> None:
 
 def test_edge_filters() -> None:
     edges = [
-        c for c in conv_steps("convolution") if c.kernel in {"vertical-edge", "vertical-edge-5x5"}
+        c
+        for c in conv_steps("convolution")
+        if isinstance(c.kernel, str) and c.kernel in {"vertical-edge", "vertical-edge-5x5"}
     ]
     kernels = {c.kernel: c.kernel_grid for c in edges}
     assert kernels["vertical-edge"] == [[1, 0, -1]] * 3
@@ -330,17 +354,31 @@ def test_edge_filters() -> None:
 
 
 def test_output_size_28_by_28_by_k() -> None:
-    v = values(graph_trace("convolution", "size"))
-    assert v["size"] == 28 == output_size(32, 5)
+    (step,) = (s for s in lesson("convolution").steps if s.title == "The output size rule")
+    scene = step.conv
+    assert scene is not None
+    lab = ConvScrubber.from_scene(scene)
+    assert lab.input_array.shape[-2:] == (32, 32)
+    assert lab.weight.shape[-2:] == (5, 5)
+    assert lab.output is not None
+    assert lab.output.shape == (scene.out_channels, 28, 28)
+    assert output_size(32, 5) == 28
     filters = 6
     out = F.conv2d(Tensor(np.zeros((1, 1, 32, 32))), Tensor(np.zeros((filters, 1, 5, 5))))
     assert out.shape == (1, filters, 28, 28)
+    # the step's "Try it": stride 2 floors 27 / 2 = 13.5 to 13, a 14 × 14 output
+    lab.set_stride(2)
+    assert lab.output is not None
+    assert lab.output.shape[1:] == (14, 14)
+    assert lab.formula[1] == "rows: ⌊(32 + 2·0 − 1·(5 − 1) − 1) / 2⌋ + 1 = ⌊27 / 2⌋ + 1 = 14"
 
 
 def test_counting_parameters() -> None:
-    small = values(graph_trace("counting-parameters", "total", containing="hidden"))
+    small = table_values("counting-parameters", "total", containing="hidden")
     deep = values(graph_trace("counting-parameters", "total", containing="layer3"))
-    mnist = values(graph_trace("counting-parameters", "total", containing="pixels"))
+    table = table_values("counting-parameters", "total", containing="layer3")
+    assert {name: deep[name] for name in table} == table
+    mnist = table_values("counting-parameters", "total", containing="pixels")
     assert (small["total"], deep["total"], mnist["total"]) == (25, 951, 7850)
     assert mlp((10, 2, 1)).num_parameters() == 25
     assert mlp((10, 25, 25, 1)).num_parameters() == 951
@@ -351,7 +389,7 @@ def test_counting_parameters() -> None:
 
 
 def test_lenet5_parameters_per_layer() -> None:
-    v = values(graph_trace("architectures", "total", containing="C5"))
+    v = table_values("architectures", "total", containing="C5")
     per_layer = [v[name] for name in ("C1", "C3", "C5", "F6", "OUT")]
     assert per_layer == [156, 2416, 48120, 10164, 850]
     assert v["total"] == 61706
@@ -368,8 +406,8 @@ def test_lenet5_parameters_per_layer() -> None:
 
 
 def test_mnist_cnn_shapes_and_counts() -> None:
-    shapes = values(graph_trace("mnist-cnn", "features"))
-    counts = values(graph_trace("mnist-cnn", "total"))
+    shapes = table_values("mnist-cnn", "features")
+    counts = table_values("mnist-cnn", "total")
     (train,) = (s.train for s in lesson("mnist-cnn").steps if s.train is not None)
     assert not isinstance(train.model, str)
     model = build_model(train.model)

@@ -1,10 +1,12 @@
 """`GridView`: one grid of numbers (an input channel, kernel, output map or gradient), painted.
 
 Small grids show a number in every cell; when cells get too small for a number (a 28×28 digit)
-the grid turns into a grayscale image and hovering a cell shows its value. Padding cells are
-hatched zeros around the input. The current window's cells are filled and outlined, the current
-output cell outlined, max pooling's winning cell circled, and cells not computed yet stay empty.
-Clicking a cell emits `cell_clicked(row, col)` in unpadded coordinates.
+the grid turns into a grayscale image (a colour channel's in its `tint`) and hovering a cell shows
+its value. Padding cells are hatched zeros around the input; cells marked `hatched` (the zeros a
+transposed convolution inserts) are hatched the same way inside it. The current window's cells
+are filled and outlined, the current output cell outlined, max pooling's winning cell circled,
+and cells not computed yet stay empty. Clicking a cell emits `cell_clicked(row, col)` in unpadded
+coordinates.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 import numpy as np
+from numpy.typing import NDArray
 from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
     QBrush,
@@ -50,7 +53,11 @@ class GridView(QWidget):
         self.title = title
         self.values: Array = np.zeros((1, 1))
         self.padding = 0
+        self.hatched: NDArray[np.bool_] | None = None
+        """True on cells drawn as hatched zeros inside the values (inserted, not input)."""
         self.number_color: ColorField = "value"
+        self.tint: tuple[int, int, int] | None = None
+        """A colour channel: drawn as an image, its 0-255 in this colour instead of gray."""
         self.window_cells: frozenset[tuple[int, int]] = frozenset()
         self.current: tuple[int, int] | None = None
         self.winner: tuple[int, int] | None = None
@@ -70,10 +77,18 @@ class GridView(QWidget):
 
     # ---- content -------------------------------------------------------------------------
 
-    def set_values(self, values: Array, padding: int = 0, color: ColorField = "value") -> None:
-        """The grid's numbers (h, w) and how many hatched zero cells to draw around them."""
+    def set_values(
+        self,
+        values: Array,
+        padding: int = 0,
+        color: ColorField = "value",
+        hatched: NDArray[np.bool_] | None = None,
+    ) -> None:
+        """The grid's numbers (h, w), how many hatched zero cells to draw around them, and which
+        of its own cells to hatch."""
         self.values = np.asarray(values, dtype=np.float64)
         self.padding = padding
+        self.hatched = hatched
         self.number_color = color
         self._texts = None
         self._chars = None
@@ -282,7 +297,9 @@ class GridView(QWidget):
         panel, highlight = QColor(theme.panel), QColor(theme.highlight_fill)
         number_pen = QPen(theme.color(self.number_color))
         texts = self.texts()
-        pending = self.pending
+        pending, hatched = self.pending, self.hatched
+        hatch = QBrush(theme.color("muted"), Qt.BrushStyle.BDiagPattern)
+        muted_pen = QPen(theme.color("muted"))
         center = Qt.AlignmentFlag.AlignCenter
         for r in range(h):
             for c in range(w):
@@ -290,8 +307,12 @@ class GridView(QWidget):
                 painter.setPen(grid_pen)
                 painter.setBrush(highlight if (r, c) in self.window_cells else panel)
                 painter.drawRect(rect)
+                inserted = hatched is not None and bool(hatched[r, c])
+                if inserted:
+                    painter.setBrush(hatch)
+                    painter.drawRect(rect)
                 if pending is None or not pending[r, c]:
-                    painter.setPen(number_pen)
+                    painter.setPen(muted_pen if inserted else number_pen)
                     painter.drawText(rect, center, texts[r][c])
 
     def _paint_padding(self, painter: QPainter, size: float, numbers: bool, pen: QPen) -> None:
@@ -326,19 +347,28 @@ class GridView(QWidget):
                     painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, "0")
 
     def _paint_image(self, painter: QPainter, target: QRectF) -> None:
-        """Too many cells for numbers: one grayscale pixel per cell, scaled up without blur."""
+        """Too many cells for numbers: one grayscale pixel per cell (a colour channel's 0-255 in
+        its own colour), scaled up without blur."""
         values = self.values
         low, high = float(values.min()), float(values.max())
-        levels = (values - low) * (255.0 / (high - low if high > low else 1.0))
+        if self.tint is not None:
+            # a colour channel keeps its own scale, so red, green and blue compare
+            low, high = 0.0, 255.0
+        levels = np.clip((values - low) * (255.0 / (high - low if high > low else 1.0)), 0, 255)
         if self.pending is not None:
             # still to come: a faint preview, so the whole picture reads at a glance
             back = self._theme.color("window").lightness()
             levels = np.where(self.pending, 0.2 * levels + 0.8 * back, levels)
         pixels = np.ascontiguousarray(levels.astype(np.uint8))
         h, w = pixels.shape
-        gray = QImage(pixels.data, w, h, w, QImage.Format.Format_Grayscale8)
+        if self.tint is None:
+            source = QImage(pixels.data, w, h, w, QImage.Format.Format_Grayscale8)
+        else:
+            shades = pixels[..., None] * (np.array(self.tint, dtype=np.float64) / 255.0)
+            pixels = np.ascontiguousarray(shades.astype(np.uint8))
+            source = QImage(pixels.data, w, h, 3 * w, QImage.Format.Format_RGB888)
         # scaling a grayscale image is about 10× slower than scaling an RGB32 one
-        image = gray.convertToFormat(QImage.Format.Format_RGB32)
+        image = source.convertToFormat(QImage.Format.Format_RGB32)
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
         painter.drawImage(target, image)
         # outline the image so a map still pending (pale all over) stands out

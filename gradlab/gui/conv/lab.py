@@ -30,10 +30,12 @@ from gradlab.gui.theme import Theme
 from gradlab.lessons.limits import MAX_CHANNELS, MAX_CONV_STEP
 from gradlab.state.conv.scrubber import ConvScrubber
 from gradlab.state.conv.settings import (
+    BACKWARD_MODES,
     INPUT_CHOICES,
     KERNEL_CHOICES,
     MNIST_CHOICE,
     MODES,
+    POOL_MODES,
     RANDOM_CHOICE,
     TYPED_CHOICE,
     UPSTREAMS,
@@ -76,6 +78,9 @@ class ConvControls(QWidget):
         self.channels = self._spin(1, MAX_CHANNELS, s.set_in_channels, "Input channels C")
         self.filters = self._spin(1, MAX_CHANNELS, s.set_out_channels, "Filters (output maps)")
         self.mode = self._combo(MODES, self._on_mode)
+        self.output_padding = self._spin(
+            0, step - 1, s.set_output_padding, "Transposed: extra output rows and columns"
+        )
         self.flip = QCheckBox("flip kernel (true convolution)")
         self.flip.setToolTip("Off: cross-correlation, what deep learning calls convolution")
         self.flip.toggled.connect(s.set_flip)
@@ -103,6 +108,7 @@ class ConvControls(QWidget):
             ("channels", self.channels),
             ("filters", self.filters),
             ("mode", self.mode),
+            ("output padding", self.output_padding),
             ("", self.flip),
             ("pool size", self.pool_size),
             ("pool stride", self.pool_stride),
@@ -171,7 +177,7 @@ class ConvControls(QWidget):
         widgets += [self.kernel_choice, self.kernel_text, self.stride, self.padding]
         widgets += [self.dilation, self.channels, self.filters, self.mode, self.flip]
         widgets += [self.pool_size, self.pool_stride, self.bias, self.upstream, self.seed]
-        widgets += [self.upstream_text]
+        widgets += [self.upstream_text, self.output_padding]
         with signals_blocked(*widgets):
             self.input_choice.setCurrentText(s.input_name)
             self.digit.setValue(s.mnist_index)
@@ -189,6 +195,7 @@ class ConvControls(QWidget):
                 (self.pool_size, s.pool_size),
                 (self.pool_stride, s.pool_stride),
                 (self.seed, s.seed),
+                (self.output_padding, s.output_padding),
             ):
                 spin.setValue(value)
             self.mode.setCurrentText(s.mode)
@@ -199,9 +206,10 @@ class ConvControls(QWidget):
                 self.upstream_text.setText(_one_line(grid_text(s.upstream_grid)))
         self._show_relevant(s.input_name, s.mode)
 
-    def _show_relevant(self, input_name: str, mode: Mode | str) -> None:
-        pooling = mode in {"pool-max", "pool-avg"}
-        backward = mode == "backward"
+    def _show_relevant(self, input_name: str, mode: Mode) -> None:
+        pooling = mode in POOL_MODES
+        backward = mode in BACKWARD_MODES
+        transpose = mode == "transpose"
         for widget, shown in (
             (self.digit, input_name == MNIST_CHOICE),
             (self.random_size, input_name == RANDOM_CHOICE),
@@ -212,7 +220,8 @@ class ConvControls(QWidget):
             (self.padding, not pooling),
             (self.dilation, not pooling),
             (self.filters, not pooling),
-            (self.flip, not pooling),
+            (self.flip, not pooling and not transpose),
+            (self.output_padding, transpose),
             (self.bias, not pooling),
             (self.pool_size, pooling),
             (self.pool_stride, pooling),
@@ -282,8 +291,9 @@ class ConvLab(SceneView):
             self._fold()
 
     def hide_answer(self, quiz: QuizState | None) -> None:
-        """An output-size quiz hides the output maps and the size formula until answered."""
-        self.view.hide_output(quiz is not None and quiz.quiz.ask == "output_size")
+        """A quiz about the output (its size or a cell), ∂L/∂X or ∂L/∂W hides the grids that show
+        it until it is answered."""
+        self.view.hide_answer_of(None if quiz is None else quiz.quiz.ask)
 
     def export_widget(self) -> QWidget:
         return self.view

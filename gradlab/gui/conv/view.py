@@ -1,14 +1,17 @@
 """`ConvView`: input ⋆ kernel = output grids, the window readout and the output-size formula.
 
 The view takes a `ConvScrubber` and draws from it; it computes nothing. Forward: one input grid per
-channel (hatched padding), the current filter's kernel slice per channel, one output map per
-filter. Pooling: input channels and pooled maps. Backward adds a second row: the upstream
-gradient, dL/dW of the current filter (accumulating window by window) and dL/dX. Clicking an
-output cell jumps to its window.
+channel (hatched padding; red, green and blue for a colour image), the current filter's kernel
+slice per channel, one output map per filter. Pooling: input channels and pooled maps. The
+backward modes add a second row: the upstream gradient, dL/dW of the current filter (convolution
+only; a pool has no weights) and dL/dX, accumulating window by window. The transposed convolution
+shows the input stretched and padded (its inserted zeros hatched), the kernel turned 180° and the
+output. Clicking an output cell jumps to its window.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 from functools import partial
 
@@ -17,6 +20,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
+from gradlab.engine.numbers import format_number
 from gradlab.engine.trace import Array
 from gradlab.gui.conv.grid import GridView
 from gradlab.gui.theme import Theme
@@ -38,6 +42,10 @@ def condensed(formula: tuple[str, ...]) -> tuple[str, ...]:
         if rows == cols:
             return (formula[0], f"rows and cols: {rows}")
     return formula
+
+
+TINTS = {"red": (235, 40, 40), "green": (40, 190, 60), "blue": (60, 100, 240)}
+"""The colour a colour picture's channel is drawn in when its cells are too small for numbers."""
 
 
 class Column(QWidget):
@@ -96,12 +104,14 @@ class ConvView(QWidget):
         self.star = self._symbol("⋆")
         self.equals = self._symbol("=")
         self.unknown = self._symbol("?")
-        self.unknown.setToolTip("The output's size is the question: answer it to see the output")
+        self.unknown.setToolTip("The output is the question: answer it to see the output")
         self.unknown.setVisible(False)
         self.forward_row = self._row(
             self.inputs, self.star, self.kernels, self.equals, self.unknown, self.outputs
         )
-        self.output_hidden = False
+        self.asked: str | None = None
+        """What an open quiz asks for ("output_size", "output", "grad_input", "grad_weight"):
+        the grids that show it stay hidden until it is answered."""
         self._words_may_go_beside = False
         self.backward_row = self._row(self.upstreams, self.dweights, self.dinputs)
         self.readout = self._label()
@@ -160,6 +170,7 @@ class ConvView(QWidget):
         symbols = (self.star, self.equals, self.unknown)
         for label in (self.readout, self.formula, self.note, self.error, *symbols):
             label.setFont(roles.get(label, CONV_TEXT).font(theme, self.font()))
+        self._show_formula()
         self.readout.setStyleSheet(f"color: {theme.text};")
         self.formula.setStyleSheet(f"color: {theme.text};")
         self.note.setStyleSheet(f"color: {theme.muted};")
@@ -193,13 +204,26 @@ class ConvView(QWidget):
         super().resizeEvent(event)
         self._place_words()
 
-    def hide_output(self, hidden: bool) -> None:
-        """Hide the output maps and the size formula (a quiz asks for the output's size): a
-        "?" stands where the output goes until the answer is known."""
-        self.output_hidden = hidden
-        self.outputs.setVisible(not hidden)
-        self.unknown.setVisible(hidden)
-        self.formula.setVisible(not hidden)
+    def hide_answer_of(self, asked: str | None) -> None:
+        """Hide what an open quiz asks for until it is answered (None: nothing): the output
+        maps (and, for its size, the size formula) behind a "?", or ∂L/∂X or ∂L/∂W."""
+        self.asked = asked
+        self._show_asked()
+        self._show_formula()
+
+    def _show_asked(self) -> None:
+        settings = self.scrubber.settings
+        output = self.asked in {"output_size", "output"}
+        self.outputs.setVisible(not output)
+        self.unknown.setVisible(output)
+        self.dinputs.setVisible(self.asked != "grad_input")
+        self.dweights.setVisible(self.asked != "grad_weight" and not settings.pooling)
+
+    def _show_formula(self) -> None:
+        # hidden while a quiz asks for the output's size; and a projector has no room for two
+        # rows of grids and the output-size rule, which is not what a backward step is about
+        crowded = self._theme.presenting and self.scrubber.settings.backward
+        self.formula.setVisible(self.asked != "output_size" and not crowded)
 
     def _columns(self) -> tuple[Column, ...]:
         return (
@@ -224,29 +248,28 @@ class ConvView(QWidget):
         geometry = s.geometry
         padding = 0 if settings.pooling or geometry is None else geometry.padding[0]
         for c, grid in enumerate(self._fit(self.inputs, x.shape[0])):
-            channel = f" ch {c + 1}" if x.shape[0] > 1 else ""
-            grid.title = f"input{channel} · {x.shape[1]}×{x.shape[2]}"
-            grid.set_values(x[c], padding)
+            grid.title = f"{self._input_name(c)} · {x.shape[1]}×{x.shape[2]}"
+            grid.tint = TINTS.get(settings.channel_name(c))
+            grid.set_values(x[c], padding, hatched=s.inserted)
         self.kernels.setVisible(not settings.pooling)
         self.star.setText("pool" if settings.pooling else "⋆")
-        self.backward_row.setVisible(settings.mode == "backward" and s.error is None)
+        self.backward_row.setVisible(settings.backward and s.error is None)
+        self._show_asked()
         maps = s.output
         if maps is None:
             self._fit(self.outputs, 0)
         else:
-            kind = {"pool-max": "max pool", "pool-avg": "avg pool"}.get(settings.mode, "output")
             for o, grid in enumerate(self._fit(self.outputs, maps.shape[0])):
-                which = (
-                    f" {'ch' if settings.pooling else 'filter'} {o + 1}" if len(maps) > 1 else ""
-                )
-                grid.title = f"{kind}{which} · {maps.shape[1]}×{maps.shape[2]}"
+                grid.title = f"{self._output_name(o)} · {maps.shape[1]}×{maps.shape[2]}"
                 grid.set_values(maps[o])
         upstream = s.upstream
         if upstream is not None:
+            which = "ch" if settings.pooling else "filter"
             for o, grid in enumerate(self._fit(self.upstreams, upstream.shape[0])):
-                grid.title = f"∂L/∂y · filter {o + 1}"
+                grid.title = f"∂L/∂y · {which} {o + 1}"
                 grid.set_values(upstream[o], color="grad")
         self.formula.setText("\n".join(condensed(s.formula)))
+        self._show_formula()
         self.error.setText(s.error or "")
         self.error.setVisible(s.error is not None)
         self.note.setText(self._note())
@@ -271,17 +294,43 @@ class ConvView(QWidget):
             layout.setStretch(index, columns[column])
 
     def _note(self) -> str:
-        s = self.scrubber.settings
+        scrubber = self.scrubber
+        s = scrubber.settings
         notes = []
-        if s.in_channels > 1 or s.out_channels > 1:
+        if s.colour is not None and s.in_channels > 1:
+            shown = min(s.in_channels, s.image_channels)
+            names = ", ".join(s.channel_name(c) for c in range(shown))
             notes.append(
-                "Channel 1 is the chosen image and filter 1's first slice the chosen kernel; "
-                f"other channels are seeded random −1/0/1 (seed {s.seed}); filter o is the "
-                "kernel turned by (o − 1)·90°."
+                f"The input is a colour picture: its {names} channels, 0 to 255 each. A filter "
+                "holds one kernel slice per channel (here the chosen kernel for each) and adds "
+                "up the products of all of them into one output cell."
             )
+        if s.in_channels > s.image_channels:
+            notes.append(
+                f"Channels beyond the image's own {s.image_channels}, and the kernel slices that "
+                f"meet them, are seeded random −1/0/1 (seed {s.seed})."
+            )
+        if s.out_channels > 1:
+            square = s.kernel.shape[0] == s.kernel.shape[1]
+            turned = "turned by (o − 1)·90°" if square else "negated for every second filter"
+            notes.append(f"Filter o is the chosen kernel {turned}.")
         if max(s.in_channels, s.out_channels) > MAX_MAPS:
             notes.append(f"Showing the first {MAX_MAPS} maps of each kind.")
-        if s.flip and not s.pooling:
+        source, gap = scrubber.source, scrubber.adjoint_gap
+        if source is not None and gap is not None:
+            size = f"{source.shape[1]}×{source.shape[2]}"
+            agree = (
+                "autograd's ∂L/∂X equals this output (bias aside): largest difference "
+                f"{format_number(gap, 2)}"
+                if not math.isnan(gap)
+                else "with this output padding it has another shape"
+            )
+            notes.append(
+                f"Transposed convolution of the {size} input (hatched: the inserted zeros and "
+                "the padding). The same numbers are the gradient of the forward convolution "
+                f"with these kernels: with ∂L/∂y = the {size} input, {agree}."
+            )
+        if s.flip and not s.pooling and s.mode != "transpose":
             notes.append(
                 "Convolution: the kernel is turned 180° before sliding; without the flip this is "
                 "cross-correlation, which deep learning calls convolution."
@@ -312,22 +361,43 @@ class ConvView(QWidget):
                 winner = (win.row, win.col)
             grid.set_marks(cells, winner=winner)
 
+    def _output_name(self, index: int) -> str:
+        """ "output", "map f2" (filter 2's feature map), "max pool", "avg pool ch2"."""
+        settings = self.scrubber.settings
+        several = self.scrubber.output is not None and len(self.scrubber.output) > 1
+        if settings.pooling:
+            kind = f"{settings.pool_kind} pool"
+            return f"{kind} ch{index + 1}" if several else kind
+        return f"map f{index + 1}" if several else "output"
+
+    def _input_name(self, channel: int) -> str:
+        """ "input", "input ch2", "red" (a colour picture's channel), "stretched" (transposed)."""
+        settings = self.scrubber.settings
+        if self.scrubber.inserted is not None:
+            return "stretched" if settings.in_channels == 1 else f"stretched ch{channel + 1}"
+        if settings.colour is not None and channel < settings.image_channels:
+            return settings.channel_name(channel)
+        return "input" if settings.in_channels == 1 else f"input ch{channel + 1}"
+
     def _show_kernel(self, filt: int) -> None:
         s = self.scrubber
         if s.settings.pooling:
             return
         weight = s.weight
-        flipped = " (turned 180°)" if s.settings.flip else ""
+        turned = s.settings.flip or s.settings.mode == "transpose"
+        name = "flipped kernel" if turned else "kernel"
         for c, grid in enumerate(self._fit(self.kernels, weight.shape[1])):
-            grid.title = f"kernel{self._which(filt, c)}{flipped}"
+            grid.title = f"{name}{self._which(filt, c)}"
             grid.set_values(weight[filt, c])
 
     def _which(self, filt: int, channel: int) -> str:
-        """ " f2 ch1" when there are several filters or channels to tell apart."""
+        """ " f2 ch1" (or " f2 red") when there are several filters or channels to tell apart."""
         s = self.scrubber.settings
         if s.in_channels == 1 and s.out_channels == 1:
             return ""
-        return f" f{filt + 1} ch{channel + 1}"
+        if s.in_channels == 1:
+            return f" f{filt + 1}"
+        return f" f{filt + 1} {s.channel_name(channel).replace('ch ', 'ch')}"
 
     def _mark_outputs(self, record: WindowRecord | None) -> None:
         s = self.scrubber
@@ -337,8 +407,8 @@ class ConvView(QWidget):
         for o, grid in enumerate(self.outputs.grids[: s.output.shape[0]]):
             here = record is not None and record.channel == o
             cell = (record.row, record.col) if record is not None and here else None
-            # backward mode starts from the finished forward pass: only gradients are pending
-            pending = None if s.settings.mode == "backward" else ~computed[o]
+            # a backward mode starts from the finished forward pass: only gradients are pending
+            pending = None if s.settings.backward else ~computed[o]
             grid.set_marks([cell] if cell else [], current=cell, pending=pending)
         for o, grid in enumerate(self.upstreams.grids):
             here = record is not None and record.channel == o
@@ -348,11 +418,12 @@ class ConvView(QWidget):
     def _show_grads(self, record: WindowRecord | None, filt: int) -> None:
         s = self.scrubber
         dw, dx = s.grads_at(s.position)
-        for c, grid in enumerate(self._fit(self.dweights, dw.shape[1])):
-            grid.title = f"∂L/∂W{self._which(filt, c)}"
-            grid.set_values(dw[filt, c], color="grad")
+        if dw is not None:
+            for c, grid in enumerate(self._fit(self.dweights, dw.shape[1])):
+                grid.title = f"∂L/∂W{self._which(filt, c)}"
+                grid.set_values(dw[filt, c], color="grad")
         for c, grid in enumerate(self._fit(self.dinputs, dx.shape[0])):
-            grid.title = f"∂L/∂X · ch {c + 1}"
+            grid.title = f"∂L/∂X · {s.settings.channel_name(c)}"
             grid.set_values(dx[c], color="grad")
             # padding cells have no dL/dX: only the window's cells inside the input light up
             cells = (
@@ -364,7 +435,11 @@ class ConvView(QWidget):
                     if t.channel == c and not t.cell.padding
                 ]
             )
-            grid.set_marks(cells)
+            winner = None
+            if record is not None and record.winner is not None and record.channel == c:
+                win = record.terms[record.winner].cell
+                winner = (win.row, win.col)
+            grid.set_marks(cells, winner=winner)
 
     def grid_values(self) -> dict[str, list[Array]]:
         """What each visible column shows (for tests and export)."""

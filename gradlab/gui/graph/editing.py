@@ -12,11 +12,12 @@ from __future__ import annotations
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from gradlab.engine.expr import MAX_CHARS, MAX_NODES
 from gradlab.engine.tensor_shapes import MAX_ENTRIES
 from gradlab.gui.graph.inputs import InputsPanel
+from gradlab.gui.plain_text import plain_label
 from gradlab.gui.theme import Theme
 from gradlab.state.graph.session import AUTO_CHECK_NODES, GraphSession
 from gradlab.state.graph.values import InputValue
@@ -41,10 +42,10 @@ class EditorPanel(QWidget):
         self.editor.setPlaceholderText("q = x + y; f = q * z")
         self.editor.setToolTip(LIMITS)
         self.editor.setFont(QFont("DejaVu Sans Mono"))
-        self.error = QLabel()
+        self.error = plain_label()  # messages quote what was typed: never markup
         self.error.setWordWrap(True)
         self.error.setVisible(False)
-        self.warning = QLabel()
+        self.warning = plain_label()  # messages quote what was typed: never markup
         self.warning.setWordWrap(True)
         self.warning.setVisible(False)
         self.size_note = QLabel()

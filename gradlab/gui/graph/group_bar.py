@@ -6,8 +6,9 @@ and closes the last one or all of them.
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QPushButton, QWidget
 
+from gradlab.gui.plain_text import plain_label
 from gradlab.lessons.schema import MAX_NETWORK_NODES
 from gradlab.state.graph.network_session import NetworkSession
 
@@ -18,7 +19,7 @@ class GroupBar(QWidget):
     def __init__(self, session: NetworkSession, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.session = session
-        self.label = QLabel()
+        self.label = plain_label()  # group names come from the lesson: never markup
         self.label.setWordWrap(True)
         self.close_one = QPushButton("Close the last group")
         self.close_all = QPushButton("Close all")

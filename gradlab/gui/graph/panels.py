@@ -27,6 +27,7 @@ from gradlab.check import CheckReport, LeafCheck
 from gradlab.engine.numbers import format_number
 from gradlab.engine.trace import Number
 from gradlab.gui.graph.heatmap import heatmap_image
+from gradlab.gui.plain_text import plain_label
 from gradlab.gui.theme import Theme
 from gradlab.layout.labels import shape_text
 
@@ -107,7 +108,7 @@ class CheckPanel(QWidget):
     def __init__(self, theme: Theme, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._theme = theme
-        self.status = QLabel()
+        self.status = plain_label()  # messages quote what was typed: never markup
         self.status.setWordWrap(True)
         self.run = QPushButton("Check now")
         self.run.setToolTip(

@@ -1,10 +1,10 @@
 """Neural-net functions with PyTorch's names and arguments; import as ``F``.
 
 One module per family: activations and softmax (`activation`), linear (`affine`), conv2d
-(`conv`), the pools (`pool`), losses (`loss`), batch_norm and dropout (`norm`); all importable
-from here. Fused functions are single graph nodes: a pure op on arrays with its vector-Jacobian
-product beside it, applied by `Tensor.apply`. conv2d and the pools read as the reference and
-switch to the fast kernels of `gradlab.nn.kernels` for big inputs.
+(`conv`), conv_transpose2d (`conv_transpose`), the pools (`pool`), losses (`loss`), batch_norm
+and dropout (`norm`); all importable from here. Fused functions are single graph nodes: a pure op
+on arrays with its vector-Jacobian product beside it, applied by `Tensor.apply`. conv2d and the
+pools read as the reference and switch to the fast kernels of `gradlab.nn.kernels` for big inputs.
 """
 
 from gradlab.nn.functional.activation import (
@@ -19,6 +19,7 @@ from gradlab.nn.functional.activation import (
 )
 from gradlab.nn.functional.affine import linear
 from gradlab.nn.functional.conv import conv2d
+from gradlab.nn.functional.conv_transpose import conv_transpose2d
 from gradlab.nn.functional.loss import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
@@ -36,6 +37,7 @@ __all__ = [
     "binary_cross_entropy",
     "binary_cross_entropy_with_logits",
     "conv2d",
+    "conv_transpose2d",
     "cross_entropy",
     "dropout",
     "elu",

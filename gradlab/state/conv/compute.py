@@ -1,24 +1,29 @@
 """`compute(settings) -> ConvResult`: everything the conv lab shows for one set of controls.
 
 A pure function of `ConvSettings`: the input and kernel as the engine sees them, the output maps
-from `F.conv2d` / `F.max_pool2d` / `F.avg_pool2d`, the upstream gradient in backward mode, and per
-window position a `WindowRecord`. Settings that do not fit give a result with `error` set and no
-windows, never an exception.
+from `F.conv2d` / `F.max_pool2d` / `F.avg_pool2d` / `F.conv_transpose2d`, the upstream gradient
+in the backward modes, and per window position a `WindowRecord`. The transposed convolution's
+window slides over the stretched and padded input (`gradlab.state.conv.transpose`). Settings that
+do not fit give a result with `error` set and no windows, never an exception.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 from numpy.typing import NDArray
 
 from gradlab.engine import Tensor
 from gradlab.engine.trace import Array
+from gradlab.lessons.limits import check_transposed
 from gradlab.nn import functional as F
+from gradlab.nn.functional.conv_transpose import transposed_output_size
 from gradlab.nn.windows import Window2d, pad, window
 from gradlab.state.conv.records import Term, WindowRecord
 from gradlab.state.conv.settings import ConvSettings, expand_input, expand_weight
+from gradlab.state.conv.transpose import adjoint_gap, stretch, transposed_output
 
 BoolArray = NDArray[np.bool_]
 
@@ -29,16 +34,24 @@ class ConvResult:
 
     settings: ConvSettings
     x: Array
-    """The (1, C, H, W) input."""
+    """The (1, C, H, W) input the window slides over (transposed: the stretched input)."""
     weight: Array
-    """The (O, C, kh, kw) kernel as applied (turned 180° when `flip` is on)."""
+    """The (O, C, kh, kw) kernel as applied (turned 180° when `flip` is on, and always for the
+    transposed convolution)."""
     geometry: Window2d | None = None
     output: Array | None = None
     """(O, oh, ow) conv output maps, or (C, oh, ow) pooled maps; None on an error."""
     upstream: Array | None = None
-    """Backward mode: dL/d output, shaped like `output`."""
+    """Backward modes: dL/d output, shaped like `output`."""
     error: str | None = None
-    _grads: dict[int, tuple[Array, Array]] = field(default_factory=dict, repr=False)
+    source: Array | None = None
+    """Transposed convolution: the (1, C, H, W) input before it was stretched."""
+    inserted: BoolArray | None = None
+    """Transposed convolution: True on the cells of `x` that are inserted zeros or padding."""
+    gap: float | None = None
+    """Transposed convolution: the largest difference between its output and the input gradient
+    of the forward convolution (NaN where that gradient has another shape)."""
+    _grads: dict[int, tuple[Array | None, Array]] = field(default_factory=dict, repr=False)
 
     @property
     def length(self) -> int:
@@ -57,14 +70,15 @@ class ConvResult:
         xp = pad(self.x[0], geometry)
         s = self.settings
         value = float(out[channel, row, col])
+        upstream = None if self.upstream is None else float(self.upstream[channel, row, col])
         if s.pooling:
             terms = tuple(
                 Term(channel, cell, float(xp[channel, cell.row + ph, cell.col + pw]), None)
                 for cell in under.cells
             )
             # the first maximum, as F.max_pool2d routes the gradient to it
-            winner = int(np.argmax([t.x for t in terms])) if s.mode == "pool-max" else None
-            return WindowRecord(index, channel, row, col, terms, value, 0.0, winner)
+            winner = int(np.argmax([t.x for t in terms])) if s.pool_kind == "max" else None
+            return WindowRecord(index, channel, row, col, terms, value, 0.0, winner, upstream)
         terms = tuple(
             Term(
                 c,
@@ -75,7 +89,6 @@ class ConvResult:
             for c in range(self.x.shape[1])
             for cell in under.cells
         )
-        upstream = None if self.upstream is None else float(self.upstream[channel, row, col])
         return WindowRecord(index, channel, row, col, terms, value, s.bias, None, upstream)
 
     def computed_until(self, position: int) -> BoolArray:
@@ -84,21 +97,27 @@ class ConvResult:
         mask: BoolArray = np.arange(int(np.prod(shape))).reshape(shape) < position
         return mask
 
-    def grads_at(self, position: int) -> tuple[Array, Array]:
+    def grads_at(self, position: int) -> tuple[Array | None, Array]:
         """(dL/dW (O, C, kh, kw), dL/dX (C, H, W)) after the first `position` windows: autograd
-        with the upstream gradient of the later output cells set to 0."""
+        with the upstream gradient of the later output cells set to 0. A pool has no weights:
+        its dL/dW is None."""
         if self.upstream is None:
-            raise ValueError("gradients exist in backward mode only")
+            raise ValueError("gradients exist in backward modes only")
         cached = self._grads.get(position)
         if cached is not None:
             return cached
         s = self.settings
         upstream = np.where(self.computed_until(position), self.upstream, 0.0)
         x = Tensor(self.x, requires_grad=True)
-        w = Tensor(self.weight, requires_grad=True)
-        bias = Tensor(np.full(self.weight.shape[0], s.bias))
-        F.conv2d(x, w, bias, s.stride, s.padding, s.dilation).backward(upstream[None])
-        result = (np.asarray(w.grad, np.float64), np.asarray(x.grad, np.float64)[0])
+        dw: Array | None = None
+        if s.pooling:
+            _pool(s)(x, s.pool_size, s.pool_stride).backward(upstream[None])
+        else:
+            w = Tensor(self.weight, requires_grad=True)
+            bias = Tensor(np.full(self.weight.shape[0], s.bias))
+            F.conv2d(x, w, bias, s.stride, s.padding, s.dilation).backward(upstream[None])
+            dw = np.asarray(w.grad, np.float64)
+        result = (dw, np.asarray(x.grad, np.float64)[0])
         # stepping asks for one position at a time: remember only the latest
         self._grads.clear()
         self._grads[position] = result
@@ -109,22 +128,28 @@ def compute(settings: ConvSettings) -> ConvResult:
     """Run the engine for `settings`; a ValueError (settings that do not fit) becomes `error`."""
     x, weight = expand_input(settings), expand_weight(settings)
     try:
+        if settings.mode == "transpose":
+            return _transposed(settings, x)
         if settings.pooling:
             geometry = Window2d.of(settings.pool_size, settings.pool_stride)
             geometry.output_shape(*x.shape[-2:])
-            pool = F.max_pool2d if settings.mode == "pool-max" else F.avg_pool2d
-            out = pool(Tensor(x), settings.pool_size, settings.pool_stride).data[0]
-            return ConvResult(settings, x, weight, geometry, out)
-        geometry = Window2d.of(
-            weight.shape[-2:], settings.stride, settings.padding, settings.dilation
-        )
-        # the geometry's own check first: its message speaks of the lab's controls only
-        geometry.output_shape(*x.shape[-2:])
-        bias = Tensor(np.full(weight.shape[0], settings.bias))
-        out = F.conv2d(
-            Tensor(x), Tensor(weight), bias, settings.stride, settings.padding, settings.dilation
-        ).data[0]
-        upstream = _upstream(settings, out.shape) if settings.mode == "backward" else None
+            out = _pool(settings)(Tensor(x), settings.pool_size, settings.pool_stride).data[0]
+        else:
+            geometry = Window2d.of(
+                weight.shape[-2:], settings.stride, settings.padding, settings.dilation
+            )
+            # the geometry's own check first: its message speaks of the lab's controls only
+            geometry.output_shape(*x.shape[-2:])
+            bias = Tensor(np.full(weight.shape[0], settings.bias))
+            out = F.conv2d(
+                Tensor(x),
+                Tensor(weight),
+                bias,
+                settings.stride,
+                settings.padding,
+                settings.dilation,
+            ).data[0]
+        upstream = _upstream(settings, out.shape) if settings.backward else None
     except ValueError as err:
         return ConvResult(settings, x, weight, error=f"Does not fit: {err}")
     return ConvResult(settings, x, weight, geometry, out, upstream)
@@ -133,6 +158,36 @@ def compute(settings: ConvSettings) -> ConvResult:
 def failed(settings: ConvSettings, error: str) -> ConvResult:
     """A result that shows `error` (e.g. a typed grid that could not be read)."""
     return ConvResult(settings, expand_input(settings), expand_weight(settings), error=error)
+
+
+def _pool(settings: ConvSettings) -> Callable[[Tensor, int, int], Tensor]:
+    return F.max_pool2d if settings.pool_kind == "max" else F.avg_pool2d
+
+
+def _transposed(settings: ConvSettings, source: Array) -> ConvResult:
+    """The transposed convolution of the input with the (unflipped) kernels."""
+    s = settings
+    weight = expand_weight(replace(s, flip=False))
+    (kh, kw), (h, w) = weight.shape[-2:], source.shape[-2:]
+    out_h, out_w = (
+        transposed_output_size(n, k, s.stride, s.padding, s.dilation, s.output_padding)
+        for n, k in ((h, kh), (w, kw))
+    )
+    # sizes by arithmetic first: nothing is allocated for a transposed convolution too large
+    check_transposed((out_h, out_w), (kh, kw), s.in_channels, s.out_channels)
+    out = transposed_output(
+        source, weight, s.bias, s.stride, s.padding, s.dilation, s.output_padding
+    )
+    stretched, inserted = stretch(
+        source, (kh, kw), s.stride, s.padding, s.dilation, s.output_padding
+    )
+    flipped = np.ascontiguousarray(weight[..., ::-1, ::-1])
+    flipped.setflags(write=False)
+    geometry = Window2d.of((kh, kw), 1, 0, s.dilation)
+    gap = adjoint_gap(source, weight, out, s.stride, s.padding, s.dilation, s.bias)
+    return ConvResult(
+        s, stretched, flipped, geometry, out, source=source, inserted=inserted, gap=gap
+    )
 
 
 def _upstream(s: ConvSettings, shape: tuple[int, ...]) -> Array:

@@ -7,6 +7,7 @@ of 25 cells: about 40 ms to list, too slow to redo on every control change).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from gradlab.engine.numbers import format_number
@@ -73,9 +74,13 @@ def _products(terms: tuple[Term, ...]) -> str:
     return text
 
 
-def forward_readout(record: WindowRecord) -> str:
-    """``1·(-1) + 0·0 + 1·1 + ... = 2``; with several channels one line per channel, then the
-    sum across channels (plus bias)."""
+def channel_number(channel: int) -> str:
+    return f"channel {channel + 1}"
+
+
+def forward_readout(record: WindowRecord, name: Callable[[int], str] = channel_number) -> str:
+    """``1·(-1) + 0·0 + 1·1 + ... = 2``; with several channels one line per channel (called by
+    `name`: "channel 1", or "red"), then the sum across channels (plus bias)."""
     value = format_number(record.value)
     bias = f" + {num(record.bias)}" if record.bias != 0.0 else ""
     sums = record.sums()
@@ -84,7 +89,7 @@ def forward_readout(record: WindowRecord) -> str:
     lines = []
     for channel, total in sums.items():
         terms = tuple(t for t in record.terms if t.channel == channel)
-        lines.append(f"channel {channel + 1}: {_products(terms)} = {format_number(total)}")
+        lines.append(f"{name(channel)}: {_products(terms)} = {format_number(total)}")
     across = " + ".join(num(total) for total in sums.values())
     lines.append(f"sum across channels: {across}{bias} = {value}")
     return "\n".join(lines)
@@ -98,6 +103,30 @@ def pool_readout(record: WindowRecord, kind: str) -> str:
     return f"({' + '.join(num(t.x) for t in record.terms)}) / {len(values)} = " + format_number(
         record.value
     )
+
+
+def pool_backward_readout(record: WindowRecord, kind: str) -> str:
+    """The pooled value, then where this window sends its upstream gradient g: all of it to the
+    largest cell (max), or g / area to every cell (average)."""
+    g = record.upstream if record.upstream is not None else 0.0
+    where = f"({record.row}, {record.col})"
+    lines = [f"{pool_readout(record, kind)}, and g = ∂L/∂y{where} = {format_number(g)}"]
+    count = len(record.terms)
+    if kind == "pool-max" and record.winner is not None:
+        win = record.terms[record.winner]
+        at = f"({win.cell.row}, {win.cell.col})"
+        others = f"the other {count - 1} cells get 0" if count > 1 else "it is the only cell"
+        lines.append(
+            f"the largest, {format_number(win.x)} at {at}, gets all of g: "
+            f"∂L/∂X{at} += {format_number(g)}; {others}"
+        )
+    else:
+        share = format_number(g / count)
+        lines.append(
+            f"the {count} cells share g equally: each gets g / {count} = {share} (∂L/∂X += "
+            f"{share} under the window)"
+        )
+    return "\n".join(lines)
 
 
 def _matrix(values: list[float], columns: int) -> str:

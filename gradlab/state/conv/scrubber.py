@@ -1,11 +1,13 @@
-"""`ConvScrubber`: a cursor over the window positions of a convolution or pooling (Qt-free).
+"""`ConvScrubber`: a cursor over the window positions of a convolution, a pooling or a transposed
+convolution (Qt-free).
 
 Position p means the first p output cells are computed (row-major, one output map after the
 other); the current window is number p − 1. Every number comes from the engine: outputs from
-`F.conv2d` / `F.max_pool2d` / `F.avg_pool2d`, gradients from Tensor autograd, and the cells under
-a window from the geometry of `gradlab.nn.windows`. In backward mode `grads_at(p)` backpropagates
-the upstream gradient of the first p output cells only, so dL/dW and dL/dX accumulate window by
-window and reach autograd's full result at the end.
+`F.conv2d` / `F.max_pool2d` / `F.avg_pool2d` / `F.conv_transpose2d`, gradients from Tensor
+autograd, and the cells under a window from the geometry of `gradlab.nn.windows`. In the backward
+modes `grads_at(p)` backpropagates the upstream gradient of the first p output cells only, so
+dL/dW and dL/dX accumulate window by window and reach autograd's full result at the end (a pool
+sends each window's gradient to its largest cell, or shares it equally).
 
 Every control has a setter that rebuilds, emits `rebuilt` and then `changed`. Settings that do not
 fit (a kernel larger than the padded input, a typed gradient of the wrong shape) never raise:
@@ -28,6 +30,7 @@ from gradlab.state.conv.records import (
     WindowRecord,
     backward_readout,
     forward_readout,
+    pool_backward_readout,
     pool_readout,
 )
 from gradlab.state.conv.settings import (
@@ -37,10 +40,12 @@ from gradlab.state.conv.settings import (
     Upstream,
     as_grid,
     formula_lines,
-    named_input,
     named_kernel,
     parse_grid,
+    scene_settings,
+    with_input,
 )
+from gradlab.state.conv.transpose import transposed_formula_lines
 from gradlab.state.cursor import Cursor
 
 Grid = list[list[float]] | Array
@@ -60,23 +65,7 @@ class ConvScrubber(Cursor):
     def from_scene(cls, scene: ConvScene) -> ConvScrubber:
         """The lab as a lesson step sets it up; in pooling modes the kernel's size is the pool's
         and the stride the pool's stride."""
-        kernel = scene.kernel_grid
-        settings = ConvSettings(
-            input=as_grid(scene.input_grid, "input"),
-            input_name=scene.input if isinstance(scene.input, str) else TYPED_CHOICE,
-            kernel=as_grid(kernel, "kernel"),
-            kernel_name=scene.kernel if isinstance(scene.kernel, str) else TYPED_CHOICE,
-            stride=scene.stride,
-            padding=scene.padding,
-            dilation=scene.dilation,
-            in_channels=scene.in_channels,
-            out_channels=scene.out_channels,
-            mode=scene.mode,
-            flip=scene.flip,
-            pool_size=len(kernel),
-            pool_stride=scene.stride,
-        )
-        return cls(settings)
+        return cls(scene_settings(scene))
 
     # ---- what the view reads ---------------------------------------------------------------
 
@@ -116,17 +105,38 @@ class ConvScrubber(Cursor):
 
     @property
     def upstream(self) -> Array | None:
-        """Backward mode: the upstream gradient dL/dy, shaped like `output`."""
+        """Backward modes: the upstream gradient dL/dy, shaped like `output`."""
         return self._result.upstream
+
+    @property
+    def inserted(self) -> BoolArray | None:
+        """Transposed convolution: True on the input cells that are inserted zeros or padding."""
+        return self._result.inserted
+
+    @property
+    def source(self) -> Array | None:
+        """Transposed convolution: the (C, H, W) input before it was stretched."""
+        source = self._result.source
+        return None if source is None else source[0]
+
+    @property
+    def adjoint_gap(self) -> float | None:
+        """Transposed convolution: how far its output is from the input gradient of the forward
+        convolution (0 up to rounding; NaN where that gradient has another shape)."""
+        return self._result.gap
 
     @property
     def formula(self) -> tuple[str, ...]:
         """The output-size formula per axis with the current numbers."""
         s = self.settings
         h, w = s.input.shape
+        kernel = (int(s.kernel.shape[0]), int(s.kernel.shape[1]))
+        if s.mode == "transpose":
+            return transposed_formula_lines(
+                (h, w), kernel, s.stride, s.padding, s.dilation, s.output_padding
+            )
         if s.pooling:
             return formula_lines((h, w), (s.pool_size, s.pool_size), s.pool_stride, 0, 1)
-        kernel = (int(s.kernel.shape[0]), int(s.kernel.shape[1]))
         return formula_lines((h, w), kernel, s.stride, s.padding, s.dilation)
 
     def record(self, index: int) -> WindowRecord:
@@ -142,12 +152,15 @@ class ConvScrubber(Cursor):
         record = self.current()
         if record is None:
             return ""
-        mode = self.settings.mode
-        if mode == "backward":
+        s = self.settings
+        if s.mode == "backward":
             return backward_readout(record)
-        if mode == "forward":
+        if s.pooling:
+            kind = f"pool-{s.pool_kind}"
+            return pool_backward_readout(record, kind) if s.backward else pool_readout(record, kind)
+        if s.colour is None:
             return forward_readout(record)
-        return pool_readout(record, mode)
+        return forward_readout(record, s.channel_name)
 
     def computed(self) -> BoolArray:
         """A bool mask shaped like `output`: True for the output cells computed so far."""
@@ -163,8 +176,9 @@ class ConvScrubber(Cursor):
         """Show output cell (channel, row, col) as the window just computed."""
         self.seek(self.index_of(channel, row, col) + 1)
 
-    def grads_at(self, position: int) -> tuple[Array, Array]:
-        """(dL/dW, dL/dX) after the first `position` windows (see `ConvResult.grads_at`)."""
+    def grads_at(self, position: int) -> tuple[Array | None, Array]:
+        """(dL/dW, dL/dX) after the first `position` windows (see `ConvResult.grads_at`); a pool
+        has no dL/dW (None)."""
         return self._result.grads_at(position)
 
     # ---- controls ------------------------------------------------------------------------
@@ -176,13 +190,20 @@ class ConvScrubber(Cursor):
     def set_input_grid(self, grid: Grid) -> None:
         """Typed input values."""
         self._guarded(
-            lambda: replace(self.settings, input=as_grid(grid, "input"), input_name=TYPED_CHOICE)
+            lambda: replace(
+                self.settings, input=as_grid(grid, "input"), input_name=TYPED_CHOICE, colour=None
+            )
         )
 
     def set_input_text(self, text: str) -> None:
         """Typed input values as text (rows split by ';' or newlines, see `parse_grid`)."""
         self._guarded(
-            lambda: replace(self.settings, input=parse_grid(text, "input"), input_name=TYPED_CHOICE)
+            lambda: replace(
+                self.settings,
+                input=parse_grid(text, "input"),
+                input_name=TYPED_CHOICE,
+                colour=None,
+            )
         )
 
     def set_mnist_index(self, index: int) -> None:
@@ -238,6 +259,10 @@ class ConvScrubber(Cursor):
     def set_mode(self, mode: Mode) -> None:
         self._apply(replace(self.settings, mode=mode))
 
+    def set_output_padding(self, extra: int) -> None:
+        """Transposed convolution: extra output rows and columns at the bottom and right."""
+        self._apply(replace(self.settings, output_padding=extra))
+
     def set_flip(self, flip: bool) -> None:
         self._apply(replace(self.settings, flip=flip))
 
@@ -274,9 +299,7 @@ class ConvScrubber(Cursor):
     # ---- rebuilding ----------------------------------------------------------------------
 
     def _change_input(self, choice: str, settings: ConvSettings) -> None:
-        self._guarded(
-            lambda: replace(settings, input=named_input(choice, settings), input_name=choice)
-        )
+        self._guarded(lambda: with_input(settings, choice))
 
     def _guarded(self, make: Callable[[], ConvSettings]) -> None:
         """Apply the settings `make()` returns; if it cannot (a bad grid), keep the settings and

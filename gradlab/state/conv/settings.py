@@ -1,36 +1,50 @@
 """What the conv lab is set to, and the arrays those settings stand for (Qt-free).
 
 `ConvSettings` holds every control of the lab as plain values (the base input and kernel as 2-d
-grids). `expand_input` and `expand_weight` turn them into the NCHW input and the (O, C, kh, kw)
-weight the engine convolves: channel 0 of the input is the chosen image and filter 0's channel 0
-the chosen kernel; further channels are seeded random −1/0/1 grids, and filter o's first channel
-is the kernel turned by o·90° (square kernels), so a vertical-edge preset also shows a horizontal
-edge filter. `formula_lines` writes the output-size formula with the current numbers per axis.
+grids, and the further channels of a colour image). `expand_input` and `expand_weight` turn them
+into the NCHW input and the (O, C, kh, kw) weight the engine convolves: channel c of the input is
+channel c of the chosen image (red, green and blue of the RGB scene; a grid has one), and any
+channel beyond those a seeded random −1/0/1 grid. Filter o's slice for each of the image's own
+channels is the chosen kernel turned by o·90° (square kernels), so a vertical-edge preset also
+shows a horizontal edge filter; its slices for random channels are seeded random grids.
+`formula_lines` writes the output-size formula with the current numbers per axis;
+`scene_settings` turns a lesson's conv scene into settings.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from typing import Literal
+from dataclasses import dataclass, field, replace
+from typing import Literal, get_args
 
 import numpy as np
 
 from gradlab.data import mnist_digit
 from gradlab.engine.numbers import format_number
 from gradlab.engine.trace import Array
-from gradlab.lessons import presets
+from gradlab.lessons import ConvScene, presets
+from gradlab.lessons.conv_scene import BACKWARD_MODES as CONV_BACKWARD_MODES
+from gradlab.lessons.conv_scene import ConvMode
 from gradlab.lessons.limits import MAX_GRID_SIDE
 
-Mode = Literal["forward", "pool-max", "pool-avg", "backward"]
-MODES: tuple[Mode, ...] = ("forward", "pool-max", "pool-avg", "backward")
+Mode = ConvMode
+MODES: tuple[Mode, ...] = get_args(ConvMode)
+"""Convolution forward and backward, the two pools forward and backward, and the transposed
+convolution (the modes a lesson's conv scene names)."""
+POOL_MODES = frozenset(mode for mode in MODES if mode.startswith("pool"))
+BACKWARD_MODES = frozenset(CONV_BACKWARD_MODES)
 Upstream = Literal["ones", "random", "typed"]
 UPSTREAMS: tuple[Upstream, ...] = ("ones", "random", "typed")
 
 MNIST_CHOICE = "mnist-digit"
 RANDOM_CHOICE = "random"
 TYPED_CHOICE = "typed"
-INPUT_CHOICES: tuple[str, ...] = (*presets.INPUTS, MNIST_CHOICE, RANDOM_CHOICE)
+INPUT_CHOICES: tuple[str, ...] = (
+    *presets.INPUTS,
+    *presets.COLOUR_INPUTS,
+    MNIST_CHOICE,
+    RANDOM_CHOICE,
+)
 """Named inputs the lab offers (typed grids come through `ConvScrubber.set_input_grid`)."""
 KERNEL_CHOICES: tuple[str, ...] = tuple(presets.KERNELS)
 
@@ -93,7 +107,10 @@ class ConvSettings:
     """Every control of the conv lab. Arrays are read-only; change settings with `replace`."""
 
     input: Array = field(default_factory=lambda: _array(presets.INPUTS["slides-8x8"], "input"))
+    """The chosen image's first channel (the one typed values replace)."""
     input_name: str = "slides-8x8"
+    colour: Array | None = None
+    """A colour image's green and blue channels, (2, H, W); None for a one-channel input."""
     kernel: Array = field(default_factory=lambda: _array(presets.KERNELS["slides-3x3"], "kernel"))
     kernel_name: str = "slides-3x3"
     stride: int = 1
@@ -102,6 +119,8 @@ class ConvSettings:
     in_channels: int = 1
     out_channels: int = 1
     mode: Mode = "forward"
+    output_padding: int = 0
+    """Transposed convolution: extra output rows and columns at the bottom and right."""
     flip: bool = False
     """True: true convolution (the kernel turned 180°); False: cross-correlation, as in DL."""
     pool_size: int = 2
@@ -115,13 +134,53 @@ class ConvSettings:
 
     @property
     def pooling(self) -> bool:
-        return self.mode in {"pool-max", "pool-avg"}
+        """Max or average pooling, forward or backward."""
+        return self.mode in POOL_MODES
+
+    @property
+    def backward(self) -> bool:
+        """A backward mode: an upstream gradient flows back through the windows."""
+        return self.mode in BACKWARD_MODES
+
+    @property
+    def pool_kind(self) -> Literal["max", "avg"]:
+        return "max" if self.mode.startswith("pool-max") else "avg"
+
+    @property
+    def image_channels(self) -> int:
+        """How many channels the chosen image has (3 for a colour image, else 1)."""
+        return 1 if self.colour is None else 1 + len(self.colour)
+
+    def channel_name(self, channel: int) -> str:
+        """ "red", "green", "blue" for a colour image's channels; else "ch 1", "ch 2", ..."""
+        if channel < self.image_channels and self.colour is not None:
+            return presets.COLOUR_CHANNELS[channel]
+        return f"ch {channel + 1}"
+
+
+def with_input(settings: ConvSettings, choice: str) -> ConvSettings:
+    """`settings` showing the named input (a colour image brings its three channels, and as many
+    input channels)."""
+    if choice in presets.COLOUR_INPUTS:
+        red, *rest = presets.colour_input(choice)
+        colour = _read_only(np.stack([_array(grid, "input") for grid in rest]))
+        return replace(
+            settings,
+            input=_array(red, "input"),
+            input_name=choice,
+            colour=colour,
+            in_channels=max(settings.in_channels, 1 + len(colour)),
+        )
+    return replace(settings, input=named_input(choice, settings), input_name=choice, colour=None)
 
 
 def named_input(choice: str, settings: ConvSettings) -> Array:
-    """The base input for one of `INPUT_CHOICES` (digit and random size/seed from `settings`)."""
+    """The base input for one of `INPUT_CHOICES` (digit and random size/seed from `settings`;
+    a colour image's first channel)."""
     if choice in presets.INPUTS:
         return _array(presets.INPUTS[choice], "input")
+    if choice in presets.COLOUR_INPUTS:
+        return _array(presets.colour_input(choice)[0], "input")
     if choice == MNIST_CHOICE:
         return _array(mnist_digit(settings.mnist_index)[0], "input")
     if choice == RANDOM_CHOICE:
@@ -151,24 +210,32 @@ def _extra(seed: int, key: tuple[int, ...], shape: tuple[int, ...]) -> Array:
 
 
 def expand_input(settings: ConvSettings) -> Array:
-    """The (1, C, H, W) input: the chosen image, then seeded random −1/0/1 channels."""
-    channels = [np.asarray(settings.input)]
-    for c in range(1, settings.in_channels):
+    """The (1, C, H, W) input: the chosen image's channels, then seeded random −1/0/1 ones."""
+    own = [np.asarray(settings.input)]
+    if settings.colour is not None:
+        own.extend(np.asarray(settings.colour))
+    channels = own[: settings.in_channels]
+    for c in range(len(channels), settings.in_channels):
         channels.append(_extra(settings.seed, (1, c), settings.input.shape))
     return _read_only(np.stack(channels)[None])
 
 
 def expand_weight(settings: ConvSettings) -> Array:
-    """The (O, C, kh, kw) kernel as the engine applies it (turned 180° when `flip` is on)."""
+    """The (O, C, kh, kw) kernel as the engine applies it (turned 180° when `flip` is on).
+
+    Filter o's slice for each of the image's own channels is the kernel turned by o·90° (so a
+    colour image's red, green and blue meet the same edge filter and the filter adds them up);
+    slices for seeded random channels are seeded random too."""
     kernel = np.asarray(settings.kernel)
     square = kernel.shape[0] == kernel.shape[1]
+    own = min(settings.image_channels, settings.in_channels)
     filters = []
     for o in range(settings.out_channels):
         first = np.rot90(kernel, o) if square else (kernel if o % 2 == 0 else -kernel)
         rest = [
-            _extra(settings.seed, (2, o, c), kernel.shape) for c in range(1, settings.in_channels)
+            _extra(settings.seed, (2, o, c), kernel.shape) for c in range(own, settings.in_channels)
         ]
-        filters.append(np.stack([first, *rest]))
+        filters.append(np.stack([first] * own + rest))
     weight = np.stack(filters)
     if settings.flip:
         weight = weight[..., ::-1, ::-1]
@@ -191,3 +258,32 @@ def formula_lines(
             result = f"⌊{numerator} / {s}⌋ + 1 = {numerator // s + 1}"
         lines.append(f"{axis}: {filled} = {result}")
     return tuple(lines)
+
+
+def scene_settings(scene: ConvScene) -> ConvSettings:
+    """The settings a lesson's conv scene stands for: its input (a colour image brings its
+    channels), kernel, geometry, mode and upstream gradient."""
+    kernel = scene.kernel_grid
+    if isinstance(scene.input, str):
+        base = with_input(ConvSettings(), scene.input)
+    else:
+        base = ConvSettings(input=as_grid(scene.input_grid, "input"), input_name=TYPED_CHOICE)
+    upstream: Upstream = "typed" if not isinstance(scene.upstream, str) else scene.upstream
+    grid = None if isinstance(scene.upstream, str) else as_grid(scene.upstream, "upstream")
+    return replace(
+        base,
+        kernel=as_grid(kernel, "kernel"),
+        kernel_name=scene.kernel if isinstance(scene.kernel, str) else TYPED_CHOICE,
+        stride=scene.stride,
+        padding=scene.padding,
+        dilation=scene.dilation,
+        output_padding=scene.output_padding,
+        in_channels=scene.in_channels or base.image_channels,
+        out_channels=scene.out_channels,
+        mode=scene.mode,
+        flip=scene.flip,
+        pool_size=len(kernel),
+        pool_stride=scene.stride,
+        upstream=upstream,
+        upstream_grid=grid,
+    )

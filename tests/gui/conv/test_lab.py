@@ -101,6 +101,27 @@ def test_pooling_marks_the_winner(
     assert lab.view.inputs.grids[0].window_cells == {(2, 2), (2, 3), (3, 2), (3, 3)}
 
 
+@pytest.mark.parametrize(
+    ("asked", "hidden"),
+    [("output_size", "outputs"), ("output", "outputs"), ("grad_input", "dinputs"),
+     ("grad_weight", "dweights")],
+)  # fmt: skip
+def test_a_quiz_hides_the_grids_that_show_its_answer(qtbot: QtBot, asked: str, hidden: str) -> None:
+    lab = make_lab(qtbot, ConvScrubber(ConvSettings(mode="backward", upstream="random")))
+    view = lab.view
+    columns = ("outputs", "dinputs", "dweights")
+    view.hide_answer_of(asked)
+    lab.scrubber.to_end()  # stepping on keeps it hidden
+    assert {c: getattr(view, c).isVisibleTo(lab) for c in columns} == {
+        c: c != hidden for c in columns
+    }
+    assert view.unknown.isVisibleTo(lab) == (hidden == "outputs")
+    assert view.formula.isVisibleTo(lab) == (asked != "output_size")
+    view.hide_answer_of(None)  # answered or revealed: everything comes back
+    assert all(getattr(view, c).isVisibleTo(lab) for c in columns)
+    assert not view.unknown.isVisibleTo(lab)
+
+
 def test_backward_mode_shows_autograd_grads(qtbot: QtBot) -> None:
     settings = ConvSettings(mode="backward", upstream="random", in_channels=2, padding=1, seed=3)
     lab = make_lab(qtbot, ConvScrubber(settings))
@@ -222,7 +243,7 @@ def test_flip_shows_the_turned_kernel(qtbot: QtBot) -> None:
     lab = make_lab(qtbot)
     lab.controls.flip.setChecked(True)
     grid = lab.view.kernels.grids[0]
-    assert grid.title.endswith("(turned 180°)")
+    assert grid.title == "flipped kernel"
     assert grid.values.tolist() == [[3, 0, -3], [2, 1, -2], [1, 0, -1]]
     assert "cross-correlation" in lab.view.note.text()
     lab.scrubber.step_forward()

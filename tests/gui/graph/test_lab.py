@@ -148,6 +148,19 @@ def test_editing_rebuilds_and_errors_keep_the_last_good_graph(qtbot: QtBot) -> N
     assert {"x", "y", "z", "w", "q"} <= names
 
 
+def test_an_error_quoting_markup_shows_it_as_typed(qtbot: QtBot) -> None:
+    # a QLabel guesses rich text, and rich text loads <img src=...> from any path
+    lab = make_lab(qtbot)
+    editing = lab.editing
+    assert editing is not None
+    editing.editor.setFocus()
+    editing.editor.selectAll()
+    qtbot.keyClicks(editing.editor, "f = \"<img src='/dev/zero'>\"")
+    qtbot.waitUntil(lambda: not editing.typing_pending and editing.error.isVisible())
+    assert editing.error.textFormat() == Qt.TextFormat.PlainText
+    assert "<img src='/dev/zero'>" in editing.error.text()
+
+
 def test_input_spin_boxes_rebuild_at_once(qtbot: QtBot) -> None:
     lab = make_lab(qtbot)
     lab.session.player.to_end()
