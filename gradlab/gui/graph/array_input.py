@@ -28,6 +28,7 @@ from PySide6.QtWidgets import (
 from gradlab.engine.numbers import format_number
 from gradlab.gui.graph.heatmap import heatmap_image
 from gradlab.gui.graph.number_spin import LIMIT
+from gradlab.gui.plain_text import plain_label
 from gradlab.gui.signals import signals_blocked
 from gradlab.layout.labels import shape_text
 
@@ -49,7 +50,7 @@ class ArrayInput(QWidget):
         self.name = name
         self.values = np.array(values, dtype=float)
         self.shape = self.values.shape
-        self.title = QLabel(f"{name} ({shape_text(self.shape)}) =")
+        self.title = plain_label(f"{name} ({shape_text(self.shape)}) =")
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(4)

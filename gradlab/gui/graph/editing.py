@@ -48,7 +48,7 @@ class EditorPanel(QWidget):
         self.warning = plain_label()  # messages quote what was typed: never markup
         self.warning.setWordWrap(True)
         self.warning.setVisible(False)
-        self.size_note = QLabel()
+        self.size_note = plain_label()
         self.size_note.setToolTip(LIMITS)
         self.reset = QPushButton("Lesson's version")
         self.reset.setToolTip("Bring back the lesson's expression and inputs (yours is kept)")

@@ -15,7 +15,6 @@ from PySide6.QtCore import QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
-    QLabel,
     QLayout,
     QLayoutItem,
     QScrollArea,
@@ -26,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from gradlab.gui.graph.array_input import ArrayInput
 from gradlab.gui.graph.number_spin import NumberSpin
+from gradlab.gui.plain_text import plain_label
 from gradlab.gui.signals import signals_blocked
 from gradlab.state.graph.values import InputValue
 
@@ -217,7 +217,7 @@ class InputsPanel(QScrollArea):
         row = QHBoxLayout(cell)
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(4)
-        row.addWidget(QLabel(f"{name} ="))
+        row.addWidget(plain_label(f"{name} ="))
         spin = NumberSpin()
         spin.setValue(float(value))
         spin.valueChanged.connect(lambda value, name=name: self.changed.emit(name, value))

@@ -21,7 +21,6 @@ from PySide6.QtWidgets import (
     QGraphicsItem,
     QGraphicsScene,
     QGraphicsView,
-    QLabel,
     QWidget,
 )
 
@@ -38,6 +37,7 @@ from gradlab.gui.graph.items import (
 from gradlab.gui.graph.overview import Overview
 from gradlab.gui.graph.style import GraphStyle
 from gradlab.gui.graph.zoom import FIT_MAX, ZoomingView
+from gradlab.gui.plain_text import plain_label
 from gradlab.layout import Layout, edge_key, edge_records
 from gradlab.layout.fold import FOLD_NODES, best_fold
 from gradlab.state.graph.player import Player
@@ -96,10 +96,10 @@ class GraphView(ZoomingView):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.overview = Overview(self, style.color("accent"))
-        self.notice = QLabel(self.viewport())
+        self.notice = plain_label(parent=self.viewport())
         self.notice.setVisible(False)
         self.notice.setMargin(6)
-        self.far_hint = QLabel(FAR_HINT, self.viewport())
+        self.far_hint = plain_label(FAR_HINT, self.viewport())
         """Says, far out, why the nodes are plain boxes and how to read them."""
         self.far_hint.setVisible(False)
         self.far_hint.setMargin(4)
