@@ -85,8 +85,8 @@ class Drawing:
 
     def details(self) -> list[QGraphicsItem]:
         """The items of the graph's nodes, edges and labels."""
-        return [*self.values.values(), *self.ops.values(), *self.edges.values(),
-                *self.edge_labels.values()]  # fmt: skip
+        items: list[QGraphicsItem] = [*self.values.values(), *self.ops.values()]
+        return [*items, *self.edges.values(), *self.edge_labels.values()]
 
     def set_far(self, far: bool) -> None:
         """Show the picture (far) or the items."""

@@ -76,8 +76,8 @@ class FarPicture(QGraphicsItem):
         image = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
         image.fill(style.color("window"))
         painter = QPainter(image)  # no antialiasing: boxes of a few pixels, drawn twice as fast
-        painter.scale(size.width() / max(self.layout.width, 1.0),
-                      size.height() / max(self.layout.height, 1.0))  # fmt: skip
+        sx = size.width() / max(self.layout.width, 1.0)
+        painter.scale(sx, size.height() / max(self.layout.height, 1.0))
         draw_layout(
             painter,
             self.layout,

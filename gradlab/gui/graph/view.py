@@ -139,8 +139,8 @@ class GraphView(ZoomingView):
         """Show the player's current trace placed as `layout` says.
 
         When only numbers changed (an input was edited: same layout, style and names), the
-        items stay and are brought up to date; otherwise every item is made anew, a batch per
-        turn of the event loop when there are many (`drawing` is True meanwhile).
+        items stay and are brought up to date; otherwise every item is made anew into a scene of
+        its own, shown once complete (`up_to_date` is False meanwhile).
         """
         style = style or self._style
         titles = item_titles(self.trace)

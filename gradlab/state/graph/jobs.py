@@ -10,7 +10,8 @@ job that does not report back within `STOP_SECONDS` of a cancel is ended with th
 restarts on the next job. Results carry their job's number, so a stale one is recognised and
 dropped by whoever asked (`GraphSession`).
 
-Protocol, tuples over a duplex pipe. To the worker: ("run", job, function, args) and ("cancel",).
+The worker process's side is `gradlab.state.graph.worker_process`. Protocol, tuples over a
+duplex pipe. To the worker: ("run", job, function, args) and ("cancel",).
 From it: ("progress", job, fraction, text), ("done", job, result), ("failed", job, text),
 ("cancelled", job). A thread on each side sends, and one on the GUI side receives, so the
 window never waits for a large graph to be pickled or unpickled in one piece.
@@ -19,13 +20,10 @@ window never waits for a large graph to be pickled or unpickled in one piece.
 from __future__ import annotations
 
 import atexit
-import contextlib
 import multiprocessing
-import os
 import queue
 import threading
 import time
-import traceback
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -33,10 +31,10 @@ from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Any
 
+from gradlab.state.graph.worker_process import serve
+
 STOP_SECONDS = 0.5
 """How long a cancelled job may take to notice before its process is ended."""
-WORKER_NICENESS = 5
-"""How much lower the workers' priority is than the window's (Unix niceness)."""
 INBOX_JOBS = 16
 """Messages about this many recent jobs are kept for whoever asked for them."""
 
@@ -54,10 +52,6 @@ class Message:
     job: int
     value: Any = None
     """The result ("done"), the error's text ("failed"), or (fraction, text) ("progress")."""
-
-
-class Superseded(Exception):  # noqa: N818 - not an error: a newer message came first
-    """Raised inside the worker when a newer message arrives while a job runs."""
 
 
 class Worker:
@@ -142,25 +136,32 @@ class Worker:
         self.running = self._request = None
         self._shut_down()
 
-    def _shut_down(self) -> None:
+    def _shut_down(self, *, wait: bool = True) -> None:
         conn, process, sender = self._conn, self._process, self._sender
         self._conn = self._process = self._sender = None
         if sender is not None:
             self._outbox.put(None)  # the sender sends it and stops
-            sender.join(1.0)
+            if wait:
+                sender.join(1.0)
             self._outbox = queue.SimpleQueue()
-        if conn is not None:
+        if conn is not None and wait:
             conn.close()  # the receiver thread's read fails, and it ends
         self._received = queue.SimpleQueue()
-        if process is not None:
-            process.join(0.2)
-            if process.is_alive():
-                process.terminate()
-                process.join(1.0)
+        if process is None:
+            return
+        if wait:
+            _end(process)
+            return
+        process.terminate()
+        threading.Thread(target=_reap, args=(process, sender, conn), daemon=True).start()
 
     def _restart(self) -> None:
         running, request = self.running, self._request
-        self.close()
+        self._stopping.clear()
+        self.running = self._request = None
+        # the old process is computing: end it now, and wait for it in a thread of its own
+        # (joining it here held the window for a fifth of a second)
+        self._shut_down(wait=False)
         if running is not None and request is not None:
             self.running, self._request = running, request
             self._send_request()
@@ -227,6 +228,23 @@ def _send_all(conn: Connection, outbox: queue.SimpleQueue[Any]) -> None:
             return
 
 
+def _end(process: BaseProcess) -> None:
+    """Let a worker that was told to stop end, or end it."""
+    process.join(0.2)
+    if process.is_alive():
+        process.terminate()
+        process.join(1.0)
+
+
+def _reap(process: BaseProcess, sender: threading.Thread | None, conn: Connection | None) -> None:
+    """A thread of its own: wait for a terminated worker and its sender, then close the pipe."""
+    process.join(1.0)
+    if sender is not None:
+        sender.join(1.0)
+    if conn is not None:
+        conn.close()
+
+
 def _receive_all(conn: Connection, received: queue.SimpleQueue[Any]) -> None:
     """The receiver thread: every message from the worker as it comes, then `_DIED` once the
     pipe closes. Results are unpickled here: a 1,000-node layout takes 10 ms to rebuild, which
@@ -251,59 +269,3 @@ def close_all() -> None:
     """End every worker process (at exit, and between tests)."""
     for worker in list(_WORKERS):
         worker.close()
-
-
-def serve(conn: Connection) -> None:
-    """The worker process: run jobs until told to stop (None) or the pipe closes. It runs at a
-    lower priority than the window: on a two-core laptop a check at full speed would otherwise
-    take the core the window needs to answer a key."""
-    if hasattr(os, "nice"):  # Unix
-        with contextlib.suppress(OSError):
-            os.nice(WORKER_NICENESS)
-    with contextlib.suppress(EOFError, OSError):
-        _serve(conn)
-
-
-def _serve(conn: Connection) -> None:
-    # a thread reads the pipe at once, so the GUI's sends never wait for a job to finish (a
-    # full pipe would block the window for as long as the job runs)
-    inbox: queue.SimpleQueue[Any] = queue.SimpleQueue()
-
-    def read() -> None:
-        try:
-            while True:
-                message = conn.recv()
-                inbox.put(message)
-                if message is None:
-                    return
-        except (EOFError, OSError):
-            inbox.put(None)
-
-    threading.Thread(target=read, name="gradlab-worker-reader", daemon=True).start()
-    pending: Any = None
-    while True:
-        message = pending if pending is not None else inbox.get()
-        pending = None
-        if message is None:
-            return
-        if message[0] != "run":
-            continue  # a cancel for a job that already ended
-        _, job, function, args = message
-
-        def report(fraction: float, text: str, job: int = job) -> None:
-            if not inbox.empty():
-                raise Superseded
-            conn.send(("progress", job, fraction, text))
-
-        try:
-            result = function(report, *args)
-        except Superseded:
-            pending = inbox.get()
-            if pending is None:
-                return
-            conn.send(("cancelled", job))
-            continue
-        except Exception:  # a job's failure is reported, the worker goes on
-            conn.send(("failed", job, traceback.format_exc(limit=4)))
-            continue
-        conn.send(("done", job, result))
