@@ -395,8 +395,10 @@ class GraphView(ZoomingView):
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        if self._auto_fit and self._layout is not None and self.up_to_date:
-            # another shape of view may want the graph folded otherwise
+        drawing = self.up_to_date or self._drawing is not None  # the current trace's layout
+        if self._auto_fit and self._layout is not None and drawing:
+            # another shape of view may want the graph folded otherwise (also while its items
+            # are being made: a fold chosen for a view the panels then resized stayed small)
             folded = self._folded(self._layout)
             placed = self._placed
             if placed is None or (folded.width, folded.height) != (placed.width, placed.height):
