@@ -140,7 +140,8 @@ def _conv_value(scrubber: ConvScrubber, name: str) -> float | None:
 
 def _graph_done(action: Action, session: GraphSession) -> bool:
     if action.do == "set":
-        return _same(session.inputs.get(action.name), action.value)
+        value = session.inputs.get(action.name)
+        return isinstance(value, float | int) and _same(float(value), action.value)
     trace, position = session.trace, session.player.position
     try:
         node = trace.node(action.node).id
