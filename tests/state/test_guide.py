@@ -98,3 +98,14 @@ def test_the_lines_say_what_to_do() -> None:
     assert describe(Action(do="backward", node="x")) == "Step the backward pass to x"
     assert describe(Action(do="play", text="Train it")) == "Train it"
     assert describe(Action(do="compare", runs=3)) == "Have 3 runs on the plots to compare"
+
+
+def test_a_graph_made_into_a_tensor_program_leaves_a_set_action_undone() -> None:
+    session = GraphSession("f = w * x", {"w": 3, "x": 2})
+    guide = Guide([Action(do="set", name="w", value=0.5)], session)
+    assert session.set_expression("w: (2,); x: (2,); f = sum(w * x)")
+    assert session.set_input("w", np.array([0.5, 0.5]))  # an array, not the number asked for
+    assert not guide.finished
+    assert session.set_expression("f = w * x")
+    session.set_input("w", 0.5)
+    assert guide.finished
