@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer
 from PySide6.QtGui import QFont, QFontMetrics
 from PySide6.QtWidgets import (
@@ -25,16 +27,27 @@ def cell_text(cell: str | int | float) -> str:
     return cell if isinstance(cell, str) else format_number(float(cell))
 
 
+BREAKS = re.compile(r"[^\s-]*-|[^\s-]+")
+"""A title's unbreakable pieces: words, split after their hyphens."""
+SMALLEST_TITLE = 0.6
+"""Titles shrink to fit their columns down to this share of the table's font, no further."""
+
+
+def pieces(title: str) -> list[str]:
+    return BREAKS.findall(title)
+
+
 def wrapped(title: str, metrics: QFontMetrics, width: int) -> str:
-    """The title broken into lines at spaces so each fits `width` (a single word wider than
-    the column stays whole: Qt cuts it, as it would the unbroken title)."""
+    """The title broken into lines at spaces and after hyphens so each fits `width` (a piece
+    wider than the column stays whole)."""
     lines: list[str] = []
-    for word in title.split():
-        joined = f"{lines[-1]} {word}" if lines else word
+    for piece in pieces(title):
+        glue = "" if lines and lines[-1].endswith("-") else " "
+        joined = f"{lines[-1]}{glue}{piece}" if lines else piece
         if lines and metrics.horizontalAdvance(joined) <= width:
             lines[-1] = joined
         else:
-            lines.append(word)
+            lines.append(piece)
     return "\n".join(lines)
 
 
@@ -71,9 +84,8 @@ class TableView(SceneView):
         super().apply_theme(theme)
         font = TABLE.font(theme, self.font())
         self.table.setFont(font)
-        title_font = QFont(font)
-        title_font.setBold(True)
-        self.table.horizontalHeader().setFont(title_font)
+        self.title_font = QFont(font)
+        self.title_font.setBold(True)
         self.caption.setFont(font)
         self.table.resizeRowsToContents()
         self.table.setStyleSheet(
@@ -91,14 +103,29 @@ class TableView(SceneView):
         return super().eventFilter(watched, event)
 
     def wrap_titles(self) -> None:
-        """Long column titles wrap onto more lines (on a projector a column can be narrower
-        than its title)."""
+        """Long column titles wrap onto more lines, and shrink when one word is wider than its
+        column (on a projector a column can be narrower than its title)."""
         header = self.table.horizontalHeader()
-        metrics = header.fontMetrics()
         padding = 2 * header.style().pixelMetric(header.style().PixelMetric.PM_HeaderMargin) + 8
-        for column, title in enumerate(self.titles):
+        widths = [header.sectionSize(column) - padding for column in range(len(self.titles))]
+        metrics = QFontMetrics(self.title_font)
+        overflow = max(
+            (
+                metrics.horizontalAdvance(piece) / max(width, 1)
+                for title, width in zip(self.titles, widths, strict=True)
+                for piece in pieces(title)
+            ),
+            default=1.0,
+        )
+        font = QFont(self.title_font)
+        if overflow > 1:
+            font.setPointSizeF(font.pointSizeF() * max(1 / overflow, SMALLEST_TITLE))
+        if header.font() != font:
+            header.setFont(font)
+        metrics = QFontMetrics(font)
+        for column, (title, width) in enumerate(zip(self.titles, widths, strict=True)):
             item = self.table.horizontalHeaderItem(column)
-            text = wrapped(title, metrics, header.sectionSize(column) - padding)
+            text = wrapped(title, metrics, width)
             if item is not None and item.text() != text:
                 item.setText(text)
 

@@ -122,3 +122,23 @@ def test_a_long_column_title_wraps_to_fit_a_narrow_column(qtbot: QtBot) -> None:
     )
     view.resize(1600, 300)
     qtbot.waitUntil(lambda: item.text() == scene.columns[1])
+
+
+def test_a_word_wider_than_its_column_breaks_at_its_hyphen_or_shrinks(qtbot: QtBot) -> None:
+    scene = TableScene(columns=["zero-centred", "saturates"], rows=[["no", "yes"]])
+    view = TableView(scene, LIGHT)
+    qtbot.addWidget(view)
+    view.show()
+    header = view.table.horizontalHeader()
+    base = view.table.font().pointSizeF()
+    narrow = header.fontMetrics().horizontalAdvance("saturates") * 2 - 20
+    view.resize(narrow, 300)
+    first = view.table.horizontalHeaderItem(0)
+    assert first is not None
+    qtbot.waitUntil(lambda: first.text() == "zero-\ncentred")
+    qtbot.waitUntil(lambda: header.font().pointSizeF() < base)
+    for column in range(2):
+        title = view.table.horizontalHeaderItem(column)
+        assert title is not None
+        widest = max(header.fontMetrics().horizontalAdvance(line) for line in title.text().split())
+        assert widest <= header.sectionSize(column)
