@@ -209,6 +209,8 @@ def test_a_counting_step_stops_at_its_total_with_no_derivatives(
     assert cursor.position == len(view.session.trace.nodes)
     assert all("?" in grad for _, _, grad in view.view.node_texts().values())
     assert not view.checks.isVisible()
+    assert view.view.edge_labels
+    assert not any(label.isVisible() for label in view.view.edge_labels.values())
     QTest.keyClick(window.windowHandle(), Qt.Key.Key_Right)  # past the total: the next step
     session = window.session
     assert (session.lesson_index, session.step_index) != (lesson, step)
