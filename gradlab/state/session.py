@@ -51,7 +51,9 @@ def _keep(scene: Any) -> Any:
 
 
 SCENE_BUILDERS: dict[type[Any], Callable[[Any], object]] = {
-    GraphScene: lambda scene: GraphSession(scene.expression, dict(scene.inputs), scene.cursor),
+    GraphScene: lambda scene: GraphSession(
+        scene.expression, dict(scene.inputs), scene.cursor, backward=scene.backward
+    ),
     PlotScene: PlotState,
     TableScene: _keep,
     NetworkScene: build_network,
