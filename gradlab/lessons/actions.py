@@ -41,6 +41,8 @@ class GraphScene(Protocol):
     def expression(self) -> str: ...
     @property
     def inputs(self) -> Mapping[str, float]: ...
+    @property
+    def backward(self) -> bool: ...
 
 
 class TrainScene(Protocol):
@@ -108,6 +110,8 @@ def check_action(action: Action, step: Step) -> None:
 
 
 def _check_node(action: Action, graph: GraphScene) -> None:
+    if action.do == "backward" and not graph.backward:
+        raise ValueError("a backward action needs the backward pass: drop backward = false")
     trace = build_trace(graph.expression, graph.inputs)
     ids = {node.label: node.id for node in trace.nodes if node.label}
     if action.node not in ids:

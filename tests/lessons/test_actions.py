@@ -48,6 +48,8 @@ def test_actions_that_fit_their_scene_load(step: bytes) -> None:
     [
         (CONV + action(b'do = "backward"\nnode = "x"\n'), "needs a graph scene"),
         (GRAPH + action(b'do = "backward"\nnode = "z"\n'), "'z' is not a node of the graph"),
+        (GRAPH + b"backward = false\n" + action(b'do = "backward"\nnode = "x"\n'),
+         "needs the backward pass"),
         (GRAPH + action(b'do = "set"\nname = "q"\nvalue = 1\n'), "'q' is not an input"),
         (GRAPH + action(b'do = "set"\nname = "x"\nvalue = 1\n'), "x is 1 already"),
         (GRAPH + action(b'do = "set"\nname = "x"\n'), "needs a value"),
