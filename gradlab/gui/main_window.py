@@ -231,7 +231,7 @@ class MainWindow(QMainWindow):
         count = entry.step_count
         title = f": {state.step.title}" if state.step.title else ""
         header = f"{entry.lesson.title} · step {state.index + 1} of {count}{title}"
-        self.step_panel.show_step(entry.path, header, state.step.text, state.quiz)
+        self.step_panel.show_step(entry.path, header, state.step.text, state.quiz, state.guide)
         view = None if state.scene is None else make_view(state.scene, self.theme)
         self._set_view(view)
         panels = state.step.panels

@@ -1,4 +1,5 @@
-"""`StepPanel`: the lesson's header, the step's Markdown text, its quiz, or a lesson's error.
+"""`StepPanel`: the lesson's header, the step's Markdown text, a guided step's actions (each
+ticked when the learner has done it), its quiz, or a lesson's error.
 
 gradlab alone resolves what the step text names: images are read by `read_resource` (regular
 files in the lesson's folder or resources/, bounded in bytes and pixels) and anything else shows
@@ -16,13 +17,14 @@ from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt, QUrl, Signal
 from PySide6.QtGui import QColor, QDesktopServices, QImage, QImageReader, QPainter, QTextDocument
-from PySide6.QtWidgets import QMessageBox, QTextBrowser, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QMessageBox, QTextBrowser, QVBoxLayout, QWidget
 
 from gradlab.gui.plain_text import plain_label
 from gradlab.gui.quiz import QuizWidget
 from gradlab.gui.theme import Theme
 from gradlab.gui.typography import STEP_HEADER, STEP_TEXT
 from gradlab.lessons import LessonError, read_resource
+from gradlab.state.guide import Guide
 from gradlab.state.quiz import QuizState
 
 MAX_IMAGE_PIXELS = 4096 * 4096
@@ -122,8 +124,58 @@ class LessonText(QTextBrowser):
         box.open()  # window-modal, never a nested event loop
 
 
+class GuideList(QWidget):
+    """A guided step's actions, one line each, as plain text: "☐ Set the stride to 2", ticked
+    ("☑ ... done") when the step's `Guide` sees it happen."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.guide: Guide | None = None
+        """Kept here: the guide lives as long as its step is shown."""
+        self.lines: list[QLabel] = []
+        self._layout = QVBoxLayout(self)
+        self._layout.setContentsMargins(4, 2, 4, 2)
+        self._layout.setSpacing(0)
+        self._theme: Theme | None = None
+
+    def set_guide(self, guide: Guide | None) -> None:
+        if self.guide is not None:
+            self.guide.changed.disconnect(self._refresh)
+        for line in self.lines:
+            self._layout.removeWidget(line)
+            line.hide()  # deleted only when the event loop gets to it: not drawn till then
+            line.deleteLater()
+        self.guide = guide
+        self.lines = []
+        if guide is not None:
+            self.lines = [plain_label() for _ in guide.lines]
+            for line in self.lines:
+                line.setWordWrap(True)
+                self._layout.addWidget(line)
+            guide.changed.connect(self._refresh)
+        self.setVisible(guide is not None)
+        self._refresh()
+
+    def _refresh(self) -> None:
+        guide, theme = self.guide, self._theme
+        if guide is None or theme is None:
+            return
+        for line, text, done in zip(self.lines, guide.lines, guide.done, strict=True):
+            line.setText(f"☑ {text}: done" if done else f"☐ {text}")
+            line.setStyleSheet(f"color: {theme.good if done else theme.text};")
+
+    def apply_theme(self, theme: Theme) -> None:
+        self._theme = theme
+        for line in self.lines:
+            font = STEP_TEXT.font(theme, line.font())
+            font.setBold(True)
+            line.setFont(font)
+        self._refresh()
+
+
 class StepPanel(QWidget):
-    """Header line, Markdown text and an optional quiz for the current step."""
+    """Header line, Markdown text, a guided step's actions and an optional quiz for the current
+    step."""
 
     quiz_revealed = Signal()
     quiz_solved = Signal()
@@ -136,19 +188,28 @@ class StepPanel(QWidget):
         self.header = plain_label()  # lesson and step titles, as written
         self.header.setWordWrap(True)
         self.text = LessonText()
+        self.guide = GuideList()
+        self.guide.hide()
         self.quiz: QuizWidget | None = None
         self._layout = QVBoxLayout(self)
         self._layout.setContentsMargins(8, 6, 8, 6)
         self._layout.addWidget(self.header)
         self._layout.addWidget(self.text, 1)
+        self._layout.addWidget(self.guide)
         self.apply_theme(theme)
 
     def show_step(
-        self, lesson_path: Path, header: str, markdown: str, quiz: QuizState | None
+        self,
+        lesson_path: Path,
+        header: str,
+        markdown: str,
+        quiz: QuizState | None,
+        guide: Guide | None = None,
     ) -> None:
         self._error = False
         self.header.setText(header)
         self.text.show_markdown(lesson_path, markdown)
+        self.guide.set_guide(guide)
         self._set_quiz(quiz)
         self.apply_theme(self._theme)
 
@@ -164,6 +225,7 @@ class StepPanel(QWidget):
             f"<p><b>{html.escape(error.path.name)}</b></p><ul>{problems}</ul>"
             "<p>Fix the file and save it.</p>"
         )
+        self.guide.set_guide(None)
         self._set_quiz(None)
         self.apply_theme(self._theme)
 
@@ -194,6 +256,7 @@ class StepPanel(QWidget):
             f"QTextBrowser {{ background: {theme.panel}; color: {text_color};"
             f" border: none; padding: 4px; }}"
         )
+        self.guide.apply_theme(theme)
         if self.quiz is not None:
             self.quiz.apply_theme(theme)
 
@@ -207,6 +270,9 @@ class StepPanel(QWidget):
         header = self.header.heightForWidth(max(self.header.width(), 200))
         header = header if header > 0 else self.header.sizeHint().height()
         height = header + int(document.size().height()) + 16
+        if self.guide.guide is not None:
+            lines = self.guide.heightForWidth(max(self.guide.width(), 200))
+            height += lines if lines > 0 else self.guide.sizeHint().height()
         if self.quiz is not None:
             height += self.quiz.sizeHint().height()
         return height + margins.top() + margins.bottom() + 2 * self._layout.spacing()

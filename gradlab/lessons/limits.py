@@ -26,6 +26,11 @@ MAX_STEPS = 200
 """Steps in one lesson."""
 MAX_TEXT_IMAGES = 200
 """Images one step's text names: the window lays 200 out in 0.02 s, 20,000 froze it for 2.3 s."""
+MAX_ACTIONS = 4
+"""Actions a guided step asks for: each is a line under the step's text, which must leave the
+scene its room on a 768-line projector."""
+MAX_ACTION_TEXT = 120
+"""Characters of an action's own text: one line of the step panel."""
 MAX_GRID_SIDE = 64
 """Rows or columns of a conv input or kernel grid: the most the conv lab draws."""
 MAX_CHANNELS = 4

@@ -1,8 +1,8 @@
 """The lesson format: pydantic models of one TOML lesson file (unknown keys are errors).
 
 A lesson has an id, title, summary, level, goals and steps; each step has Markdown `text` and at
-most one scene (`graph`, `conv`, `train`, `plot`, `table` or `network`), plus optional `panels` and
-a `quiz`.
+most one scene (`graph`, `conv`, `train`, `plot`, `table` or `network`), plus optional `panels`, a
+`quiz` and the `actions` of a guided step (`gradlab.lessons.actions`).
 Cross-field facts (a quiz node exists in the expression, a kernel fits its padded input) are
 checked here, so every problem carries its field path. Run ``python -m gradlab.lessons.schema``
 to regenerate resources/lesson.schema.json for editors.
@@ -20,6 +20,7 @@ from pydantic import Field, field_validator, model_validator
 from gradlab.data import DATASETS
 from gradlab.data.resources import bundled
 from gradlab.lessons import limits, presets
+from gradlab.lessons.actions import Action, check_action
 from gradlab.lessons.base import Model
 from gradlab.lessons.conv_scene import ConvScene, check_conv_quiz
 from gradlab.lessons.graphs import check_graph, graph_labels, program_inputs
@@ -348,6 +349,13 @@ class Step(Model):
     network: NetworkScene | None = None
     panels: list[Panel] | None = Field(default=None, description="Visible panels; all if absent.")
     quiz: Quiz | None = None
+    actions: list[Action] = Field(
+        default=[],
+        max_length=limits.MAX_ACTIONS,
+        description="A guided step: what the learner is asked to do in the scene (press play, "
+        "set a value, step a pass to a node, draw a digit, compare runs); each shows as a line "
+        "that is ticked when it happens.",
+    )
 
     @property
     def scene(
@@ -375,6 +383,11 @@ class Step(Model):
             raise ValueError(f"a step has at most one scene, this one has {' and '.join(given)}")
         if self.quiz is not None:
             _check_quiz(self.quiz, self)
+        for index, action in enumerate(self.actions):
+            try:
+                check_action(action, self)
+            except ValueError as err:
+                raise ValueError(f"actions[{index}]: {err}") from None
         return self
 
 

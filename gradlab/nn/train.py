@@ -24,7 +24,7 @@ from gradlab.engine.tensor import Tensor
 from gradlab.nn.evaluate import Objective, objective
 from gradlab.nn.modules import Module, Sequential
 from gradlab.nn.optim import Optimizer
-from gradlab.nn.stats import LayerStats, layer_stats
+from gradlab.nn.stats import LayerStats, layer_stats, weights, with_updates
 
 
 class Splits(Protocol):
@@ -177,7 +177,10 @@ def _step(
         return _Outcome(value, accuracy, nonfinite=bad_grad)
     # statistics before the update: the activations and grads of this very step
     summary = layer_stats(model, layers) if stats else ()
+    before = weights(model, summary) if stats else {}
     optimizer.step()
+    if stats:
+        summary = with_updates(model, summary, before)
     return _Outcome(value, accuracy, summary)
 
 

@@ -37,7 +37,9 @@ from gradlab.state.graph.edits import EditMemory
 from gradlab.state.graph.network_session import build_network
 from gradlab.state.graph.plot import PlotState
 from gradlab.state.graph.session import GraphSession
+from gradlab.state.guide import Guide
 from gradlab.state.quiz import QuizState
+from gradlab.state.train.compare import RunMemory
 from gradlab.state.train.run import TrainingRun
 
 Stamp = tuple[int, int] | None
@@ -86,12 +88,14 @@ class LessonEntry:
 
 @dataclass(frozen=True)
 class StepState:
-    """Everything a step shows: its text, its scene's state object and its quiz."""
+    """Everything a step shows: its text, its scene's state object, its quiz and the actions of
+    a guided step."""
 
     step: Step
     index: int
     scene: object | None
     quiz: QuizState | None
+    guide: Guide | None = None
 
 
 def read_entry(path: Path) -> LessonEntry:
@@ -134,6 +138,9 @@ class Session:
         self.step_index = 0
         self.edits = EditMemory()
         """The learner's own versions of graph steps, brought back when they return."""
+        self.runs = RunMemory()
+        """The last training runs of the open lesson, which its later runs are compared with."""
+        self._run: TrainingRun | None = None
 
     @classmethod
     def from_folder(cls, folder: Path | str) -> Session:
@@ -170,6 +177,9 @@ class Session:
         """Open lesson `index` at `step` (clamped to its steps)."""
         if not 0 <= index < len(self.entries):
             raise IndexError(f"lesson {index} is outside 0..{len(self.entries) - 1}")
+        if index != self.lesson_index:
+            self.runs.clear()
+            self._run = None
         self.lesson_index = index
         self.step_index = self._clamp(step)
         self.lesson_changed.emit(index)
@@ -209,12 +219,18 @@ class Session:
         if step is None:
             return None
         scene = step.scene
+        if self._run is not None:  # the run of the step left behind is compared with later ones
+            self.runs.keep(self._run.record())
         state = None if scene is None else build_scene(scene)
         entry = self.entry
         if isinstance(state, GraphSession) and entry is not None:
             self.edits.attach((entry.path, self.step_index), state)
+        self._run = state if isinstance(state, TrainingRun) else None
+        if self._run is not None:
+            self._run.memory = self.runs
         quiz = None if step.quiz is None else QuizState(step.quiz, step)
-        return StepState(step, self.step_index, state, quiz)
+        guide = Guide(step.actions, state) if step.actions else None
+        return StepState(step, self.step_index, state, quiz, guide)
 
     def reload_changed(self) -> list[int]:
         """Re-read lessons whose files changed on disk, here and now; returns their indices."""

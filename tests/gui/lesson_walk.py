@@ -7,7 +7,9 @@ each lesson it opens the step, lets it settle, and records:
 - the window's geometry against the screen (it must stay inside),
 - every visible widget that reaches outside the window (a part the user cannot see),
 - on a quiz step, every visible text (and conv grid size) showing the answer before Reveal,
-- on a training step, whether the play key (P) starts training and moves the step counter,
+- on a training step, whether the play key (P) starts training and moves the step counter, and
+  every other tab of the lab opened in turn (the wide ones take the whole row) fits and is
+  readable too,
 - Qt warnings.
 
 Output: one JSON object per lesson on stdout, {"lesson", "problems", "sizes"}, written as soon
@@ -49,6 +51,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QTabBar,
+    QTabWidget,
     QTextEdit,
     QWidget,
 )
@@ -379,6 +382,25 @@ def unreadable(window: MainWindow) -> list[str]:
     return problems
 
 
+def every_tab(window: MainWindow) -> list[str]:
+    """A training lab's other tabs, each opened in turn, looked at as the step is."""
+    tabs = getattr(window.view, "tabs", None)
+    if not isinstance(tabs, QTabWidget):
+        return []
+    first = tabs.currentIndex()
+    problems = []
+    for index in range(tabs.count()):
+        if index == first:
+            continue
+        tabs.setCurrentIndex(index)
+        settle()
+        found = outside_window(window) + unreadable(window)
+        problems += [f"the {tabs.tabText(index)} tab: {problem}" for problem in found]
+    tabs.setCurrentIndex(first)
+    settle()
+    return problems
+
+
 def look_at_step(window: MainWindow, present: bool, play_seconds: float) -> list[str]:
     screen = window.screen()
     problems = []
@@ -403,6 +425,7 @@ def look_at_step(window: MainWindow, present: bool, play_seconds: float) -> list
         settle()
         problems += answer_shown(window, state.quiz)
     problems += play_moves_the_counter(window, play_seconds)
+    problems += every_tab(window)
     return problems
 
 

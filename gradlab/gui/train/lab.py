@@ -38,10 +38,13 @@ from gradlab.gui.export import save_png, save_svg
 from gradlab.gui.scene_view import SceneView
 from gradlab.gui.signals import signals_blocked
 from gradlab.gui.theme import Theme
+from gradlab.gui.train.bands import DistributionsPanel
 from gradlab.gui.train.controls import RunBar, TrainControls
+from gradlab.gui.train.digit_tabs import DigitTabs
 from gradlab.gui.train.driver import TrainDriver
-from gradlab.gui.train.maps import BoundaryPanel, ConfusionPanel, MosaicPanel, NeuronPanel
-from gradlab.gui.train.plots import CurvesPanel, DistributionsPanel, WatchPanel
+from gradlab.gui.train.health import DiagnosticsPanel
+from gradlab.gui.train.maps import BoundaryPanel, ConfusionPanel, NeuronPanel
+from gradlab.gui.train.plots import CurvesPanel, WatchPanel
 from gradlab.gui.train.redraw import Redraw
 from gradlab.gui.typography import TRAIN_TEXT
 from gradlab.lessons import TrainScene
@@ -77,7 +80,6 @@ class TrainLab(SceneView):
         # the worker process, now rather than whenever the garbage collector gets to the run
         kept = self.run
         self.destroyed.connect(lambda *_: kept.close())
-        self.digit = 0
         self._builder_wanted: bool | None = None
         """The learner's choice for the model builder; None: fold it when the lab is narrow."""
         self.controls = TrainControls(self.run.settings)
@@ -172,33 +174,32 @@ class TrainLab(SceneView):
         self.distributions.layer_changed.connect(self._on_run_changed)
         self.watch = WatchPanel()
         self._weight_chooser()
+        self.diagnostics = DiagnosticsPanel()
         self.tabs = QTabWidget()
-        self.tabs.currentChanged.connect(self._on_run_changed)  # a tab shows the run when opened
         self.boundary: BoundaryPanel | None = None
         self.confusion: ConfusionPanel | None = None
         self.neurons: NeuronPanel | None = None
+        self.digits: DigitTabs | None = None
         if self.run.settings.is_images:
             self.confusion = ConfusionPanel(data.num_classes)
             main: QWidget = self.confusion
-            self.maps = MosaicPanel(("first-layer filters", "feature maps of a test digit"))
-            self.missed = MosaicPanel(("misclassified test digits",))
-            self.tabs.addTab(self.maps, "Filters")
-            self.tabs.addTab(self.missed, "Misclassified")
+            self.digits = DigitTabs(self.run, self.tabs, self.redraw.mark)
         else:
             self.boundary = BoundaryPanel(data)
             main = self.boundary
             self.neurons = NeuronPanel()
             self.neurons.tile_clicked.connect(self._on_neuron_clicked)
-            self.maps = MosaicPanel(())
-            self.missed = MosaicPanel(())
             self.tabs.addTab(self.neurons, "Neurons")
         self.tabs.addTab(self.distributions, "Distributions")
+        self.tabs.addTab(self.diagnostics, "Diagnostics")
         self.tabs.addTab(self.watch, "Weight")
+        self.tabs.currentChanged.connect(self._on_tab_changed)  # a tab shows the run when opened
         holder = QWidget()
         row = QHBoxLayout(holder)
         row.setContentsMargins(0, 0, 0, 0)
         for view, share in ((main, 1), (self.curves, 2), (self.tabs, 1)):
             row.addWidget(view, share)
+        self._main = main
         self._holder = holder
         self.views_layout.addWidget(holder)
         self.controls.show_summary(self.run.summary())
@@ -219,6 +220,11 @@ class TrainLab(SceneView):
         self.curves.refresh(self.run)
         self.curves.mark(None if shown is None else shown.step)
 
+    @property
+    def digit(self) -> int:
+        """The test digit whose feature maps are shown."""
+        return 0 if self.digits is None else self.digits.digit
+
     def _refresh_maps(self) -> None:
         frame = self.run.frame(self.digit)
         if self.boundary is not None:
@@ -228,15 +234,14 @@ class TrainLab(SceneView):
             return
         if self.confusion is not None:
             self.confusion.show_frame(frame)
-        if self.tabs.currentWidget() is self.maps:
-            self.maps.show_tiles(0, frame.filters, 8)
-            self.maps.show_tiles(1, frame.feature_maps, 8)
-        if self.tabs.currentWidget() is self.missed:
-            self._show_missed(frame.misclassified)
+        if self.digits is not None:
+            self.digits.refresh(frame)
 
     def _refresh_tab(self) -> None:
         if self.tabs.currentWidget() is self.distributions:
             self.distributions.refresh(self.run)
+        elif self.tabs.currentWidget() is self.diagnostics:
+            self.diagnostics.refresh(self.run)
         elif self.tabs.currentWidget() is self.watch:
             self.watch.refresh(self.run)
 
@@ -255,20 +260,19 @@ class TrainLab(SceneView):
         failed = bool(run.message) and not run.message.startswith("Finished")
         self.message.setStyleSheet(f"color: {self.theme.bad if failed else self.theme.text};")
 
-    def _show_missed(self, missed: tuple[tuple[int, int], ...]) -> None:
-        if not missed:
-            self.missed.show_tiles(0, None, 8)
-            return
-        images = self.run.data.x_test[[i for i, _ in missed], 0]
-        truth = self.run.data.y_test
-        title = "misclassified (true→predicted): " + "  ".join(
-            f"{truth[i]}→{p}" for i, p in missed[:12]
-        )
-        self.missed.show_tiles(0, images, 8, title)
-
     # ---- slots -------------------------------------------------------------------------------
 
     def _on_run_changed(self, *_: object) -> None:
+        self.redraw.mark()
+
+    def _on_tab_changed(self, _index: int) -> None:
+        """A wide tab (distributions, diagnostics, a weight, a drawing) takes the whole row while
+        open: two or three plots side by side in the narrow column left them slivers."""
+        wide: tuple[QWidget, ...] = (self.distributions, self.diagnostics, self.watch)
+        wide += () if self.digits is None else self.digits.wide
+        narrow = self.tabs.currentWidget() not in wide
+        self._main.setVisible(narrow)
+        self.curves.setVisible(narrow)
         self.redraw.mark()
 
     def _on_running_changed(self, _running: bool) -> None:
@@ -344,12 +348,11 @@ class TrainLab(SceneView):
 
     def apply_theme(self, theme: Theme) -> None:
         super().apply_theme(theme)
-        themed: list[BoundaryPanel | ConfusionPanel | NeuronPanel | MosaicPanel] = [
-            self.maps, self.missed
-        ]  # fmt: skip
-        themed += [p for p in (self.boundary, self.confusion, self.neurons) if p is not None]
-        for part in (*themed, self.curves, self.distributions, self.watch):
+        themed = [p for p in (self.boundary, self.confusion, self.neurons) if p is not None]
+        for part in (*themed, self.curves, self.distributions, self.diagnostics, self.watch):
             part.apply_theme(theme)
+        if self.digits is not None:
+            self.digits.apply_theme(theme)
         self.controls.apply_theme(theme)
         self.run_bar.apply_theme(theme)
         self.tabs.tabBar().setFont(TRAIN_TEXT.font(theme, self.tabs.tabBar().font()))

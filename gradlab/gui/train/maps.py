@@ -1,6 +1,7 @@
 """Image views of a training `Frame`: the 2D decision boundary under the points, each hidden
-neuron's own heatmap, and for digits the first-layer filters, feature maps, confusion matrix and
-misclassified examples. Tiles are packed into one mosaic image per view (one draw call)."""
+neuron's own heatmap, and for digits the confusion matrix (the digits themselves, filters and
+feature maps are `gradlab.gui.train.digits`'). Tiles are packed into one mosaic image per view
+(one draw call)."""
 
 from __future__ import annotations
 
@@ -43,7 +44,7 @@ def diverging(theme: Theme) -> pg.ColorMap:
     return pg.ColorMap([0.0, 0.5, 1.0], [theme.grad, theme.panel, theme.value])
 
 
-def _image_plot(title: str, *, square: bool = True) -> tuple[pg.PlotWidget, Heatmap]:
+def image_plot(title: str, *, square: bool = True) -> tuple[pg.PlotWidget, Heatmap]:
     plot = make_plot(title)
     plot.getPlotItem().invertY(True)
     plot.getPlotItem().hideAxis("left")
@@ -98,55 +99,6 @@ class BoundaryPanel(QWidget):
             item.setData(pos=np.asarray(x), size=size, brush=brushes, pen=pg.mkPen(ring, width=1.5))
 
 
-class MosaicPanel(QWidget):
-    """Several mosaics stacked (e.g. one per hidden layer); emits the clicked tile."""
-
-    tile_clicked = Signal(int, int)
-    """(mosaic number, tile number)."""
-
-    def __init__(self, titles: tuple[str, ...], parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        self.plots: list[pg.PlotWidget] = []
-        self.images: list[Heatmap] = []
-        self._geometry: list[tuple[int, int, int, int]] = []
-        for i, title in enumerate(titles):
-            plot, image = _image_plot(title)
-            plot.scene().sigMouseClicked.connect(lambda event, i=i: self._on_clicked(i, event))
-            self.plots.append(plot)
-            self.images.append(image)
-            self._geometry.append((0, 0, 1, 1))
-            layout.addWidget(plot)
-        self._cmap: pg.ColorMap | None = None
-
-    def show_tiles(
-        self, which: int, tiles: Array | None, columns: int, title: str | None = None
-    ) -> None:
-        plot, image = self.plots[which], self.images[which]
-        plot.setVisible(tiles is not None and len(tiles) > 0)
-        if tiles is None or len(tiles) == 0:
-            return
-        image.setImage(mosaic(tiles, columns).T, autoLevels=False, levels=(-1.0, 1.0))
-        self._geometry[which] = (len(tiles), columns, tiles.shape[1], tiles.shape[2])
-        if title is not None:
-            plot.getPlotItem().setTitle(title)
-
-    def _on_clicked(self, which: int, event: Any) -> None:
-        image = self.images[which]
-        point: QPointF = image.mapFromScene(event.scenePos())
-        count, columns, h, w = self._geometry[which]
-        column, row = int(point.x()) // (w + GAP), int(point.y()) // (h + GAP)
-        tile = row * columns + column
-        if 0 <= column < columns and 0 <= tile < count and point.x() >= 0 and point.y() >= 0:
-            self.tile_clicked.emit(which, tile)
-
-    def apply_theme(self, theme: Theme) -> None:
-        for plot, image in zip(self.plots, self.images, strict=True):
-            style_plot(plot, theme)
-            image.setColorMap(diverging(theme))
-
-
 class NeuronPanel(QWidget):
     """Every hidden neuron's own heatmap over the plane, one block of tiles per hidden layer,
     the layers from top to bottom in one plot (a plot per layer left five layers no room);
@@ -159,7 +111,7 @@ class NeuronPanel(QWidget):
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.plot, self.image = _image_plot(self.TITLE)
+        self.plot, self.image = image_plot(self.TITLE)
         self.plot.setToolTip(
             "Each hidden neuron's output over the plane; click one to follow its bias"
         )
@@ -221,7 +173,7 @@ class ConfusionPanel(QWidget):
         self.classes = classes
         # not square: a square lock in a narrow cell would crop the matrix
         # a short title: pyqtgraph clips a plot whose title is wider than its view
-        self.plot, self.image = _image_plot("confusion matrix", square=False)
+        self.plot, self.image = image_plot("confusion matrix", square=False)
         item = self.plot.getPlotItem()
         item.setLabel("left", "true")
         item.setLabel("bottom", "predicted")

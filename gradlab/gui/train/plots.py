@@ -1,5 +1,5 @@
-"""Live pyqtgraph plots of a `TrainingRun`: loss and accuracy curves, per-layer activation and
-gradient distributions over time, and one watched weight's history.
+"""Live pyqtgraph plots of a `TrainingRun`: loss and accuracy curves (with the runs kept beside
+it, each labelled by what differs), and one watched weight's history.
 
 Every panel has `refresh(run)` (cheap: the run's histories are bounded) and
 `apply_theme(theme)`; the lab calls `refresh` from its throttled redraw timer. Legends are rows
@@ -9,18 +9,23 @@ of text above the plots, never inside them: a legend in the plot hid the newest 
 
 from __future__ import annotations
 
-import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from gradlab.gui.legend import Entry, Legend
-from gradlab.gui.signals import signals_blocked
 from gradlab.gui.theme import ColorField, Theme
-from gradlab.gui.train.heatmap import Heatmap
 from gradlab.gui.typography import TRAIN_LEGEND, TRAIN_PLOT
-from gradlab.state.train.history import Series, Strip
+from gradlab.state.train.compare import RunRecord, differences
+from gradlab.state.train.history import Series
 from gradlab.state.train.run import TrainingRun
+
+LIVE_COLOR: ColorField = "value"
+"""The run's own colour where runs are compared."""
+KEPT_COLORS: tuple[ColorField, ...] = ("grad", "good", "text")
+"""The kept runs' colours, oldest first."""
+CEILING = 1.5
+"""While runs are compared, the loss axis stops at this many times the largest first loss: a
+diverging run leaves the plot instead of flattening the others."""
 
 
 def make_plot(title: str) -> pg.PlotWidget:
@@ -64,6 +69,11 @@ def style_plot(plot: pg.PlotWidget, theme: Theme) -> None:
     item.setTitle(title, color=theme.text, size=size)
 
 
+def unbroken(name: str) -> str:
+    """A legend entry's name that a wrapping legend keeps on one line."""
+    return name.replace(" ", "\N{NO-BREAK SPACE}")
+
+
 def _set(curve: pg.PlotDataItem, series: Series) -> None:
     curve.setData(series.x, series.y)
 
@@ -94,6 +104,12 @@ class CurvesPanel(QWidget):
             self.accuracy_plot.plot(symbol=None if i == 0 else "o", symbolSize=6)
             for i in range(len(self.CURVES))
         ]
+        self.kept_loss = [self.loss_plot.plot() for _ in KEPT_COLORS]
+        self.kept_accuracy = [self.accuracy_plot.plot() for _ in KEPT_COLORS]
+        for curve in (*self.kept_loss, *self.kept_accuracy):
+            curve.setZValue(-1)  # under the run's own curves
+        self.labels: list[str] = []
+        """What differs between the runs drawn, the kept ones first (empty: no comparison)."""
         self.markers = [pg.InfiniteLine(angle=90) for _ in range(2)]
         for plot, marker in zip((self.loss_plot, self.accuracy_plot), self.markers, strict=True):
             plot.addItem(marker)
@@ -107,14 +123,19 @@ class CurvesPanel(QWidget):
         layout.addWidget(self.legend)
         layout.addLayout(plots, 1)
 
-    def _fit_ranges(self, run: TrainingRun) -> None:
+    def _fit_ranges(self, run: TrainingRun, kept: list[RunRecord]) -> None:
         """Ranges that grow in jumps: axes are costly to redraw, so they change rarely."""
-        steps = max(float(run.steps_done), 10.0)
+        steps = max(float(run.steps_done), *(r.steps for r in kept), 10.0)
         if not self._x_limit / 4.0 < steps <= self._x_limit:
             self._x_limit = steps * 1.5
             for plot in (self.loss_plot, self.accuracy_plot):
                 plot.setXRange(0.0, self._x_limit, padding=0.0)
         highest = max(run.loss.y.max(initial=0.0), run.test_loss.y.max(initial=0.0), 0.1)
+        if kept:
+            losses = [run.loss.y, *(r.batch_loss.y for r in kept)]
+            highest = max(highest, *(y.max(initial=0.0) for y in losses[1:]))
+            first = max(float(y[0]) for y in losses if len(y))
+            highest = min(highest, CEILING * first)
         if not self._y_limit / 4.0 < highest <= self._y_limit:
             self._y_limit = highest * 1.1
             self.loss_plot.setYRange(0.0, self._y_limit, padding=0.0)
@@ -127,7 +148,19 @@ class CurvesPanel(QWidget):
                 marker.setValue(step)
 
     def refresh(self, run: TrainingRun) -> None:
-        self._fit_ranges(run)
+        kept = run.memory.beside(run.settings)
+        self._fit_ranges(run, kept)
+        labels = differences([r.settings for r in kept] + [run.settings]) if kept else []
+        if labels != self.labels:
+            self.labels = labels
+            self._legend()
+        for i, (loss, accuracy) in enumerate(zip(self.kept_loss, self.kept_accuracy, strict=True)):
+            record = kept[i] if i < len(kept) else None
+            loss.setVisible(record is not None)
+            accuracy.setVisible(record is not None)
+            if record is not None:
+                loss.setData(record.batch_loss.x, record.batch_loss.y)
+                accuracy.setData(record.batch_accuracy.x, record.batch_accuracy.y)
         for curves, series in (
             (self.loss_curves, (run.loss, run.epoch_loss, run.test_loss)),
             (self.accuracy_curves, (run.accuracy, run.epoch_accuracy, run.test_accuracy)),
@@ -139,9 +172,24 @@ class CurvesPanel(QWidget):
             curves[1].setData(epoch.x * per_epoch, epoch.y)
             curves[2].setData(test.x * per_epoch, test.y)
 
+    def _legend(self) -> None:
+        """The live run's three curves, named after it while runs are compared, then each kept
+        run by what differs."""
+        entries = [Entry(name, color) for name, color, _ in self.CURVES]
+        if self.labels:
+            entries[0] = Entry(unbroken(f"{self.labels[-1]}: batch"), entries[0].color)
+            entries += [
+                Entry(unbroken(f"{label}: batch"), KEPT_COLORS[i])
+                for i, label in enumerate(self.labels[:-1])
+            ]
+        self.legend.set_entries(entries)
+
     def apply_theme(self, theme: Theme) -> None:
         for plot in (self.loss_plot, self.accuracy_plot):
             style_plot(plot, theme)
+        for i, color in enumerate(KEPT_COLORS):
+            for curve in (self.kept_loss[i], self.kept_accuracy[i]):
+                curve.setPen(pg.mkPen(theme.color(color), width=theme.line_width))
         for curves in (self.loss_curves, self.accuracy_curves):
             for curve, (_, color, width) in zip(curves, self.CURVES, strict=True):
                 curve.setPen(pg.mkPen(theme.color(color), width=width * theme.line_width / 1.5))
@@ -150,93 +198,6 @@ class CurvesPanel(QWidget):
         for marker in self.markers:
             marker.setPen(pg.mkPen(theme.accent, width=theme.line_width))
         self.legend.apply_theme(theme)
-
-
-class DistributionsPanel(QWidget):
-    """For one layer: how its activations and its output grads are spread, step after step."""
-
-    layer_changed = Signal()
-    """Another layer was picked: the panel needs a refresh from the run."""
-
-    STATS_OFF = (
-        "No distributions for this run: per-layer statistics are off, because on a digit model "
-        "they cost several times a training step. The 2D lessons record them."
-    )
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.layer = QComboBox()
-        self.layer.setToolTip("The layer whose distributions are shown")
-        self.layer.currentIndexChanged.connect(lambda _: self.layer_changed.emit())
-        self.note = QLabel()
-        self.note.setWordWrap(True)
-        self.activation_plot = make_plot("activations by step")
-        self.grad_plot = make_plot("log10 |dL/d output| by step")
-        self.activation_image = Heatmap()
-        self.grad_image = Heatmap()
-        self.activation_plot.addItem(self.activation_image)
-        self.grad_plot.addItem(self.grad_image)
-        row = QHBoxLayout()
-        row.addWidget(QLabel("Layer:"))
-        row.addWidget(self.layer, 1)
-        self.choice = QWidget()
-        self.choice.setLayout(row)
-        row.setContentsMargins(0, 0, 0, 0)
-        plots = QHBoxLayout()  # side by side: stacked, two plots and a chooser left no data
-        plots.addWidget(self.activation_plot)
-        plots.addWidget(self.grad_plot)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.choice)
-        layout.addWidget(self.note)
-        layout.addLayout(plots, 1)
-        self._names: list[str] = []
-
-    def refresh(self, run: TrainingRun) -> None:
-        off = not run.stats
-        self.note.setText(self.STATS_OFF if off else "")
-        for part, shown in (
-            (self.note, off),
-            (self.choice, not off),
-            (self.activation_plot, not off),
-            (self.grad_plot, not off),
-        ):
-            part.setVisible(shown)
-        strips = run.layers
-        if strips.names != self._names:
-            self._names = list(strips.names)
-            current = self.layer.currentIndex()
-            with signals_blocked(self.layer):
-                self.layer.clear()
-                self.layer.addItems([strips.label(name) for name in self._names])
-                self.layer.setCurrentIndex(max(current, 0))
-        index = self.layer.currentIndex()
-        if not self._names or index < 0:
-            self.activation_image.clear()
-            self.grad_image.clear()
-            return
-        name = self._names[index]
-        _show_strip(self.activation_image, strips.activations[name], strips.activation_edges)
-        _show_strip(self.grad_image, strips.grads[name], strips.grad_edges)
-
-    def apply_theme(self, theme: Theme) -> None:
-        for plot in (self.activation_plot, self.grad_plot):
-            style_plot(plot, theme)
-        for widget in (self.note, self.layer, *self.choice.findChildren(QLabel)):
-            widget.setFont(TRAIN_LEGEND.font(theme, widget.font()))
-        cmap = pg.ColorMap([0.0, 1.0], [theme.panel, theme.grad])
-        for image in (self.activation_image, self.grad_image):
-            image.setColorMap(cmap)
-
-
-def _show_strip(image: Heatmap, strip: Strip, edges: np.ndarray) -> None:
-    if len(strip) == 0:
-        image.clear()
-        return
-    xs = strip.x
-    width = max(float(xs[-1] - xs[0]), 1.0)
-    image.setImage(strip.image, autoLevels=False, levels=(0.0, 0.5))
-    image.setRect(float(xs[0]), float(edges[0]), width, float(edges[-1] - edges[0]))
 
 
 def _number(value: float | None) -> str:
@@ -266,6 +227,8 @@ class WatchPanel(QWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.legend)
         layout.addLayout(plots, 1)
+        # shown across the whole row (a wide tab): its plots must not widen the narrow column
+        self.setMinimumSize(MIN_PLOT_WIDTH, MIN_PLOT_HEIGHT)
         self._theme: Theme | None = None
 
     def refresh(self, run: TrainingRun) -> None:

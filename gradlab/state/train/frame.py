@@ -1,8 +1,9 @@
 """What the training lab draws for one model state: a `Frame`.
 
 For 2D data: the decision boundary over a grid (as confidence in class 1, -1..1) and each hidden
-neuron's own output over the same grid. For digits: the first layer's filters, the feature maps
-of one chosen digit, the confusion matrix and the misclassified test digits. Everything is
+neuron's own output over the same grid. For digits: how the model reads one chosen test digit
+(its filters, the digit's feature maps at every conv layer, its class probabilities), the
+confusion matrix and the misclassified test digits. Everything is
 computed in eval mode (dropout off, batch norm on running statistics) from the weights alone, so
 a snapshot's frame is a pure function of that snapshot.
 """
@@ -16,18 +17,15 @@ import numpy as np
 from numpy.typing import NDArray
 
 from gradlab.data import Dataset
-from gradlab.engine.tensor import Tensor
 from gradlab.nn.evaluate import Objective, confusion_matrix
-from gradlab.nn.layers import Conv2d, Linear, ReLU, Sigmoid, Tanh
-from gradlab.nn.modules import Module, Sequential
+from gradlab.nn.modules import Module
+from gradlab.state.train.digit import ACTIVATION_LAYERS, DigitReading, layer_outputs, read_digit
 from gradlab.state.train.snapshots import Evaluation
 
 Array = NDArray[Any]
 GRID = 48
 MAX_NEURON_MAPS = 32
-MAX_FILTERS = 16
-MAX_MISCLASSIFIED = 24
-ACTIVATION_LAYERS = (Tanh, ReLU, Sigmoid)
+MAX_MISCLASSIFIED = 500
 
 
 @dataclass(frozen=True, eq=False)
@@ -42,13 +40,11 @@ class Frame:
     """x_min, x_max, y_min, y_max of the grid."""
     neurons: tuple[tuple[str, NDArray[np.float64]], ...] = ()
     """(layer label, (n, GRID, GRID) outputs) for each hidden activation layer."""
-    filters: NDArray[np.float64] | None = None
-    """(n, h, w) first-layer weights seen as images."""
-    feature_maps: NDArray[np.float64] | None = None
-    """(channels, h, w) first conv block's output for the chosen digit."""
+    digit: DigitReading | None = None
+    """How the model reads the chosen test digit: filters, feature maps, probabilities."""
     confusion: NDArray[np.int64] | None = None
     misclassified: tuple[tuple[int, int], ...] = ()
-    """(test index, predicted class) of the first misclassified test examples."""
+    """(test index, predicted class) of the misclassified test examples (the first 500)."""
 
 
 def extent_of(data: Dataset, margin: float = 0.5) -> tuple[float, float, float, float]:
@@ -80,22 +76,11 @@ def confidence(output: Array, goal: Objective) -> NDArray[np.float64]:
     return np.tanh(score / 2.0)  # = 2·sigmoid(score) − 1
 
 
-def _layer_outputs(model: Module, x: Array) -> list[tuple[str, Module, Array]]:
-    dtype = model.parameters()[0].data.dtype
-    batch = Tensor(x, dtype=dtype)
-    if isinstance(model, Sequential):
-        layers = list(model._modules.values())
-        return [
-            (name, layers[i], out.data) for i, (name, out) in enumerate(model.intermediates(batch))
-        ]
-    return [("output", model, model(batch).data)]
-
-
 def frame_2d(
     model: Module, goal: Objective, data: Dataset, step: int, epoch: int, **common: Any
 ) -> Frame:
     extent = extent_of(data)
-    outputs = _layer_outputs(model, grid_points(extent))
+    outputs = layer_outputs(model, grid_points(extent))
     boundary = np.nan_to_num(confidence(outputs[-1][2], goal).reshape(GRID, GRID))
     neurons = []
     for name, layer, out in outputs[:-1]:
@@ -104,31 +89,6 @@ def frame_2d(
             maps = np.nan_to_num(maps, posinf=0.0, neginf=0.0)
             neurons.append((f"{name} {type(layer).__name__}", maps))
     return Frame(step, epoch, boundary=boundary, extent=extent, neurons=tuple(neurons), **common)
-
-
-def first_filters(model: Module) -> NDArray[np.float64] | None:
-    """The first Conv2d's kernels (first input channel), or the first Linear's rows as images."""
-    for _, layer in model.named_modules():
-        if isinstance(layer, Conv2d):
-            return np.asarray(layer.weight.data[:MAX_FILTERS, 0], np.float64)
-        if isinstance(layer, Linear):
-            rows = layer.weight.data[:MAX_FILTERS]
-            side = int(np.sqrt(rows.shape[1]))
-            if side * side != rows.shape[1]:
-                return None
-            return np.asarray(rows.reshape(-1, side, side), np.float64)
-    return None
-
-
-def feature_maps(model: Module, digit: Array) -> NDArray[np.float64] | None:
-    """The output of the first activation after the first Conv2d, for one (1, H, W) digit."""
-    outputs = _layer_outputs(model, digit[None])
-    seen_conv = False
-    for _, layer, out in outputs:
-        seen_conv = seen_conv or isinstance(layer, Conv2d)
-        if seen_conv and isinstance(layer, ACTIVATION_LAYERS) and out.ndim == 4:
-            return np.asarray(out[0, :MAX_FILTERS], np.float64)
-    return None
 
 
 def frame_images(
@@ -144,8 +104,7 @@ def frame_images(
     return Frame(
         step,
         epoch,
-        filters=first_filters(model),
-        feature_maps=feature_maps(model, data.x_test[digit]),
+        digit=read_digit(model, data.x_test[digit]),
         confusion=confusion,
         misclassified=wrong,
         **common,

@@ -8,22 +8,31 @@ its own thread), `step()` takes exactly one, and at every epoch end the test set
 small chunks spread over later `advance` calls. With `use_worker(True)` a worker process trains
 and evaluates instead (`InWorker`): `play()` and `hold()` start and stop it, `advance` only
 collects the steps it has taken, and the run's model follows the parameters it sends.
+
+The run also reads digits with the model the views show (`read_digit`, `read_drawing`: about
+4 ms for the mnist-cnn preset with a 224×224 drawing, measured, far under the 50 ms that would
+send it off the GUI thread, so on the caller's thread), and keeps its
+record in its `memory` when it is set up anew, for comparing runs (`gradlab.state.train.compare`).
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from psygnal import Signal
 
 from gradlab.lessons import TrainScene
 from gradlab.nn.evaluate import objective
+from gradlab.nn.modules import Module
 from gradlab.nn.summary import summary
 from gradlab.nn.train import TrainRecord
+from gradlab.state.train.compare import Curve, RunMemory, RunRecord
 from gradlab.state.train.config import (
     OBJECTIVE_NAMES,
     TrainSettings,
@@ -32,6 +41,7 @@ from gradlab.state.train.config import (
     load_data,
     settings_from_scene,
 )
+from gradlab.state.train.digit import DigitReading, read_digit, to_mnist
 from gradlab.state.train.engine import Engine, InProcess, TakenStep
 from gradlab.state.train.evaluation import evaluation_chunks, quiet
 from gradlab.state.train.frame import Frame, frame_2d, frame_images
@@ -61,6 +71,12 @@ class TrainingRun:
     """Emitted once when the run ends: the step limit, or a non-finite value (the message)."""
     cleared = Signal()
     """Emitted after `reset`: everything was rebuilt."""
+    played = Signal()
+    """Emitted when `play` starts (or goes on with) training."""
+    adjusted = Signal()
+    """Emitted when the epochs to train change (the run goes on, nothing is rebuilt)."""
+    drawn = Signal()
+    """Emitted when `read_drawing` has read a drawing."""
 
     def __init__(self, settings: TrainSettings | None = None, *, stats: bool | None = None) -> None:
         self.settings = settings or TrainSettings()
@@ -76,6 +92,8 @@ class TrainingRun:
         self.test_loss, self.test_accuracy = Series(), Series()
         self.layers = LayerStrips()
         self.watched: WatchedWeight | None = None
+        self.memory = RunMemory()
+        """Where this run's record goes when it is set up anew (a session shares one)."""
         self._start()
 
     # ---- building ----------------------------------------------------------------------------
@@ -86,7 +104,8 @@ class TrainingRun:
         return cls(settings_from_scene(scene))
 
     def configure(self, settings: TrainSettings) -> None:
-        """New settings: the run starts over."""
+        """New settings: the run starts over, and its record so far is kept in `memory`."""
+        self.memory.keep(self.record())
         self.settings = settings
         self.reset()
 
@@ -174,6 +193,7 @@ class TrainingRun:
             self._playing = True
             self._pace.restart()
             self._engine.play(self.speed)
+            self.played.emit()
 
     def hold(self) -> int:
         """Worker: stop training and apply every step it has taken; the count. In-process: 0."""
@@ -202,6 +222,7 @@ class TrainingRun:
             self.finished = self.ended_at_limit = False
             self.message = ""
             self.advanced.emit(0)
+        self.adjusted.emit()
 
     def advance(self, budget_seconds: float) -> int:
         """Take steps (and evaluation chunks) until `budget_seconds` is spent or the pace says
@@ -341,25 +362,57 @@ class TrainingRun:
         if self._frame_cache is not None and self._frame_cache[0] == key:
             return self._frame_cache[1]
         if shown is None:
-            model, step, epoch = self.model, self.steps_done, self.epochs_done
-            evaluation = self._live_evaluation
+            step, epoch, evaluation = self.steps_done, self.epochs_done, self._live_evaluation
         else:
-            self._probe.load_state_dict(shown.state)
-            model, step, epoch, evaluation = self._probe, shown.step, shown.epoch, shown.evaluation
-        was_training = model.training
-        model.eval()
-        common = {"live": shown is None, "evaluation": evaluation}
-        try:
-            # a model at the edge of overflow is still drawn (the views clean non-finite cells)
-            with quiet():
-                if self.settings.is_images:
-                    frame = frame_images(model, self.data, digit, step, epoch, **common)
-                else:
-                    frame = frame_2d(model, self.goal, self.data, step, epoch, **common)
-        finally:
-            model.train(was_training)
+            step, epoch, evaluation = shown.step, shown.epoch, shown.evaluation
+        common: dict[str, Any] = {"live": shown is None, "evaluation": evaluation}
+        with self._model_shown() as model:
+            if self.settings.is_images:
+                frame = frame_images(model, self.data, digit, step, epoch, **common)
+            else:
+                frame = frame_2d(model, self.goal, self.data, step, epoch, **common)
         self._frame_cache = (key, frame)
         return frame
+
+    @contextmanager
+    def _model_shown(self) -> Iterator[Module]:
+        """The model the views show (a snapshot's, or the live one at the end), in eval mode;
+        a model at the edge of overflow is still read (the views clean non-finite values)."""
+        shown = self.snapshots.current
+        model = self.model if shown is None else self._probe
+        if shown is not None:
+            self._probe.load_state_dict(shown.state)
+        was_training = model.training
+        model.eval()
+        try:
+            with quiet():
+                yield model
+        finally:
+            model.train(was_training)
+
+    def read_digit(self, digit: Any) -> DigitReading:
+        """The model the views show reading one (28, 28) digit."""
+        with self._model_shown() as model:
+            return read_digit(model, digit)
+
+    def read_drawing(self, drawing: Any) -> DigitReading:
+        """A drawing (rows × columns of ink from 0 to 1) made into an MNIST digit (`to_mnist`)
+        and read by the model the views show."""
+        reading = self.read_digit(to_mnist(drawing))
+        self.drawn.emit()
+        return reading
+
+    def record(self) -> RunRecord:
+        """This run so far, for comparing with later ones."""
+        return RunRecord(
+            settings=self.settings,
+            steps=self.steps_done,
+            batch_loss=Curve.of(self.loss),
+            batch_accuracy=Curve.of(self.accuracy),
+            test_accuracy=Curve.of(self.test_accuracy),
+            batches_per_epoch=self.batches_per_epoch,
+            health=self.layers.health(),
+        )
 
     @property
     def latest_evaluation(self) -> Evaluation | None:

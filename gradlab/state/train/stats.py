@@ -1,17 +1,38 @@
-"""Per-layer distributions over time, and one watched weight's value, grad and optimiser state."""
+"""Per-layer distributions over time (histograms, and the percentile bands read from them), the
+per-layer health checks over time, and one watched weight's value, grad and optimiser state."""
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 import numpy as np
+from numpy.typing import NDArray
 
 from gradlab.nn.modules import Module
 from gradlab.nn.optim import Optimizer
-from gradlab.nn.stats import ACTIVATION_EDGES, GRAD_EDGES, LayerStats
+from gradlab.nn.stats import ACTIVATION_EDGES, BAND_POINTS, GRAD_EDGES, LayerStats, percentiles
 from gradlab.state.train.history import Series, Strip
+
+Kind = Literal["activation", "grad"]
+
+
+@dataclass(frozen=True, eq=False)
+class Health:
+    """Karpathy's checks of a run, layer by layer from the input: each layer's last measured
+    saturation (tanh, sigmoid, ReLU layers) and grad:data (layers with a weight), and the
+    update:data of each layer with a weight over the steps (log₁₀, as he plots it)."""
+
+    saturated: tuple[float, ...]
+    grad_data: tuple[float, ...]
+    update_data: tuple[tuple[NDArray[np.float64], NDArray[np.float64]], ...]
+    """(steps, log₁₀ update:data) per layer with a weight."""
+
+    @property
+    def empty(self) -> bool:
+        return not (self.saturated or self.grad_data or self.update_data)
 
 
 class LayerStrips:
@@ -29,6 +50,10 @@ class LayerStrips:
         self.kinds: dict[str, str] = {}
         self.activations: dict[str, Strip] = {}
         self.grads: dict[str, Strip] = {}
+        self.saturated: dict[str, Series] = {}
+        self.grad_data: dict[str, Series] = {}
+        self.update_data: dict[str, Series] = {}
+        """log₁₀ of the ratio, as plotted."""
 
     def append(self, x: float, stats: Sequence[LayerStats]) -> None:
         for layer in stats:
@@ -40,9 +65,49 @@ class LayerStrips:
             self.activations[layer.name].append(x, np.asarray(layer.activation.counts))
             if layer.activation_grad is not None:
                 self.grads[layer.name].append(x, np.asarray(layer.activation_grad.counts))
+            for kept, value in (
+                (self.saturated, layer.saturated),
+                (self.grad_data, layer.grad_data),
+                (self.update_data, _log10(layer.update_data)),
+            ):
+                if value is not None and math.isfinite(value):
+                    kept.setdefault(layer.name, Series()).append(x, value)
 
     def label(self, name: str) -> str:
         return f"{name} {self.kinds.get(name, '')}".strip()
+
+    def bands(self, name: str, kind: Kind) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+        """TensorBoard's distribution of layer `name` over the steps: (steps, bands), the bands
+        (`nn.stats.BAND_POINTS`) read from the histograms, one row per step sampled. Merged
+        samples (see `Strip`) are banded as the mixture they are."""
+        strip, edges = (
+            (self.activations[name], ACTIVATION_EDGES)
+            if kind == "activation"
+            else (self.grads[name], GRAD_EDGES)
+        )
+        if len(strip) == 0:
+            return np.zeros(0), np.zeros((0, len(BAND_POINTS)))
+        return strip.x, percentiles(strip.image, edges)
+
+    def health(self) -> Health:
+        """Each check's last value per layer, in the model's order, and update:data over time."""
+        ordered = [name for name in self.names if name in self.saturated]
+        weighted = [name for name in self.names if name in self.grad_data]
+        last = [self.saturated[name].last for name in ordered]
+        ratios = [self.grad_data[name].last for name in weighted]
+        return Health(
+            saturated=tuple(value for value in last if value is not None),
+            grad_data=tuple(value for value in ratios if value is not None),
+            update_data=tuple(
+                (series.x, series.y)
+                for name in weighted
+                if (series := self.update_data.get(name)) is not None
+            ),
+        )
+
+
+def _log10(value: float | None) -> float | None:
+    return None if value is None or value <= 0 else math.log10(value)
 
 
 @dataclass(frozen=True)

@@ -96,19 +96,20 @@ def test_views_follow_a_finished_run_without_a_rewind(qtbot: QtBot) -> None:
     lab.driver.start()
     qtbot.waitUntil(lambda: lab.run.finished, timeout=20_000)
     lab.refresh()
-    assert lab.distributions.activation_image.image is None  # not drawn while hidden
+    assert len(lab.distributions.activations.bands) == 0  # not drawn while hidden
     lab.tabs.setCurrentWidget(lab.distributions)  # opened after the run ended
-    qtbot.waitUntil(lambda: lab.distributions.activation_image.image is not None, timeout=5_000)
-    first = np.array(lab.distributions.activation_image.image)
+    qtbot.waitUntil(lambda: len(lab.distributions.activations.bands) > 0, timeout=5_000)
+    first = np.array(lab.distributions.activations.bands)
     assert lab.distributions.layer.count() == len(lab.run.layers.names)
     lab.distributions.layer.setCurrentIndex(2)
     name = lab.run.layers.names[2]
-    expected = lab.run.layers.activations[name].image
+    _, expected = lab.run.layers.bands(name, "activation")
     qtbot.waitUntil(
-        lambda: np.array_equal(lab.distributions.activation_image.image, expected),
+        lambda: np.array_equal(lab.distributions.activations.bands, expected, equal_nan=True),
         timeout=5_000,
     )
-    assert not np.array_equal(first, expected)
+    assert not np.array_equal(first, expected, equal_nan=True)
+    assert "24 bins of 0.25 on [-3, 3]" in lab.distributions.binning.text()
 
 
 def test_a_digit_run_without_statistics_says_why_its_distributions_are_empty(
@@ -122,7 +123,7 @@ def test_a_digit_run_without_statistics_says_why_its_distributions_are_empty(
     lab.refresh()
     assert lab.distributions.note.isVisible()
     assert "statistics are off" in lab.distributions.note.text()
-    assert not lab.distributions.activation_plot.isVisible()
+    assert not lab.distributions.activations.isVisible()
 
 
 def test_misclassified_digits_show_after_the_run_when_the_tab_is_opened(qtbot: QtBot) -> None:
@@ -141,9 +142,11 @@ def test_misclassified_digits_show_after_the_run_when_the_tab_is_opened(qtbot: Q
     lab.driver.start()
     qtbot.waitUntil(lambda: lab.run.finished, timeout=60_000)
     lab.refresh()
-    lab.tabs.setCurrentWidget(lab.missed)
-    qtbot.waitUntil(lambda: lab.missed.images[0].image is not None, timeout=5_000)
-    assert "misclassified" in lab.missed.plots[0].getPlotItem().titleLabel.text
+    assert lab.digits is not None
+    missed = lab.digits.missed
+    lab.tabs.setCurrentWidget(missed)
+    qtbot.waitUntil(lambda: missed.picture.image.image is not None, timeout=5_000)
+    assert "predicted" in missed.label.text()
 
 
 def test_legends_sit_outside_the_plots(qtbot: QtBot) -> None:

@@ -342,7 +342,8 @@ def test_mnist_cnn_reaches_96_percent_in_three_epochs() -> None:
     frame = run.frame(digit=5)
     assert frame.confusion is not None
     assert frame.confusion.sum() == len(run.data.y_test)
-    assert frame.filters is not None
-    assert frame.filters.shape == (8, 3, 3)
-    assert frame.feature_maps is not None
-    assert frame.feature_maps.shape == (8, 28, 28)
+    assert frame.digit is not None
+    assert [f.tiles.shape for f in frame.digit.filters] == [(8, 3, 3), (16 * 8, 3, 3)]
+    assert [m.tiles.shape for m in frame.digit.maps] == [(8, 28, 28), (16, 14, 14)]
+    assert run.latest_evaluation is not None
+    assert frame.digit.predicted == run.latest_evaluation.predictions[5]
