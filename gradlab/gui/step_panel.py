@@ -16,7 +16,15 @@ from functools import cache
 from pathlib import Path
 
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt, QUrl, Signal
-from PySide6.QtGui import QColor, QDesktopServices, QImage, QImageReader, QPainter, QTextDocument
+from PySide6.QtGui import (
+    QColor,
+    QDesktopServices,
+    QImage,
+    QImageReader,
+    QPainter,
+    QResizeEvent,
+    QTextDocument,
+)
 from PySide6.QtWidgets import QLabel, QMessageBox, QTextBrowser, QVBoxLayout, QWidget
 
 from gradlab.gui.plain_text import plain_label
@@ -171,6 +179,19 @@ class GuideList(QWidget):
             font.setBold(True)
             line.setFont(font)
         self._refresh()
+        self._hold_lines()
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._hold_lines()
+
+    def _hold_lines(self) -> None:
+        """Ask for the height every wrapped line needs at this width: squeezed, the lines were
+        drawn over each other (a short projector's step panel), while the step text above them
+        can scroll."""
+        needed = self.heightForWidth(self.width()) if self.lines else 0
+        if needed > 0 and needed != self.minimumHeight():
+            self.setMinimumHeight(needed)
 
 
 class StepPanel(QWidget):

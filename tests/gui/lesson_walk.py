@@ -121,6 +121,31 @@ def seen(widget: QWidget) -> bool:
     return not shown.isEmpty()
 
 
+def visible_part(widget: QWidget) -> QRect:
+    """The part of `widget` its parents do not clip away, in its window's coordinates."""
+    window = widget.window()
+    shown = QRect(widget.mapTo(window, QPoint(0, 0)), widget.size())
+    parent = widget.parentWidget()
+    while parent is not None and not shown.isEmpty():
+        shown &= QRect(parent.mapTo(window, QPoint(0, 0)), parent.size())
+        parent = parent.parentWidget()
+    return shown
+
+
+def cut_text(label: QLabel) -> str | None:
+    """Why a wrapped label's words are not all readable: squeezed shorter than its lines, or
+    partly clipped by a parent (outside a scroll area, where the user could scroll to them)."""
+    if not label.wordWrap() or not label.text() or in_scroll_viewport(label):
+        return None
+    needed = label.heightForWidth(label.width())
+    if needed > label.height() + 2:
+        return f"{label.height()} px tall for {needed} px of lines"
+    shown = visible_part(label)
+    if shown.height() < label.height() - 2:
+        return f"{label.height() - shown.height()} px of its {label.height()} clipped by its parent"
+    return None
+
+
 def in_scroll_viewport(widget: QWidget) -> bool:
     """Inside the viewport of a scroll area: it may reach beyond it, the user scrolls to it."""
     parent = widget.parentWidget()
@@ -364,6 +389,8 @@ def unreadable(window: MainWindow) -> list[str]:
                 problems.append(f"the legend of plot {title!r} covers its data area")
         if isinstance(widget, QHeaderView) and widget.orientation() == Qt.Orientation.Horizontal:
             problems += cut_titles(widget)
+        if isinstance(widget, QLabel) and (why := cut_text(widget)) is not None:
+            problems.append(f"the text {widget.text()[:40]!r} is cut: {why}")
         shows_numbers = getattr(widget, "shows_numbers", None)
         shape = getattr(widget, "shape", None)
         if callable(shows_numbers) and isinstance(shape, tuple):
