@@ -15,6 +15,7 @@ away when the lab is narrow and always while presenting.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -42,6 +43,7 @@ from gradlab.gui.train.controls import RunBar, TrainControls
 from gradlab.gui.train.driver import TrainDriver
 from gradlab.gui.train.maps import BoundaryPanel, ConfusionPanel, MosaicPanel, NeuronPanel
 from gradlab.gui.train.plots import CurvesPanel, DistributionsPanel, WatchPanel
+from gradlab.gui.train.reconstruction import CodesPanel, ReconstructionPanel
 from gradlab.gui.train.redraw import Redraw
 from gradlab.gui.typography import TRAIN_TEXT
 from gradlab.lessons import TrainScene
@@ -50,6 +52,9 @@ from gradlab.state.train.config import TrainSettings
 from gradlab.state.train.pace import watching_speed
 from gradlab.state.train.run import TrainingRun
 
+Themed = (
+    BoundaryPanel | ConfusionPanel | NeuronPanel | MosaicPanel | ReconstructionPanel | CodesPanel
+)
 FOLD_WIDTH = 1100
 """Narrower than this, the model builder folds away unless the learner opens it."""
 
@@ -177,9 +182,20 @@ class TrainLab(SceneView):
         self.boundary: BoundaryPanel | None = None
         self.confusion: ConfusionPanel | None = None
         self.neurons: NeuronPanel | None = None
-        if self.run.settings.is_images:
+        self.reconstruction: ReconstructionPanel | None = None
+        self.codes: CodesPanel | None = None
+        if self.run.settings.reconstructs:
+            self.reconstruction = ReconstructionPanel(self.run.settings.bottleneck)
+            self.reconstruction.bottleneck_changed.connect(self._on_bottleneck)
+            main: QWidget = self.reconstruction
+            self.codes = CodesPanel()
+            self.maps = MosaicPanel(("first-layer weights",))
+            self.missed = MosaicPanel(())
+            self.tabs.addTab(self.codes, "Codes")
+            self.tabs.addTab(self.maps, "Filters")
+        elif self.run.settings.is_images:
             self.confusion = ConfusionPanel(data.num_classes)
-            main: QWidget = self.confusion
+            main = self.confusion
             self.maps = MosaicPanel(("first-layer filters", "feature maps of a test digit"))
             self.missed = MosaicPanel(("misclassified test digits",))
             self.tabs.addTab(self.maps, "Filters")
@@ -221,6 +237,13 @@ class TrainLab(SceneView):
 
     def _refresh_maps(self) -> None:
         frame = self.run.frame(self.digit)
+        if self.reconstruction is not None and self.codes is not None:
+            self.reconstruction.show_frame(frame)
+            if self.tabs.currentWidget() is self.codes:
+                self.codes.show_frame(frame)
+            if self.tabs.currentWidget() is self.maps:
+                self.maps.show_tiles(0, frame.filters, 8)
+            return
         if self.boundary is not None:
             self.boundary.show_frame(frame)
             if self.neurons is not None and self.tabs.currentWidget() is self.neurons:
@@ -249,8 +272,11 @@ class TrainLab(SceneView):
         else:
             where = f"snapshot after epoch {shown.epoch} (step {shown.step})"
             evaluation = shown.evaluation
-        accuracy = "" if evaluation is None else f", test accuracy {evaluation.accuracy:.1%}"
-        showing = f"Showing: {where}{accuracy}"
+        showing = f"Showing: {where}"
+        if evaluation is not None:
+            showing += f", test loss {evaluation.loss:.4g}"
+            if evaluation.accuracy is not None:
+                showing += f", accuracy {evaluation.accuracy:.1%}"
         self.message.setText(f"{run.message}\n{showing}" if run.message else showing)
         failed = bool(run.message) and not run.message.startswith("Finished")
         self.message.setStyleSheet(f"color: {self.theme.bad if failed else self.theme.text};")
@@ -280,6 +306,11 @@ class TrainLab(SceneView):
     def _on_epochs_changed(self, epochs: int) -> None:
         self.run.set_epochs(epochs)
         self.redraw.mark()
+
+    def _on_bottleneck(self, size: int) -> None:
+        settings = replace(self.run.settings, bottleneck=size)
+        self.controls.show_settings(settings)
+        self._on_settings_changed(settings)
 
     def _on_settings_changed(self, settings: TrainSettings) -> None:
         self.driver.pause()
@@ -344,10 +375,9 @@ class TrainLab(SceneView):
 
     def apply_theme(self, theme: Theme) -> None:
         super().apply_theme(theme)
-        themed: list[BoundaryPanel | ConfusionPanel | NeuronPanel | MosaicPanel] = [
-            self.maps, self.missed
-        ]  # fmt: skip
-        themed += [p for p in (self.boundary, self.confusion, self.neurons) if p is not None]
+        themed: list[Themed] = [self.maps, self.missed]
+        optional = (self.boundary, self.confusion, self.neurons, self.reconstruction, self.codes)
+        themed += [part for part in optional if part is not None]
         for part in (*themed, self.curves, self.distributions, self.watch):
             part.apply_theme(theme)
         self.controls.apply_theme(theme)

@@ -69,7 +69,9 @@ def _set(curve: pg.PlotDataItem, series: Series) -> None:
 
 
 class CurvesPanel(QWidget):
-    """Loss and accuracy: per batch (thin), per epoch on the training set, and on the test set."""
+    """Loss and accuracy: per batch (thin), per epoch on the training set, and on the test set.
+    An autoencoder's run has its reconstruction loss alone: it has no classes to be right about.
+    """
 
     CURVES: tuple[tuple[str, ColorField, float], ...] = (
         ("batch", "muted", 1.0),
@@ -83,6 +85,7 @@ class CurvesPanel(QWidget):
         self.accuracy_plot = make_plot("accuracy")
         self.accuracy_plot.setYRange(0.0, 1.0, padding=0.02)
         self._x_limit = self._y_limit = 0.0
+        self._theme: Theme | None = None
         self.legend = Legend(TRAIN_LEGEND)
         self.legend.set_entries([Entry(name, color) for name, color, _ in self.CURVES])
         # epoch curves get dots: after one epoch they are a single point
@@ -94,6 +97,7 @@ class CurvesPanel(QWidget):
             self.accuracy_plot.plot(symbol=None if i == 0 else "o", symbolSize=6)
             for i in range(len(self.CURVES))
         ]
+        self.loss_title = ""
         self.markers = [pg.InfiniteLine(angle=90) for _ in range(2)]
         for plot, marker in zip((self.loss_plot, self.accuracy_plot), self.markers, strict=True):
             plot.addItem(marker)
@@ -126,7 +130,18 @@ class CurvesPanel(QWidget):
             if step is not None:
                 marker.setValue(step)
 
+    def _show_objective(self, run: TrainingRun) -> None:
+        reconstructs = run.goal.reconstructs
+        title = f"reconstruction loss ({run.settings.loss.upper()})" if reconstructs else "loss"
+        if title != self.loss_title:
+            self.loss_title = title
+            self.loss_plot.getPlotItem().setTitle(title)
+            if self._theme is not None:
+                style_plot(self.loss_plot, self._theme)
+        self.accuracy_plot.setVisible(not reconstructs)
+
     def refresh(self, run: TrainingRun) -> None:
+        self._show_objective(run)
         self._fit_ranges(run)
         for curves, series in (
             (self.loss_curves, (run.loss, run.epoch_loss, run.test_loss)),
@@ -140,6 +155,7 @@ class CurvesPanel(QWidget):
             curves[2].setData(test.x * per_epoch, test.y)
 
     def apply_theme(self, theme: Theme) -> None:
+        self._theme = theme
         for plot in (self.loss_plot, self.accuracy_plot):
             style_plot(plot, theme)
         for curves in (self.loss_curves, self.accuracy_curves):
