@@ -7,10 +7,12 @@ from dataclasses import replace
 from types import MappingProxyType
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gradlab.state.train.config import TrainSettings
+from gradlab.lessons import lessons_folder, load_lesson
+from gradlab.state.train.config import TrainSettings, settings_from_scene
 from gradlab.state.train.run import TrainingRun
 from gradlab.state.train.snapshots import (
     MAX_CAPACITY,
@@ -70,3 +72,25 @@ def test_the_capacity_follows_the_models_size() -> None:
     assert MIN_CAPACITY < medium.snapshots.capacity == min(fits, MAX_CAPACITY)
     medium.reset()
     assert medium.snapshots.capacity == min(fits, MAX_CAPACITY)
+
+
+@pytest.mark.slow
+def test_lesson_15_rewinds_to_the_epoch_with_the_lowest_test_loss() -> None:
+    """Lesson 15's dropout step says "Rewind to the epoch where the test loss was lowest": after
+    its 200 epochs every epoch is kept, and seeking that epoch shows its model and test loss."""
+    lesson = load_lesson(lessons_folder() / "15-training-tricks.toml")
+    (step,) = (s for s in lesson.steps if s.train is not None and "Rewind" in s.text)
+    assert step.train is not None
+    run = TrainingRun(settings_from_scene(step.train), stats=False)
+    while not run.finished:
+        run.step()
+    assert run.epochs_done == 200
+    epochs = [s.epoch for s in run.snapshots.items]
+    assert epochs == list(range(201))
+    lowest = int(run.test_loss.x[int(np.argmin(run.test_loss.y))])
+    assert 0 < lowest < 200  # the curve turns upward: the lowest is not the last
+    run.snapshots.seek(epochs.index(lowest))
+    frame = run.frame()
+    assert (frame.live, frame.epoch) == (False, lowest)
+    assert frame.evaluation is not None
+    assert frame.evaluation.loss == pytest.approx(float(np.min(run.test_loss.y)))
