@@ -176,8 +176,8 @@ def frame_reconstruction(
         codes = _finite(model[: code_at + 1](Tensor(inputs, dtype=dtype)).data)
         labels = data.y_test
     return Frame(
-        step, epoch, examples=examples, code_values=code_values, codes=codes, code_digits=labels,
-        **common,
+        step, epoch, filters=first_filters(model), examples=examples, code_values=code_values,
+        codes=codes, code_digits=labels, **common,
     )  # fmt: skip
 
 

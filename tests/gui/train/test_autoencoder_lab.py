@@ -97,6 +97,16 @@ def test_a_two_number_code_is_a_scatter_of_every_test_digit_coloured_by_class(
     assert len(colours) == 10  # one per digit
 
 
+def test_the_filters_tab_draws_first_layer_units_as_images(qtbot: QtBot) -> None:
+    lab = make_lab(qtbot)
+    lab.tabs.setCurrentWidget(lab.maps)
+    lab.refresh()
+    mosaic = lab.maps.images[0].image
+    assert mosaic is not None
+    assert mosaic.shape[0] > 28 * 4  # 16 weight images of 28×28, eight in a row
+    assert lab.maps.plots[0].isVisible()
+
+
 def test_the_bottleneck_control_starts_a_run_with_that_code_size(qtbot: QtBot) -> None:
     lab = make_lab(qtbot)
     one_epoch(lab)
