@@ -213,7 +213,9 @@ class TrainLab(SceneView):
         holder = QWidget()
         row = QHBoxLayout(holder)
         row.setContentsMargins(0, 0, 0, 0)
-        for view, share in ((main, 1), (self.curves, 2), (self.tabs, 1)):
+        # the digits beside their copies are the autoencoder's lesson; its curves are one plot
+        shares = (2, 2, 1) if self.reconstruction is not None else (1, 2, 1)
+        for view, share in zip((main, self.curves, self.tabs), shares, strict=True):
             row.addWidget(view, share)
         self._holder = holder
         self.views_layout.addWidget(holder)
