@@ -138,7 +138,7 @@ class CodesPanel(QWidget):
         self.legend.setWordWrap(True)
         self.note = QLabel()
         self.note.setWordWrap(True)
-        self.scatter_plot = make_plot("codes of the test digits")
+        self.scatter_plot = make_plot("")  # the note above says what it is: a title is clipped
         self.scatter = pg.ScatterPlotItem(pxMode=True)
         self.scatter_plot.addItem(self.scatter)
         self.values_plot = make_plot("")
