@@ -214,7 +214,7 @@ class TrainLab(SceneView):
         row = QHBoxLayout(holder)
         row.setContentsMargins(0, 0, 0, 0)
         # the digits beside their copies are the autoencoder's lesson; its curves are one plot
-        shares = (2, 2, 1) if self.reconstruction is not None else (1, 2, 1)
+        shares = (1, 1, 1) if self.reconstruction is not None else (1, 2, 1)
         for view, share in zip((main, self.curves, self.tabs), shares, strict=True):
             row.addWidget(view, share)
         self._holder = holder
