@@ -31,6 +31,8 @@ Access = Literal["edit", "show"]
 LAYER_FIXED: tuple[FieldName, ...] = ("hidden", "activation", "dropout", "batch_norm")
 """The MLP fields a layer list describes."""
 ACTIVATION_TYPES = ("relu", "tanh", "sigmoid")
+MLP_TYPES = {"linear", "flatten", "dropout", "batch_norm1d", *ACTIVATION_TYPES}
+"""The layers of a multi-layer perceptron: a list of only these is described by its widths."""
 
 
 def applicable(
@@ -43,8 +45,7 @@ def applicable(
     if dataset != "mnist":
         fields |= {"noise": "edit", "test_share": "edit"}
     if layers:
-        shown = [name for name in LAYER_FIXED if name != "activation" or _one_activation(layers)]
-        return fields | dict.fromkeys(shown, "show")
+        return fields | dict.fromkeys(_described_by(layers), "show")
     if architecture in {"mlp", "autoencoder"}:
         fields |= {"hidden": "edit", "activation": "edit"}
     if architecture == "mlp":
@@ -70,6 +71,23 @@ def described(settings: TrainSettings) -> TrainSettings:
         dropout=max(drops, default=0.0),
         batch_norm=any(layer.type.startswith("batch_norm") for layer in layers),
     )
+
+
+def _described_by(layers: Sequence[LayerSpec]) -> list[FieldName]:
+    """The MLP fields that say something true of `layers`. An MLP's list is described by all four
+    (its widths, its activation when there is one kind, dropout and batch norm, 0 and off when it
+    has none); a list with convolutions has no hidden widths, and shows dropout and batch norm
+    only when it has them."""
+    kinds = {layer.type for layer in layers}
+    mlp = kinds <= MLP_TYPES
+    shown: list[FieldName] = ["hidden"] if mlp else []
+    if _one_activation(layers):
+        shown.append("activation")
+    if mlp or "dropout" in kinds:
+        shown.append("dropout")
+    if mlp or any(kind.startswith("batch_norm") for kind in kinds):
+        shown.append("batch_norm")
+    return shown
 
 
 def _one_activation(layers: Sequence[LayerSpec]) -> str | None:

@@ -3,6 +3,8 @@ described by its own values (lesson 15's dropout step said "Dropout 0.00" of p =
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from gradlab.lessons import lessons_folder, load_lesson
@@ -67,3 +69,14 @@ def test_mixed_activations_name_none() -> None:
     assert "activation" not in applicable("moons", "mlp", layers)
     assert described(settings).batch_norm
     assert described(settings).hidden == (4, 4)
+
+
+def test_a_cnns_layer_list_shows_no_hidden_widths_and_no_absent_dropout() -> None:
+    settings = lesson_settings("12-mnist-cnn.toml", "Train it")
+    assert any(layer.type == "conv2d" for layer in settings.layers)
+    fields = applicable(settings.dataset, settings.architecture, settings.layers)
+    assert fields == {"activation": "show"}  # ReLU throughout; no dropout, no batch norm
+    with_dropout = (*settings.layers[:-1], LayerSpec("dropout", p=0.25), settings.layers[-1])
+    fields = applicable("mnist", "mlp", with_dropout)
+    assert fields == {"activation": "show", "dropout": "show"}
+    assert described(replace(settings, layers=with_dropout)).dropout == 0.25
