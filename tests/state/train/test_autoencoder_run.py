@@ -10,8 +10,8 @@ import numpy as np
 import pytest
 
 from gradlab.engine.tensor import Tensor
-from gradlab.lessons import TrainScene
-from gradlab.nn.models import code_layer
+from gradlab.lessons import TrainScene, lessons_folder, load_lesson
+from gradlab.nn.models import code_layer, from_specs
 from gradlab.state.train.config import TrainSettings, evaluation_data, settings_from_scene
 from gradlab.state.train.frame import shown_digits
 from gradlab.state.train.run import TrainingRun
@@ -145,3 +145,21 @@ def test_a_lesson_scene_makes_the_autoencoder_it_names() -> None:
     assert (settings.activation, settings.loss, settings.epochs) == ("relu", "bce", 3)
     default = settings_from_scene(scene.model_copy(update={"bottleneck": None}))
     assert default.bottleneck == 32
+
+
+def test_lesson_17s_table_is_the_autoencoder_its_train_steps_build() -> None:
+    lesson = load_lesson(lessons_folder() / "17-autoencoders.toml")
+    (table,) = (s.table for s in lesson.steps if s.table is not None and s.table.model)
+    (first, *_) = (s.train for s in lesson.steps if s.train is not None)
+    assert table is not None
+    assert table.model is not None
+    assert first is not None
+    settings = settings_from_scene(first)
+    run = TrainingRun(settings)
+    listed = from_specs(table.model.layers)
+    assert [type(layer).__name__ for layer in listed] == [
+        type(layer).__name__ for layer in run.model
+    ]
+    shapes = {name: value.shape for name, value in listed.state_dict().items()}
+    assert shapes == {name: value.shape for name, value in run.model.state_dict().items()}
+    assert shapes["3.weight"] == (32, 256)  # the code: 32 numbers
