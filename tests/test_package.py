@@ -14,9 +14,11 @@ import pytest
 import torch
 
 import gradlab
+import gradlab.nn.layers
 from gradlab import nn, optim
 from gradlab.data.resources import SOURCE_TREE, bundled
 from gradlab.lessons import discover, lessons_folder, resource_roots
+from gradlab.nn.modules import Module
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -39,8 +41,13 @@ def test_the_learners_names_are_there() -> None:
     for name in ["Tensor", "Value", "tensor", "zeros", "ones", "randn", "arange", "flatten",
                  "no_grad", "manual_seed", "draw"]:  # fmt: skip
         assert name in dir(gradlab), name
-    layers = ["Linear", "Conv2d", "MaxPool2d", "AvgPool2d", "Flatten", "ReLU", "Tanh", "Sigmoid",
-              "LeakyReLU", "Dropout", "BatchNorm1d", "BatchNorm2d", "RNNCell"]  # fmt: skip
+    # every public layer of gradlab.nn.layers, so a new one cannot be left out of gradlab.nn
+    layers = [
+        name for name, value in vars(gradlab.nn.layers).items()
+        if isinstance(value, type) and issubclass(value, Module) and value is not Module
+        and not name.startswith("_") and value.__module__ == "gradlab.nn.layers"
+    ]  # fmt: skip
+    assert "ConvTranspose2d" in layers
     losses = ["CrossEntropyLoss", "MSELoss", "BCELoss", "BCEWithLogitsLoss", "NLLLoss"]
     for name in [*layers, *losses, "Module", "Sequential", "functional", "init"]:
         assert isinstance(getattr(nn, name), type) or inspect.ismodule(getattr(nn, name)), name

@@ -7,7 +7,8 @@ the functions in `FUNCTIONS` (the named ops of `gradlab.engine.scalar_ops`). Nam
 assigned are the inputs, in order of first use; assigned names label their nodes, so the graph
 shows ``q`` where the learner wrote ``q``. docs/expressions.md is the learner's reference.
 
-Limits keep absurd input cheap to refuse: `MAX_CHARS`, `MAX_NODES`, `MAX_DEPTH` and `MAX_EXPONENT`.
+Limits keep absurd input cheap to refuse: `MAX_CHARS`, `MAX_NODES`, `MAX_DEPTH` and `MAX_EXPONENT`
+(shared with the tensor language, `gradlab.engine.tensor_expr`, in `gradlab.engine.expr_syntax`).
 Every problem is an `ExpressionError` that names the line, the column and what is wrong; a result
 that overflows the float range or is NaN is one too, naming the op and its numbers.
 """
@@ -16,24 +17,47 @@ from __future__ import annotations
 
 import ast
 import math
-import sys
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from gradlab.engine.expr_syntax import DESCRIBE as _DESCRIBE
+from gradlab.engine.expr_syntax import (
+    FLOAT_MAX,
+    MAX_CHARS,
+    MAX_DEPTH,
+    MAX_EXPONENT,
+    MAX_NODES,
+    ExpressionError,
+    Statement,
+    check_constant,
+    check_exponent,
+    check_nodes,
+    constant,
+    error,
+    free_names,
+    parse_module,
+    postorder,
+    statements,
+)
 from gradlab.engine.numbers import format_number
 from gradlab.engine.ops import Op
 from gradlab.engine.scalar_ops import SCALAR_OPS, ScalarOp
 from gradlab.engine.value import Constant, Value
 
-MAX_CHARS = 60_000
-MAX_NODES = 10_000
-MAX_DEPTH = 100
-MAX_EXPONENT = 100.0
-FLOAT_MAX = format_number(sys.float_info.max, 2)
-"""The largest 64-bit float, as the overflow message says it: "1.8e308"."""
-PARSE_RECURSION_LIMIT = 4_000
-"""Enough for a chain of `MAX_NODES` operators; Python's own recursion never gets that deep
-here (every walk over the tree is iterative)."""
+__all__ = [
+    "FLOAT_MAX",
+    "FUNCTIONS",
+    "KNOWN",
+    "MAX_CHARS",
+    "MAX_DEPTH",
+    "MAX_EXPONENT",
+    "MAX_NODES",
+    "Built",
+    "ExpressionError",
+    "Program",
+    "not_finite_message",
+    "parse",
+]
 
 FUNCTIONS: dict[str, ScalarOp] = {
     entry.name: entry for entry in SCALAR_OPS.values() if entry.is_function
@@ -41,6 +65,9 @@ FUNCTIONS: dict[str, ScalarOp] = {
 """The ops called by name: operands first, then the op's number if it takes one: elu(x, 0.5)."""
 
 KNOWN = ", ".join(sorted(FUNCTIONS))
+TENSOR_ONLY = {"sum", "mean", "transpose"}
+"""Functions of the tensor language: named in a scalar program, they get a hint."""
+TENSOR_HINT = "give the inputs shapes first, like  X: (3, 2)  (see docs/expressions.md)"
 
 _BINARY: dict[type[ast.operator], ScalarOp] = {
     ast.Add: SCALAR_OPS[Op.ADD],
@@ -53,62 +80,6 @@ _NEG = SCALAR_OPS[Op.NEG]
 
 _COUNTS = ("no", "one", "two", "three", "four")
 _ORDINALS = ("first", "second", "third", "fourth", "fifth")
-
-_DESCRIBE: dict[type[ast.AST], str] = {
-    ast.Attribute: "attribute access (the '.')",
-    ast.Lambda: "lambda",
-    ast.Subscript: "indexing with [ ]",
-    ast.Compare: "comparisons",
-    ast.BoolOp: "'and' / 'or'",
-    ast.IfExp: "'if ... else'",
-    ast.List: "lists",
-    ast.Tuple: "tuples",
-    ast.Dict: "dicts",
-    ast.Set: "sets",
-    ast.JoinedStr: "strings",
-    ast.Starred: "'*' unpacking",
-    ast.NamedExpr: "':='",
-    ast.Await: "'await'",
-    ast.Yield: "'yield'",
-    ast.ListComp: "comprehensions",
-    ast.GeneratorExp: "generators",
-    ast.Import: "'import'",
-    ast.ImportFrom: "'import'",
-    ast.FunctionDef: "function definitions",
-    ast.ClassDef: "class definitions",
-    ast.AugAssign: "'+=' style updates",
-    ast.AnnAssign: "annotations",
-}
-
-
-class ExpressionError(ValueError):
-    """A problem with an expression, and where it is (1-based line and column, when known)."""
-
-    def __init__(self, message: str, line: int | None = None, column: int | None = None) -> None:
-        super().__init__(message)
-        self.message = message
-        self.line = line
-        self.column = column
-
-    def __str__(self) -> str:
-        if self.line is None:
-            return self.message
-        where = f"line {self.line}" + ("" if self.column is None else f", column {self.column}")
-        return f"{where}: {self.message}"
-
-
-def _error(node: ast.AST, message: str) -> ExpressionError:
-    line = getattr(node, "lineno", None)
-    offset = getattr(node, "col_offset", None)
-    return ExpressionError(message, line, None if offset is None else offset + 1)
-
-
-@dataclass(frozen=True)
-class Statement:
-    """One line of the program: ``name = expr``."""
-
-    name: str
-    expr: ast.expr
 
 
 @dataclass(frozen=True)
@@ -148,7 +119,7 @@ class Program:
             node = _evaluate(statement.expr, scope)
             if any(node is named for named in scope.values()):
                 # `q = x` would rename x; give q a node of its own instead of relabelling.
-                raise _error(
+                raise error(
                     statement.expr, f"{statement.name} = {node.label} only renames {node.label}"
                 )
             node.label = statement.name
@@ -158,88 +129,31 @@ class Program:
 
 def parse(text: str) -> Program:
     """Check `text` and turn it into a `Program`; raises `ExpressionError` on anything doubtful."""
-    _precheck(text)
-    try:
-        module = _ast_parse(text)
-    except SyntaxError as err:
-        raise ExpressionError(
-            f"not a valid expression ({err.msg})", err.lineno, err.offset
-        ) from None
-    except (RecursionError, MemoryError):
-        raise ExpressionError(
-            f"nested too deeply or too many nodes (at most {MAX_DEPTH} levels of parentheses, "
-            f"{MAX_NODES:,} nodes)"
-        ) from None
-    if not module.body:  # blank, or comments only
-        raise ExpressionError("the expression is empty: try  f = (x + y) * z")
-    _check_nodes(module)
-    statements = _statements(module)
-    inputs = _inputs(statements)
-    return Program(text=text, inputs=inputs, output=statements[-1].name, statements=statements)
-
-
-def _ast_parse(text: str) -> ast.Module:
-    """`ast.parse` with room for long chains: a sum of n terms is a tree n levels deep, and
-    Python 3.11 builds it recursively within 3 × the recursion limit (a 3,000-term sum fails at
-    the default limit). The limit is raised only while parsing."""
-    limit = sys.getrecursionlimit()
-    sys.setrecursionlimit(max(limit, PARSE_RECURSION_LIMIT))
-    try:
-        return ast.parse(text, mode="exec")
-    finally:
-        sys.setrecursionlimit(limit)
-
-
-def _precheck(text: str) -> None:
-    """Cheap refusals before the parser sees the text."""
-    if len(text) > MAX_CHARS:
-        raise ExpressionError(
-            f"the expression is too long ({len(text):,} characters, at most {MAX_CHARS:,})"
-        )
-    depth = 0
-    for line_number, line in enumerate(text.splitlines(), start=1):
-        for column, char in enumerate(line, start=1):
-            if not char.isascii():
-                raise ExpressionError(f"only ASCII is allowed, found {char!r}", line_number, column)
-            depth += (char == "(") - (char == ")")
-            if depth > MAX_DEPTH:
-                raise ExpressionError(
-                    f"parentheses nested too deeply (at most {MAX_DEPTH})", line_number, column
-                )
-
-
-def _check_nodes(module: ast.Module) -> None:
-    """Refuse every construct outside the whitelist, reporting the first in the text."""
-    problems: list[ExpressionError] = []
-    count = 0
-    for node in ast.walk(module):
-        count += isinstance(node, ast.expr)
-        problem = _problem(node)
-        if problem is not None:
-            problems.append(problem)
-    if problems:
-        # constructs without a position (a lambda's argument list) sort after located ones
-        raise min(problems, key=lambda e: (e.line or math.inf, e.column or 0))
-    if count > MAX_NODES:
-        raise ExpressionError(f"too many nodes ({count:,}, at most {MAX_NODES:,})")
+    module = parse_module(text)
+    check_nodes(list(ast.walk(module)), _problem)
+    found = statements(module, module.body, FUNCTIONS)
+    inputs = free_names(found, FUNCTIONS, _operands_of)
+    return Program(text=text, inputs=inputs, output=found[-1].name, statements=found)
 
 
 def _problem(node: ast.AST) -> ExpressionError | None:
     if isinstance(node, ast.Constant):
-        return _check_constant(node)
+        return check_constant(node)
     if isinstance(node, ast.Name):
         if node.id.startswith("_"):
-            return _error(node, f"names cannot start with '_' ({node.id})")
+            return error(node, f"names cannot start with '_' ({node.id})")
         return None
     if isinstance(node, ast.BinOp):
         if isinstance(node.op, ast.Pow):
-            return _check_exponent(node.right)
+            return check_exponent(node.right)
+        if isinstance(node.op, ast.MatMult):
+            return error(node, f"@ multiplies matrices: {TENSOR_HINT}")
         if type(node.op) not in _BINARY:
-            return _error(node, "only + - * / ** are supported")
+            return error(node, "only + - * / ** are supported")
         return None
     if isinstance(node, ast.UnaryOp):
         if not isinstance(node.op, ast.USub | ast.UAdd):
-            return _error(node, "only unary minus is supported")
+            return error(node, "only unary minus is supported")
         return None
     if isinstance(node, ast.Call):
         return _check_call(node)
@@ -249,34 +163,28 @@ def _problem(node: ast.AST) -> ExpressionError | None:
     ):
         return None
     what = _DESCRIBE.get(type(node), type(node).__name__)
-    return _error(node, f"{what} is not allowed; use numbers, names, + - * / ** and {KNOWN}")
-
-
-def _check_constant(node: ast.Constant) -> ExpressionError | None:
-    if isinstance(node.value, bool) or not isinstance(node.value, int | float):
-        return _error(node, f"{node.value!r} is not a number")
-    if abs(node.value) > 1e300:
-        return _error(node, "number too large")
-    return None
+    return error(node, f"{what} is not allowed; use numbers, names, + - * / ** and {KNOWN}")
 
 
 def _check_call(node: ast.Call) -> ExpressionError | None:
     if not isinstance(node.func, ast.Name):
-        return _error(node, "only named functions can be called, like tanh(x)")
+        return error(node, "only named functions can be called, like tanh(x)")
     name = node.func.id
     if node.keywords:
-        return _error(node, f"{name}() takes no keyword arguments")
+        return error(node, f"{name}() takes no keyword arguments")
     entry = FUNCTIONS.get(name)
+    if entry is None and name in TENSOR_ONLY:
+        return error(node, f"{name}() works on tensors: {TENSOR_HINT}")
     if entry is None:
-        return _error(node, f"unknown function '{name}' (known: {KNOWN})")
+        return error(node, f"unknown function '{name}' (known: {KNOWN})")
     least, most = _argument_counts(entry)
     if not least <= len(node.args) <= most:
         counts = _COUNTS[least] if least == most else f"{_COUNTS[least]} or {_COUNTS[most]}"
         plural = "" if most == 1 else "s"
-        return _error(node, f"{name}() takes {counts} argument{plural}, got {len(node.args)}")
-    if len(node.args) > entry.operands and _constant(node.args[-1]) is None:
+        return error(node, f"{name}() takes {counts} argument{plural}, got {len(node.args)}")
+    if len(node.args) > entry.operands and constant(node.args[-1]) is None:
         ordinal = _ORDINALS[entry.operands]
-        return _error(node.args[-1], f"the {ordinal} argument of {name}() must be a number")
+        return error(node.args[-1], f"the {ordinal} argument of {name}() must be a number")
     return None
 
 
@@ -288,97 +196,15 @@ def _argument_counts(entry: ScalarOp) -> tuple[int, int]:
     return entry.operands + (not optional), entry.operands + 1
 
 
-def _check_exponent(node: ast.expr) -> ExpressionError | None:
-    value = _constant(node)
-    if value is None:
-        return _error(node, "the exponent must be a number (write exp(y * log(x)) for x ** y)")
-    if abs(value) > MAX_EXPONENT:
-        return _error(node, f"exponent too large (at most {MAX_EXPONENT:g} in size)")
-    return None
-
-
-def _constant(node: ast.expr) -> float | None:
-    """The value of a numbers-only subexpression (like ``-1/2``), or None if it has names."""
-    folded: dict[ast.expr, float] = {}
-    for part in _postorder(node, exponents=True):
-        if isinstance(part, ast.Constant) and isinstance(part.value, int | float):
-            folded[part] = float(part.value)
-        elif isinstance(part, ast.UnaryOp) and part.operand in folded:
-            sign = -1.0 if isinstance(part.op, ast.USub) else 1.0
-            folded[part] = sign * folded[part.operand]
-        elif isinstance(part, ast.BinOp) and part.left in folded and part.right in folded:
-            try:
-                folded[part] = _fold(part.op, folded[part.left], folded[part.right])
-            except (ArithmeticError, ValueError):
-                return math.inf
-        else:
-            return None
-    return folded[node]
-
-
-def _fold(op: ast.operator, a: float, b: float) -> float:
-    if isinstance(op, ast.Pow):
-        if abs(b) > MAX_EXPONENT:
-            return math.inf
-        result = a**b
-        if isinstance(result, complex):
-            raise ValueError("complex power")
-        return float(result)
-    return _BINARY[type(op)].apply((Value(a), Value(b))).data
-
-
-def _statements(module: ast.Module) -> tuple[Statement, ...]:
-    statements: list[Statement] = []
-    assigned: dict[str, ast.AST] = {}
-    for index, item in enumerate(module.body):
-        last = index == len(module.body) - 1
-        if isinstance(item, ast.Expr) and last:
-            used = {n.id for n in ast.walk(module) if isinstance(n, ast.Name)}
-            statements.append(Statement("f" if "f" not in used else "out", item.value))
-            continue
-        if isinstance(item, ast.Expr):
-            raise _error(item, "only the last line can be a bare expression; name it: q = ...")
-        if not isinstance(item, ast.Assign):
-            raise _error(item, "only assignments like  q = x + y  are allowed")
-        if len(item.targets) != 1 or not isinstance(item.targets[0], ast.Name):
-            raise _error(item, "assign to one name at a time, like  q = x + y")
-        name = item.targets[0].id
-        if name in FUNCTIONS:
-            raise _error(item.targets[0], f"{name} is a function; pick another name")
-        if name in assigned:
-            raise _error(item.targets[0], f"{name} is assigned twice; give each step its own name")
-        assigned[name] = item
-        statements.append(Statement(name, item.value))
-    return tuple(statements)
-
-
-def _inputs(statements: tuple[Statement, ...]) -> tuple[str, ...]:
-    """Free names in order of first use; a name used before its assignment is an error."""
-    assigned_at = {s.name: i for i, s in enumerate(statements)}
-    inputs: dict[str, None] = {}
-    for index, statement in enumerate(statements):
-        for node in _postorder(statement.expr, exponents=False):
-            if not isinstance(node, ast.Name):
-                continue
-            if node.id in FUNCTIONS:
-                raise _error(node, f"{node.id} is a function: call it, like {node.id}(x)")
-            later = assigned_at.get(node.id)
-            if later is None:
-                inputs.setdefault(node.id)
-            elif later >= index:
-                raise _error(node, f"{node.id} is used before it is assigned")
-    return tuple(inputs)
-
-
-def _children(node: ast.expr, exponents: bool) -> list[ast.expr]:
+def _operands_of(node: ast.expr) -> list[ast.expr]:
+    """A node's graph inputs: numeric exponents and function parameters are skipped (they are
+    numbers folded into their op, not graph nodes)."""
     if isinstance(node, ast.BinOp):
-        if isinstance(node.op, ast.Pow) and not exponents:
-            return [node.left]
-        return [node.left, node.right]
+        return [node.left] if isinstance(node.op, ast.Pow) else [node.left, node.right]
     if isinstance(node, ast.UnaryOp):
         return [node.operand]
     if isinstance(node, ast.Call):
-        return list(node.args) if exponents else _operands(node)
+        return _operands(node)
     return []
 
 
@@ -388,35 +214,17 @@ def _operands(call: ast.Call) -> list[ast.expr]:
     return call.args[: FUNCTIONS[call.func.id].operands]
 
 
-def _postorder(root: ast.expr, *, exponents: bool) -> list[ast.expr]:
-    """Subexpressions, children before parents, without recursion (long sums are deep trees).
-
-    With ``exponents=False`` the numeric exponents and function parameters are skipped: they are
-    numbers folded into their op, not graph nodes.
-    """
-    order: list[ast.expr] = []
-    stack: list[tuple[ast.expr, bool]] = [(root, False)]
-    while stack:
-        node, expanded = stack.pop()
-        if expanded:
-            order.append(node)
-            continue
-        stack.append((node, True))
-        stack.extend((child, False) for child in reversed(_children(node, exponents)))
-    return order
-
-
 def _evaluate(root: ast.expr, scope: Mapping[str, Value]) -> Value:
     """Build the graph of one statement, children first."""
     done: dict[ast.expr, Value] = {}
-    for node in _postorder(root, exponents=False):
+    for node in postorder(root, _operands_of):
         try:
             value = done[node] = _apply(node, done, scope)
         except (ArithmeticError, ValueError) as err:
-            raise _error(node, str(err)) from None
+            raise error(node, str(err)) from None
         if not math.isfinite(value.data):
             # its operands were finite (each was checked as it was made): this op is the cause
-            raise _error(node, not_finite_message(value))
+            raise error(node, not_finite_message(value))
     return done[root]
 
 
@@ -447,7 +255,7 @@ def _apply(node: ast.expr, done: Mapping[ast.expr, Value], scope: Mapping[str, V
     if isinstance(node, ast.BinOp):
         left = done[node.left]
         if isinstance(node.op, ast.Pow):
-            exponent = _constant(node.right)
+            exponent = constant(node.right)
             assert exponent is not None  # checked by parse()
             return _POW.apply((left,), exponent)
         return _BINARY[type(node.op)].apply((left, done[node.right]))
@@ -457,6 +265,6 @@ def _apply(node: ast.expr, done: Mapping[ast.expr, Value], scope: Mapping[str, V
     operands = _operands(node)
     given = None
     if len(node.args) > entry.operands:
-        given = _constant(node.args[-1])
+        given = constant(node.args[-1])
         assert given is not None  # checked by parse()
     return entry.apply([done[operand] for operand in operands], given)

@@ -10,7 +10,15 @@ from __future__ import annotations
 import html
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (
+    QBoxLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
 
 from gradlab.gui.plain_text import plain_label
 from gradlab.gui.theme import Theme
@@ -53,10 +61,14 @@ class QuizWidget(QWidget):
         row.addWidget(self.answer, 1)
         row.addWidget(self.check_button)
         row.addWidget(self.reveal_button)
+        # the question above the answer box; beside it while presenting, where every line of
+        # height goes to the graph
+        self.ask = QBoxLayout(QBoxLayout.Direction.TopToBottom)
+        self.ask.addWidget(self.question, 1)
+        self.ask.addLayout(row, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 6, 0, 0)
-        layout.addWidget(self.question)
-        layout.addLayout(row)
+        layout.addLayout(self.ask)
         layout.addWidget(self.feedback)
         self.apply_theme(theme)
 
@@ -97,6 +109,11 @@ class QuizWidget(QWidget):
 
     def apply_theme(self, theme: Theme) -> None:
         self._theme = theme
+        self.ask.setDirection(
+            QBoxLayout.Direction.LeftToRight
+            if theme.presenting
+            else QBoxLayout.Direction.TopToBottom
+        )
         font = QUIZ.font(theme, self.font())
         for widget in (self.question, self.answer, self.check_button, self.reveal_button):
             widget.setFont(font)

@@ -202,7 +202,11 @@ class StepPanel(QWidget):
         document = self.text.document()
         document.setTextWidth(max(self.text.viewport().width(), 200))
         margins = self._layout.contentsMargins()
-        height = self.header.sizeHint().height() + int(document.size().height()) + 16
+        # the header's lines at its width: a wrapped label's size hint guesses a narrow one (three
+        # lines where a 1080p projector shows one, 78 pixels the scene went without)
+        header = self.header.heightForWidth(max(self.header.width(), 200))
+        header = header if header > 0 else self.header.sizeHint().height()
+        height = header + int(document.size().height()) + 16
         if self.quiz is not None:
             height += self.quiz.sizeHint().height()
         return height + margins.top() + margins.bottom() + 2 * self._layout.spacing()

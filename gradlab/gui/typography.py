@@ -96,10 +96,16 @@ are what the back row reads, and on a 768-line projector every line of words is 
 the grids)."""
 CONV_SYMBOL = FontRole(BASE_POINT_SIZE * 2.0, PRESENT_LARGE)
 """The ⋆ and = between the grids."""
+CONV_WORD = FontRole(BASE_POINT_SIZE * 1.2, PRESENT_LARGE)
+"""A word between the grids ("pool"): as large as the symbols it would be four times wider."""
 CONV_NOTE = FontRole(BASE_POINT_SIZE * 0.8)
 """The output-size formula and the notes."""
 CONV_GRID = FontRole(CHROME_POINT_SIZE, PRESENT_LARGE)
-"""A grid's title; the grid's cells grow by the same scale."""
+"""A grid's cells grow by this role's scale (their numbers are sized to fit the cells)."""
+CONV_TITLE = FontRole(CHROME_POINT_SIZE)
+"""A grid's title (bold), by the projector theme's scale only: presenting, a title at the cells'
+scale took a row of cells from every grid on a 768-line projector, and the numbers are what the
+back row reads."""
 
 # ---- the training lab --------------------------------------------------------------------------
 TRAIN_SCALE_CAP = 1.8

@@ -54,7 +54,9 @@ class MetricSizer:
         if node.shape:
             numbers += self.thumb + self.pad  # a picture of the array beside its numbers
         if self.stacked:
-            return (max(title, numbers) + 1.0 * self.pad, 3 * self.line + 3 * self.pad)
+            # the name's row (a line and a pad), then the two numbers' rows with half a pad
+            # above and below them and a fifth between (as `ValueItem` paints them)
+            return (max(title, numbers) + 1.0 * self.pad, 3 * self.line + 2.2 * self.pad)
         return (title + numbers + 4 * self.pad, 2 * self.line + 2.2 * self.pad)
 
     def op_node(self, node: Node) -> tuple[float, float]:

@@ -152,7 +152,10 @@ def test_sum_and_mean_over_any_dims(name: str, x: np.ndarray, keepdim: bool, pic
 def test_max_along_a_dim_sends_grad_to_the_argmax(x: np.ndarray, keepdim: bool, pick: int) -> None:
     dim = pick % x.ndim
     check_torch(lambda t: t.max(dim, keepdim), lambda t: t.max(dim, keepdim).values, x)
-    unique = x + np.arange(x.size).reshape(x.shape) * 1e-2  # no ties: differences are exact
+    # no ties, so the grad has one place to go: x's order, as 0, 0.1, 0.2, ... (adding a
+    # ramp to x could make ties of its own: 0.03 + 0 and 0 + 3 * 0.01)
+    order = np.argsort(np.argsort(x.ravel(), kind="stable"))
+    unique = (order / 10.0).reshape(x.shape)
     check_grads(lambda t: t.max(dim, keepdim), unique)
 
 

@@ -44,6 +44,7 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QGraphicsView,
+    QHeaderView,
     QLabel,
     QLineEdit,
     QPlainTextEdit,
@@ -325,6 +326,22 @@ def play_moves_the_counter(window: MainWindow, seconds: float) -> list[str]:
     return []
 
 
+def cut_titles(header: QHeaderView) -> list[str]:
+    """Column titles wider than their column (Qt elides or clips them)."""
+    model = header.model()
+    metrics = header.fontMetrics()
+    problems = []
+    for section in range(header.count()):
+        title = str(model.headerData(section, Qt.Orientation.Horizontal) or "")
+        widest = max((metrics.horizontalAdvance(line) for line in title.splitlines()), default=0)
+        if widest > header.sectionSize(section):
+            problems.append(
+                f"the column title {title!r} is {widest} px wide in a "
+                f"{header.sectionSize(section)} px column"
+            )
+    return problems
+
+
 def unreadable(window: MainWindow) -> list[str]:
     """Plots squeezed into slivers, legends over a plot's data, small conv grids drawn as
     images instead of numbers."""
@@ -345,6 +362,8 @@ def unreadable(window: MainWindow) -> list[str]:
             shown = legend is not None and legend.isVisible() and bool(legend.items)
             if shown and legend.sceneBoundingRect().intersects(area):
                 problems.append(f"the legend of plot {title!r} covers its data area")
+        if isinstance(widget, QHeaderView) and widget.orientation() == Qt.Orientation.Horizontal:
+            problems += cut_titles(widget)
         shows_numbers = getattr(widget, "shows_numbers", None)
         shape = getattr(widget, "shape", None)
         if callable(shows_numbers) and isinstance(shape, tuple):

@@ -212,3 +212,22 @@ def test_graph_scene_state_is_a_graph_session(settings: QSettings) -> None:
     state = session.build_step()
     assert state is not None
     assert isinstance(state.scene, GraphSession)
+
+
+def test_the_step_panel_asks_for_the_header_lines_it_shows(
+    qtbot: QtBot, settings: QSettings, lesson_folder: Path
+) -> None:
+    """A wrapped header's size hint guesses a narrow label (three lines where a wide window
+    shows one): the panel asks for what it shows, the rest goes to the scene."""
+    session = Session.from_folder(lesson_folder)
+    window = open_window(qtbot, session, settings)
+    window.resize(1600, 700)
+    session.open_lesson(0, step=0)
+    panel = window.step_panel
+    qtbot.waitUntil(lambda: panel.header.height() > 0)
+    header = panel.header
+    assert header.sizeHint().height() > header.height()  # the guess is wrong here
+    margins = panel._layout.contentsMargins()
+    fixed = 16 + margins.top() + margins.bottom() + 2 * panel._layout.spacing()
+    document = int(panel.text.document().size().height())
+    assert panel.preferred_height() == header.height() + document + fixed

@@ -16,7 +16,7 @@ from gradlab.gui.scene_view import ExportKind
 from gradlab.gui.table_view import TableView
 from gradlab.gui.theme import LIGHT, PROJECTOR
 from gradlab.gui.typography import QUIZ, STEP_TEXT, TABLE
-from gradlab.lessons import lessons_folder
+from gradlab.lessons import TableScene, lessons_folder
 from gradlab.state.session import Session
 
 pytestmark = pytest.mark.gui
@@ -103,3 +103,42 @@ def test_presentation_reaches_every_part_through_the_theme(window: MainWindow) -
     window.session.open_lesson(*QUIZ_STEP)
     assert window.step_panel.quiz is not None
     assert window.step_panel.quiz.question.font().pointSizeF() == before
+
+
+def test_a_long_column_title_wraps_to_fit_a_narrow_column(qtbot: QtBot) -> None:
+    scene = TableScene(columns=["a", "with the numbers put in"], rows=[[1, 2]])
+    view = TableView(scene, LIGHT)
+    qtbot.addWidget(view)
+    view.resize(240, 300)
+    view.show()
+    header = view.table.horizontalHeader()
+    item = view.table.horizontalHeaderItem(1)
+    assert item is not None
+    qtbot.waitUntil(lambda: "\n" in item.text())
+    lines = item.text().splitlines()
+    assert " ".join(lines) == "with the numbers put in"
+    assert max(header.fontMetrics().horizontalAdvance(line) for line in lines) <= (
+        header.sectionSize(1)
+    )
+    view.resize(1600, 300)
+    qtbot.waitUntil(lambda: item.text() == scene.columns[1])
+
+
+def test_a_word_wider_than_its_column_breaks_at_its_hyphen_or_shrinks(qtbot: QtBot) -> None:
+    scene = TableScene(columns=["zero-centred", "saturates"], rows=[["no", "yes"]])
+    view = TableView(scene, LIGHT)
+    qtbot.addWidget(view)
+    view.show()
+    header = view.table.horizontalHeader()
+    base = view.table.font().pointSizeF()
+    narrow = header.fontMetrics().horizontalAdvance("saturates") * 2 - 20
+    view.resize(narrow, 300)
+    first = view.table.horizontalHeaderItem(0)
+    assert first is not None
+    qtbot.waitUntil(lambda: first.text() == "zero-\ncentred")
+    qtbot.waitUntil(lambda: header.font().pointSizeF() < base)
+    for column in range(2):
+        title = view.table.horizontalHeaderItem(column)
+        assert title is not None
+        widest = max(header.fontMetrics().horizontalAdvance(line) for line in title.text().split())
+        assert widest <= header.sectionSize(column)

@@ -33,7 +33,7 @@ from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 from gradlab.engine.numbers import format_number
 from gradlab.engine.trace import Array
 from gradlab.gui.theme import LIGHT, ColorField, Theme
-from gradlab.gui.typography import CONV_GRID
+from gradlab.gui.typography import CONV_GRID, CONV_TITLE
 
 BASE_CELL = 34.0
 """Preferred cell side in pixels at font scale 1."""
@@ -72,6 +72,7 @@ class GridView(QWidget):
         self._chars: int | None = None
         self._theme = LIGHT
         self._scale = 1.0
+        self._title_line = self._measure_title()
         self.setMouseTracking(True)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
 
@@ -110,9 +111,11 @@ class GridView(QWidget):
         self.update()
 
     def apply_theme(self, theme: Theme) -> None:
-        """Colours from `theme`; cells and text grow with the `CONV_GRID` role's scale."""
+        """Colours from `theme`; cells grow with the `CONV_GRID` role's scale, the title with
+        `CONV_TITLE`'s."""
         self._theme = theme
         self._scale = CONV_GRID.scale(theme)
+        self._title_line = self._measure_title()
         self.updateGeometry()
         self.update()
 
@@ -124,13 +127,20 @@ class GridView(QWidget):
         h, w = self.values.shape
         return h + 2 * self.padding, w + 2 * self.padding
 
-    def _title_height(self) -> float:
-        return 1.5 * CONV_GRID.size * self._scale if self.title else 0.0
+    def title_height(self) -> float:
+        """Pixels above the cells for the title (none without one)."""
+        return self._title_line if self.title else 0.0
+
+    def _measure_title(self) -> float:
+        """The height of a line of the title's role (measured once per theme)."""
+        font = CONV_TITLE.font(self._theme, self.font())
+        font.setBold(True)
+        return float(QFontMetrics(font).height())
 
     def fit_cell(self) -> float:
         """The largest cell side that fits the widget (before any cap)."""
         rows, cols = self.shape
-        usable_h = self.height() - self._title_height() - 4
+        usable_h = self.height() - self.title_height() - 4
         return max(2.0, min((self.width() - 4) / cols, usable_h / rows))
 
     def _shows_numbers_at(self, size: float) -> bool:
@@ -158,7 +168,7 @@ class GridView(QWidget):
     def sizeHint(self) -> QSize:
         rows, cols = self.shape
         side = BASE_CELL * self._scale if max(rows, cols) <= 12 else 10.0 * self._scale
-        title = self._title_height()
+        title = self.title_height()
         return QSize(int(cols * side + 4), int(rows * side + title + 4))
 
     def legible_cell(self) -> float:
@@ -172,22 +182,25 @@ class GridView(QWidget):
         roomy = 0.6 * BASE_CELL * self._scale
         side = (self.legible_cell() if self.stacked else roomy) if self.always_numbers else 4.0
         # the title shrinks to the grid's width (see `_title_font`): it never widens the grid
-        return QSize(int(cols * side + 4), int(rows * side + self._title_height() + 4))
+        return QSize(int(cols * side + 4), int(rows * side + self.title_height() + 4))
 
     def _title_font(self) -> QFont:
         """The role's bold font, smaller where the title would be wider than the grid (down to
-        the size outside presentation mode; beyond that the title is elided)."""
-        font = CONV_GRID.font(self._theme, self.font())
+        the size on a laptop's theme; beyond that the title is elided)."""
+        font = CONV_TITLE.font(self._theme, self.font())
         font.setBold(True)
-        width = QFontMetrics(font).horizontalAdvance(self.title) if self.title else 0
         room = self.width() - 8
-        if width > room > 0:
-            font.setPointSizeF(max(font.pointSizeF() * room / width, CONV_GRID.size))
+        # text does not shrink in proportion to its size (hinting): measure again
+        for _ in range(3):
+            width = QFontMetrics(font).horizontalAdvance(self.title) if self.title else 0
+            if not width > room > 0 or font.pointSizeF() <= CONV_TITLE.size:
+                break
+            font.setPointSizeF(max(font.pointSizeF() * room / width, CONV_TITLE.size))
         return font
 
     def _origin(self, size: float) -> QPointF:
         rows, cols = self.shape
-        title = self._title_height()
+        title = self.title_height()
         left = (self.width() - cols * size) / 2
         top = title + max(2.0, (self.height() - title - rows * size) / 2)
         return QPointF(left, top)
@@ -246,12 +259,12 @@ class GridView(QWidget):
             font = self._title_font()
             painter.setFont(font)
             painter.setPen(theme.color("text"))
-            top = self._origin(size).y() - self._title_height()
+            top = self._origin(size).y() - self.title_height()
             title = QFontMetrics(font).elidedText(
                 self.title, Qt.TextElideMode.ElideRight, max(self.width() - 4, 0)
             )
             painter.drawText(
-                QRectF(0, top, self.width(), self._title_height()),
+                QRectF(0, top, self.width(), self.title_height()),
                 Qt.AlignmentFlag.AlignCenter,
                 title,
             )

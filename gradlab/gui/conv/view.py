@@ -6,25 +6,24 @@ slice per channel, one output map per filter. Pooling: input channels and pooled
 backward modes add a second row: the upstream gradient, dL/dW of the current filter (convolution
 only; a pool has no weights) and dL/dX, accumulating window by window. The transposed convolution
 shows the input stretched and padded (its inserted zeros hatched), the kernel turned 180° and the
-output. Clicking an output cell jumps to its window.
+output. Clicking an output cell jumps to its window. The two rows stand side by side where that
+gives larger cells (see `arrange`).
 """
 
 from __future__ import annotations
-
-import math
-from collections.abc import Callable
-from functools import partial
 
 import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
-from gradlab.engine.numbers import format_number
 from gradlab.engine.trace import Array
-from gradlab.gui.conv.grid import GridView
+from gradlab.gui.conv.arrange import Band, brief, condensed, side_by_side, stretches
+from gradlab.gui.conv.column import Column, band_of
+from gradlab.gui.conv.grid import BASE_CELL, MAX_CELL, GridView
+from gradlab.gui.conv.notes import note_text
 from gradlab.gui.theme import Theme
-from gradlab.gui.typography import CONV_NOTE, CONV_SYMBOL, CONV_TEXT
+from gradlab.gui.typography import CONV_GRID, CONV_NOTE, CONV_SYMBOL, CONV_TEXT, CONV_WORD
 from gradlab.state.conv.records import WindowRecord
 from gradlab.state.conv.scrubber import ConvScrubber
 
@@ -32,56 +31,14 @@ MAX_MAPS = 4
 """Grids drawn per column; more channels or filters are summarised in a note."""
 WORDS_BESIDE_WIDTH = 1400
 """From this width on, presenting, the readout and formulas sit beside the grids."""
-
-
-def condensed(formula: tuple[str, ...]) -> tuple[str, ...]:
-    """The size formula with one line for rows and cols when they read the same (a square
-    input and kernel): a line less under the grids."""
-    if len(formula) == 3 and formula[1].startswith("rows: ") and formula[2].startswith("cols: "):
-        rows, cols = formula[1].removeprefix("rows: "), formula[2].removeprefix("cols: ")
-        if rows == cols:
-            return (formula[0], f"rows and cols: {rows}")
-    return formula
+STACKED_GAP = 6
+"""Pixels between the forward row of grids and the backward row under it."""
+BESIDE_GAP = 0.5 * BASE_CELL
+"""Between the forward row and the backward row beside it: half a cell (at font scale 1)."""
 
 
 TINTS = {"red": (235, 40, 40), "green": (40, 190, 60), "blue": (60, 100, 240)}
 """The colour a colour picture's channel is drawn in when its cells are too small for numbers."""
-
-
-class Column(QWidget):
-    """A vertical stack of grids of one kind (all input channels, all output maps, ...)."""
-
-    def __init__(
-        self,
-        group: list[GridView],
-        on_click: Callable[[int, int, int], None] | None = None,
-        *,
-        always_numbers: bool = False,
-    ) -> None:
-        super().__init__()
-        self._always_numbers = always_numbers
-        self.grids: list[GridView] = []
-        self._group = group
-        self._on_click = on_click
-        self._layout = QVBoxLayout(self)
-        self._layout.setContentsMargins(0, 0, 0, 0)
-        self._layout.setSpacing(2)
-
-    def resize_to(self, count: int, theme: Theme) -> None:
-        while len(self.grids) < count:
-            grid = GridView()
-            grid.group = self._group
-            grid.always_numbers = self._always_numbers
-            self._group.append(grid)
-            grid.apply_theme(theme)
-            if self._on_click is not None:
-                grid.cell_clicked.connect(partial(self._on_click, len(self.grids)))
-            self.grids.append(grid)
-            self._layout.addWidget(grid, 1)
-        for i, grid in enumerate(self.grids):
-            grid.setVisible(i < count)
-            grid.stacked = count > 1
-            grid.updateGeometry()
 
 
 class ConvView(QWidget):
@@ -91,9 +48,11 @@ class ConvView(QWidget):
         super().__init__(parent)
         self.scrubber = scrubber
         self._theme = theme
-        # the grids of a row share one cell size, so a kernel cell matches an input cell
+        # the grids of a row share one cell size, so a kernel cell matches an input cell (rows
+        # side by side share one between them, see `_regroup`)
         forward: list[GridView] = []
         backward: list[GridView] = []
+        self._bands = (forward, backward)
         self.inputs = Column(forward)
         self.kernels = Column(forward, always_numbers=True)
         self.outputs = Column(forward, scrubber.jump_to)
@@ -101,6 +60,8 @@ class ConvView(QWidget):
         self.dweights = Column(backward, always_numbers=True)
         self.dinputs = Column(backward)
         self._stretches: list[tuple[QHBoxLayout, int, Column]] = []
+        self._parts: dict[QWidget, tuple[QHBoxLayout, tuple[QWidget, ...]]] = {}
+        """Each row of grids: its layout and what stands in it, in order."""
         self.star = self._symbol("⋆")
         self.equals = self._symbol("=")
         self.unknown = self._symbol("?")
@@ -113,14 +74,17 @@ class ConvView(QWidget):
         """What an open quiz asks for ("output_size", "output", "grad_input", "grad_weight"):
         the grids that show it stay hidden until it is answered."""
         self._words_may_go_beside = False
+        self._words_beside = False
         self.backward_row = self._row(self.upstreams, self.dweights, self.dinputs)
         self.readout = self._label()
         self.formula = self._label()
         self.note = self._label()
         self.error = self._label()
-        grids = QVBoxLayout()
-        grids.addWidget(self.forward_row, 3)
-        grids.addWidget(self.backward_row, 3)
+        grids = QBoxLayout(QBoxLayout.Direction.TopToBottom)
+        grids.addWidget(self.forward_row, 1)
+        grids.addWidget(self.backward_row, 1)
+        self.grids = grids
+        """The forward row over the backward row, or beside it (`rows_side_by_side`)."""
         words = QBoxLayout(QBoxLayout.Direction.TopToBottom)
         for group in ((self.readout, self.error), (self.formula, self.note)):
             column = QVBoxLayout()
@@ -154,6 +118,7 @@ class ConvView(QWidget):
         row = QWidget()
         layout = QHBoxLayout(row)
         layout.setContentsMargins(0, 0, 0, 0)
+        self._parts[row] = (layout, widgets)
         for index, widget in enumerate(widgets):
             layout.addWidget(widget, 0 if isinstance(widget, QLabel) else 1)
             if isinstance(widget, Column):
@@ -165,11 +130,11 @@ class ConvView(QWidget):
     def apply_theme(self, theme: Theme) -> None:
         """Colours, and sizes by role: larger while `theme.presenting`."""
         self._theme = theme
-        roles = {self.star: CONV_SYMBOL, self.equals: CONV_SYMBOL, self.unknown: CONV_SYMBOL}
+        roles = {self.equals: CONV_SYMBOL, self.unknown: CONV_SYMBOL}
         roles |= {self.formula: CONV_NOTE, self.note: CONV_NOTE}
-        symbols = (self.star, self.equals, self.unknown)
-        for label in (self.readout, self.formula, self.note, self.error, *symbols):
+        for label in (self.readout, self.formula, self.note, self.error, *roles):
             label.setFont(roles.get(label, CONV_TEXT).font(theme, self.font()))
+        self._show_operator()
         self._show_formula()
         self.readout.setStyleSheet(f"color: {theme.text};")
         self.formula.setStyleSheet(f"color: {theme.text};")
@@ -193,16 +158,73 @@ class ConvView(QWidget):
     def _place_words(self) -> None:
         presenting = self._words_may_go_beside
         beside = presenting and self.width() >= WORDS_BESIDE_WIDTH
+        self._words_beside = beside
         across, down = QBoxLayout.Direction.LeftToRight, QBoxLayout.Direction.TopToBottom
         self.words.setDirection(across if presenting and not beside else down)
         if (across if beside else down) != self._layout.direction():
             self._layout.setDirection(across if beside else down)
             self._layout.setStretch(0, 3)
             self._layout.setStretch(1, 1 if beside else 0)
+        self._show_formula()
+        self._arrange_grids()
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self._place_words()
+
+    def rows_side_by_side(self) -> bool:
+        """The backward row of grids stands beside the forward row, not under it."""
+        return self.grids.direction() == QBoxLayout.Direction.LeftToRight
+
+    def _arrange_grids(self) -> None:
+        """Stack the rows of grids or set them side by side, whichever gives larger cells, and
+        give each row the room its cells need (see `arrange`)."""
+        shown = [
+            (index, band)
+            for index, row in enumerate((self.forward_row, self.backward_row))
+            if (band := self._band(row)) is not None
+        ]
+        bands = [band for _, band in shown]
+        width, height = self._grids_room()
+        if width <= 0 or height <= 0:
+            return
+        scale = CONV_GRID.scale(self._theme)
+        # side by side, half a cell apart, so the forward and the backward pass read as two
+        gaps = (float(STACKED_GAP), round(BESIDE_GAP * scale))
+        beside = side_by_side(bands, width, height, MAX_CELL * scale, gaps)
+        spacing = gaps[1] if beside else gaps[0]
+        if self.grids.spacing() != spacing:
+            self.grids.setSpacing(int(spacing))
+        across, down = QBoxLayout.Direction.LeftToRight, QBoxLayout.Direction.TopToBottom
+        if self.grids.direction() != (across if beside else down):
+            self.grids.setDirection(across if beside else down)
+            self._regroup()
+        factors = stretches(bands, width, height, spacing, beside)
+        for (index, _), factor in zip(shown, factors, strict=True):
+            if self.grids.stretch(index) != factor:
+                self.grids.setStretch(index, factor)
+
+    def _grids_room(self) -> tuple[float, float]:
+        """The pixels the grids get, whatever their arrangement: the view less its margins and
+        the words (beside: a quarter of the width; under: their height at the full width)."""
+        margins = self._layout.contentsMargins()
+        width = self.width() - margins.left() - margins.right()
+        height = self.height() - margins.top() - margins.bottom()
+        spacing = max(self._layout.spacing(), 0)
+        if self._words_beside:
+            return (width - spacing) * 3 / 4, height
+        words = self.words
+        taken = words.heightForWidth(width) if words.hasHeightForWidth() else 0
+        if taken > 0:
+            height -= taken + spacing
+        return width, height
+
+    def _band(self, row: QWidget) -> Band | None:
+        """A row of grids in cells and fixed pixels, from what it shows (None when hidden)."""
+        if not row.isVisibleTo(self):
+            return None
+        layout, widgets = self._parts[row]
+        return band_of(widgets, max(layout.spacing(), 0))
 
     def hide_answer_of(self, asked: str | None) -> None:
         """Hide what an open quiz asks for until it is answered (None: nothing): the output
@@ -210,6 +232,7 @@ class ConvView(QWidget):
         self.asked = asked
         self._show_asked()
         self._show_formula()
+        self._arrange_grids()
 
     def _show_asked(self) -> None:
         settings = self.scrubber.settings
@@ -222,8 +245,25 @@ class ConvView(QWidget):
     def _show_formula(self) -> None:
         # hidden while a quiz asks for the output's size; and a projector has no room for two
         # rows of grids and the output-size rule, which is not what a backward step is about
-        crowded = self._theme.presenting and self.scrubber.settings.backward
+        presenting = self._theme.presenting
+        crowded = presenting and self.scrubber.settings.backward
         self.formula.setVisible(self.asked != "output_size" and not crowded)
+        # under the grids on a slide: this step's numbers only, the rule in full on hover
+        formula = self.scrubber.formula
+        short = self._words_may_go_beside and not self._words_beside
+        self.formula.setText("\n".join(brief(formula) if short else condensed(formula)))
+        self.formula.setToolTip("\n".join(condensed(formula)) if short else "")
+        # the readout takes the whole width when nothing stands beside it
+        side = not self.formula.isHidden() or not self.note.isHidden()
+        self.words.setStretch(1, 1 if side else 0)
+
+    def _show_operator(self) -> None:
+        """⋆ between input and kernel, or the word "pool" (at a word's size: a symbol's made it
+        wider than a pooled map)."""
+        pooling = self.scrubber.settings.pooling
+        self.star.setText("pool" if pooling else "⋆")
+        role = CONV_WORD if pooling else CONV_SYMBOL
+        self.star.setFont(role.font(self._theme, self.font()))
 
     def _columns(self) -> tuple[Column, ...]:
         return (
@@ -239,7 +279,17 @@ class ConvView(QWidget):
 
     def _fit(self, column: Column, count: int) -> list[GridView]:
         column.resize_to(min(count, MAX_MAPS), self._theme)
+        self._regroup()
         return column.grids[: min(count, MAX_MAPS)]
+
+    def _regroup(self) -> None:
+        """Stacked, each row's grids share a cell size; side by side, all of them do (a 2×2
+        ∂L/∂y twice the size of the 2×2 map beside it read as larger numbers)."""
+        forward, backward = self._bands
+        shared = forward + backward if self.rows_side_by_side() else None
+        for band in (forward, backward):
+            for grid in band:
+                grid.group = band if shared is None else shared
 
     def _on_rebuilt(self) -> None:
         s = self.scrubber
@@ -252,7 +302,7 @@ class ConvView(QWidget):
             grid.tint = TINTS.get(settings.channel_name(c))
             grid.set_values(x[c], padding, hatched=s.inserted)
         self.kernels.setVisible(not settings.pooling)
-        self.star.setText("pool" if settings.pooling else "⋆")
+        self._show_operator()
         self.backward_row.setVisible(settings.backward and s.error is None)
         self._show_asked()
         maps = s.output
@@ -266,14 +316,15 @@ class ConvView(QWidget):
         if upstream is not None:
             which = "ch" if settings.pooling else "filter"
             for o, grid in enumerate(self._fit(self.upstreams, upstream.shape[0])):
-                grid.title = f"∂L/∂y · {which} {o + 1}"
+                several = upstream.shape[0] > 1
+                grid.title = f"∂L/∂y · {which} {o + 1}" if several else "∂L/∂y"
                 grid.set_values(upstream[o], color="grad")
-        self.formula.setText("\n".join(condensed(s.formula)))
         self._show_formula()
         self.error.setText(s.error or "")
         self.error.setVisible(s.error is not None)
-        self.note.setText(self._note())
+        self.note.setText(note_text(self.scrubber, MAX_MAPS))
         self._share_width()
+        self._arrange_grids()
 
     def _share_width(self) -> None:
         """Give each column width in proportion to its grid's columns, so cells can be equal."""
@@ -293,50 +344,6 @@ class ConvView(QWidget):
         for layout, index, column in self._stretches:
             layout.setStretch(index, columns[column])
 
-    def _note(self) -> str:
-        scrubber = self.scrubber
-        s = scrubber.settings
-        notes = []
-        if s.colour is not None and s.in_channels > 1:
-            shown = min(s.in_channels, s.image_channels)
-            names = ", ".join(s.channel_name(c) for c in range(shown))
-            notes.append(
-                f"The input is a colour picture: its {names} channels, 0 to 255 each. A filter "
-                "holds one kernel slice per channel (here the chosen kernel for each) and adds "
-                "up the products of all of them into one output cell."
-            )
-        if s.in_channels > s.image_channels:
-            notes.append(
-                f"Channels beyond the image's own {s.image_channels}, and the kernel slices that "
-                f"meet them, are seeded random −1/0/1 (seed {s.seed})."
-            )
-        if s.out_channels > 1:
-            square = s.kernel.shape[0] == s.kernel.shape[1]
-            turned = "turned by (o − 1)·90°" if square else "negated for every second filter"
-            notes.append(f"Filter o is the chosen kernel {turned}.")
-        if max(s.in_channels, s.out_channels) > MAX_MAPS:
-            notes.append(f"Showing the first {MAX_MAPS} maps of each kind.")
-        source, gap = scrubber.source, scrubber.adjoint_gap
-        if source is not None and gap is not None:
-            size = f"{source.shape[1]}×{source.shape[2]}"
-            agree = (
-                "autograd's ∂L/∂X equals this output (bias aside): largest difference "
-                f"{format_number(gap, 2)}"
-                if not math.isnan(gap)
-                else "with this output padding it has another shape"
-            )
-            notes.append(
-                f"Transposed convolution of the {size} input (hatched: the inserted zeros and "
-                "the padding). The same numbers are the gradient of the forward convolution "
-                f"with these kernels: with ∂L/∂y = the {size} input, {agree}."
-            )
-        if s.flip and not s.pooling and s.mode != "transpose":
-            notes.append(
-                "Convolution: the kernel is turned 180° before sliding; without the flip this is "
-                "cross-correlation, which deep learning calls convolution."
-            )
-        return " ".join(notes)
-
     def _on_changed(self, _position: int) -> None:
         s = self.scrubber
         record = s.current()
@@ -347,7 +354,10 @@ class ConvView(QWidget):
         if s.upstream is not None and s.error is None:
             self._show_grads(record, filt)
         hint = "" if s.error is not None else "Step forward (→) or click an output cell."
-        self.readout.setText(s.readout() or hint)
+        text = s.readout() or hint
+        if text != self.readout.text():
+            self.readout.setText(text)
+            self._arrange_grids()  # a readout of another height leaves the grids another room
 
     def _mark_inputs(self, record: WindowRecord | None) -> None:
         for c, grid in enumerate(self.inputs.grids):
@@ -423,7 +433,8 @@ class ConvView(QWidget):
                 grid.title = f"∂L/∂W{self._which(filt, c)}"
                 grid.set_values(dw[filt, c], color="grad")
         for c, grid in enumerate(self._fit(self.dinputs, dx.shape[0])):
-            grid.title = f"∂L/∂X · {s.settings.channel_name(c)}"
+            named = s.settings.in_channels > 1 or s.settings.colour is not None
+            grid.title = f"∂L/∂X · {s.settings.channel_name(c)}" if named else "∂L/∂X"
             grid.set_values(dx[c], color="grad")
             # padding cells have no dL/dX: only the window's cells inside the input light up
             cells = (

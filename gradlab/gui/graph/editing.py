@@ -15,16 +15,19 @@ from PySide6.QtGui import QFont
 from PySide6.QtWidgets import QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from gradlab.engine.expr import MAX_CHARS, MAX_NODES
+from gradlab.engine.tensor_shapes import MAX_ENTRIES
 from gradlab.gui.graph.inputs import InputsPanel
 from gradlab.gui.plain_text import plain_label
 from gradlab.gui.theme import Theme
-from gradlab.state.graph.session import GraphSession
+from gradlab.state.graph.session import AUTO_CHECK_NODES, GraphSession
+from gradlab.state.graph.values import InputValue
 
 TYPING_PAUSE_MS = 350
 """The graph follows the text once typing pauses this long."""
 LIMITS = (
-    f"At most {MAX_NODES:,} nodes and {MAX_CHARS:,} characters. Press Enter to build at once; "
-    "what you can type: docs/expressions.md"
+    f"At most {MAX_NODES:,} nodes and {MAX_CHARS:,} characters; a line like  X: (3, 2)  gives "
+    f"an input a shape and makes a tensor graph (at most {MAX_ENTRIES:,} entries per tensor). "
+    "Press Enter to build at once; what you can type: docs/expressions.md"
 )
 
 
@@ -45,6 +48,8 @@ class EditorPanel(QWidget):
         self.warning = plain_label()  # messages quote what was typed: never markup
         self.warning.setWordWrap(True)
         self.warning.setVisible(False)
+        self.size_note = plain_label()
+        self.size_note.setToolTip(LIMITS)
         self.reset = QPushButton("Lesson's version")
         self.reset.setToolTip("Bring back the lesson's expression and inputs (yours is kept)")
         self.inputs = InputsPanel()
@@ -54,6 +59,7 @@ class EditorPanel(QWidget):
         top = QHBoxLayout()
         top.setContentsMargins(0, 0, 0, 0)
         top.addWidget(self.editor, 1)
+        top.addWidget(self.size_note)
         top.addWidget(self.reset)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -65,6 +71,7 @@ class EditorPanel(QWidget):
         self.editor.returnPressed.connect(self.commit)
         self.typing.timeout.connect(self.commit)
         self.inputs.changed.connect(self._on_input)
+        self.inputs.array_changed.connect(self._on_input)
         self.reset.clicked.connect(self._on_reset)
         self.apply_theme(theme)
         self.follow()
@@ -88,11 +95,16 @@ class EditorPanel(QWidget):
         if not typing and self.editor.text() != session.expression:
             self.editor.setText(session.expression)
         self.show_error(session.error)
-        self.warning.setText(session.warning)
-        self.warning.setVisible(bool(session.warning))
+        warning = session.warning
+        self.warning.setText(warning)
+        self.warning.setVisible(bool(warning))
         self.inputs.sync(session.inputs)
-        self.inputs.setEnabled(session.error is None)
+        enabled = session.error is None
+        if self.inputs.isEnabled() != enabled:
+            # every one of 500 spin boxes hears of it: only when it changes
+            self.inputs.setEnabled(enabled)
         self.reset.setVisible(session.modified)
+        self.size_note.setText(size_note(session))
 
     def show_error(self, message: str | None) -> None:
         if message is None:
@@ -104,10 +116,11 @@ class EditorPanel(QWidget):
 
     def apply_theme(self, theme: Theme) -> None:
         self.theme = theme
+        self.size_note.setStyleSheet(f"color: {theme.muted}")
         self.error.setStyleSheet(f"color: {theme.bad}; font-weight: bold")
         self.warning.setStyleSheet(f"color: {theme.bad}")
 
-    def _on_input(self, name: str, value: float) -> None:
+    def _on_input(self, name: str, value: InputValue) -> None:
         if name in self.session.program.inputs:
             self.session.set_input(name, value)
 
@@ -116,3 +129,13 @@ class EditorPanel(QWidget):
         self.session.reset()
         self.editor.setText(self.session.expression)
         self.follow()
+
+
+def size_note(session: GraphSession) -> str:
+    """The graph's size against the limit, and what its size changes: "12 of at most 10,000
+    nodes"; "…, checked on request" past the size checked after every edit."""
+    nodes = len(session.trace.nodes)
+    text = f"{nodes:,} of at most {MAX_NODES:,} nodes"
+    if not session.auto_check:
+        text += f", checked on request (above {AUTO_CHECK_NODES:,})"
+    return text

@@ -37,8 +37,10 @@ class GroupBar(QWidget):
         opened = sorted(session.opened, key=lambda p: (len(p), p))
         shown = len(session.trace.nodes)
         text = (
-            f"{len(session.full.nodes):,} nodes (graphs of up to {MAX_NETWORK_NODES:,}), "
-            f"{shown:,} shown: click a group (▦) to open it."
+            f"{len(session.full.nodes):,} nodes (a network's graph has at most "
+            f"{MAX_NETWORK_NODES:,}) collapsed into groups: the inputs, each layer and the loss. "
+            f"Click a group (▦) to open it one level: a layer into its neurons, a neuron into "
+            f"its nodes. {shown:,} shown."
         )
         if opened:
             text += " Open: " + ", ".join(" › ".join(p) for p in opened) + "."

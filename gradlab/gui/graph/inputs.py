@@ -1,21 +1,20 @@
-"""The graph lab's input values: one spin box per input, in rows that wrap to the lab's width.
+"""The graph lab's input values: one spin box per number (`NumberSpin`) and one small table per
+tensor input (`ArrayInput`), in rows that wrap to the lab's width.
 
 Fifty inputs in one row made the window 17,091 px wide; here they wrap, and past a few rows the
-panel scrolls. Spin boxes take any float the learner types, 1e-5 included (a derivative lesson's
-step h), and show it without rounding and without thousands separators.
+panel scrolls.
 """
 
 from __future__ import annotations
 
-import math
+import time
+from collections.abc import Mapping
 
-from PySide6.QtCore import QPoint, QRect, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QValidator
+import numpy as np
+from PySide6.QtCore import QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
-    QDoubleSpinBox,
     QFrame,
     QHBoxLayout,
-    QLabel,
     QLayout,
     QLayoutItem,
     QScrollArea,
@@ -24,59 +23,17 @@ from PySide6.QtWidgets import (
     QWidgetItem,
 )
 
+from gradlab.gui.graph.array_input import ArrayInput
+from gradlab.gui.graph.number_spin import NumberSpin
+from gradlab.gui.plain_text import plain_label
 from gradlab.gui.signals import signals_blocked
+from gradlab.state.graph.values import InputValue
 
-LIMIT = 1e12
-"""The largest input in size (exp of it already overflows; larger ones are typos)."""
-DIGITS = 12
-"""Significant digits a spin box keeps and shows."""
 VISIBLE_ROWS = 3
 """Rows of inputs shown before the panel scrolls."""
-BATCH = 40
-"""Spin boxes made per turn of the event loop."""
-
-
-class NumberSpin(QDoubleSpinBox):
-    """A spin box for any float: "0.5", "-2", "1e-5", "3.2e4"."""
-
-    def __init__(self, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setDecimals(323)  # the float range's smallest magnitudes survive (1e-5, 1e-300)
-        self.setRange(-LIMIT, LIMIT)
-        self.setSingleStep(0.1)
-        self.setKeyboardTracking(False)
-
-    def textFromValue(self, value: float) -> str:
-        text = f"{value:.{DIGITS}g}"
-        return "0" if text == "-0" else text
-
-    def valueFromText(self, text: str) -> float:
-        try:
-            value = float(text)
-        except ValueError:
-            return self.value()
-        return value if math.isfinite(value) else self.value()
-
-    def validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:
-        stripped = text.strip()
-        try:
-            value = float(stripped)
-        except ValueError:
-            # on the way to a number: "", "-", "1e", "1e-", "."
-            partial = stripped in {"", "-", "+", "."} or stripped.lower().endswith(("e", "e-"))
-            state = QValidator.State.Intermediate if partial else QValidator.State.Invalid
-            return (state, text, pos)
-        if not math.isfinite(value) or abs(value) > LIMIT:
-            return (QValidator.State.Invalid, text, pos)
-        return (QValidator.State.Acceptable, text, pos)
-
-    def sizeHint(self) -> QSize:
-        hint = super().sizeHint()
-        width = self.fontMetrics().horizontalAdvance("-0.000012345") + 32
-        return QSize(width, hint.height())
-
-    def minimumSizeHint(self) -> QSize:
-        return self.sizeHint()
+BATCH_SECONDS = 0.003
+"""Cells are made for about this long per turn of the event loop (a spin box takes about a
+third of a millisecond, and Qt then spends about three times as long showing it)."""
 
 
 class FlowLayout(QLayout):
@@ -87,8 +44,10 @@ class FlowLayout(QLayout):
         self._items: list[QLayoutItem] = []
         self._heights: dict[int, int] = {}
         """heightForWidth's answers since the items last changed (asked for again and again)."""
-        self._hints: list[QSize] | None = None
+        self._hints: list[tuple[int, int]] | None = None
         self._placed: QRect | None = None
+        self._places: list[tuple[int, int, int, int] | None] = []
+        """Where each item was last put: only items whose place changes are moved."""
         self.setSpacing(spacing)
         self.setContentsMargins(0, 0, 0, 0)
 
@@ -104,6 +63,7 @@ class FlowLayout(QLayout):
 
     def addItem(self, item: QLayoutItem) -> None:
         self._items.append(item)
+        self._places.append(None)
         self._changed()
 
     def count(self) -> int:
@@ -114,7 +74,10 @@ class FlowLayout(QLayout):
 
     def takeAt(self, index: int) -> QLayoutItem | None:
         self._changed()
-        return self._items.pop(index) if 0 <= index < len(self._items) else None
+        if not 0 <= index < len(self._items):
+            return None
+        self._places.pop(index)
+        return self._items.pop(index)
 
     def expandingDirections(self) -> Qt.Orientation:
         return Qt.Orientation(0)
@@ -148,30 +111,38 @@ class FlowLayout(QLayout):
         x, y, row = rect.x(), rect.y(), 0
         gap = self.spacing()
         if self._hints is None:
-            self._hints = [item.sizeHint() for item in self._items]
-        for item, hint in zip(self._items, self._hints, strict=True):
-            if x + hint.width() > rect.right() + 1 and x > rect.x():
-                x, y, row = rect.x(), y + row + gap, 0
-            if move:
-                item.setGeometry(QRect(QPoint(x, y), hint))
-            x += hint.width() + gap
-            row = max(row, hint.height())
+            hints = [item.sizeHint() for item in self._items]
+            self._hints = [(hint.width(), hint.height()) for hint in hints]
+        # plain numbers in the loop: 500 boxes are placed in a fraction of a millisecond
+        left, right = rect.x(), rect.right() + 1
+        for index, (width, height) in enumerate(self._hints):
+            if x + width > right and x > left:
+                x, y, row = left, y + row + gap, 0
+            if move and self._places[index] != (x, y, width, height):
+                self._items[index].setGeometry(QRect(x, y, width, height))
+                self._places[index] = (x, y, width, height)
+            x += width + gap
+            row = max(row, height)
         return y + row - rect.y()
 
 
 class InputsPanel(QScrollArea):
-    """One labelled spin box per input, wrapping; `changed` says which input took which value.
+    """One labelled spin box per number input and one small table per tensor input (an
+    `ArrayInput`), wrapping; `changed` says which input took which number, `array_changed`
+    which took which array.
 
-    Spin boxes are made `BATCH` per turn of the event loop: a 500-input sum built at once would
-    otherwise hold the window for a third of a second."""
+    Cells are made for `BATCH_SECONDS` per turn of the event loop: a 500-input sum built at
+    once would otherwise hold the window for a third of a second."""
 
     changed = Signal(str, float)
+    array_changed = Signal(str, object)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.spins: dict[str, NumberSpin] = {}
+        self.arrays: dict[str, ArrayInput] = {}
         self._cells: dict[str, QWidget] = {}
-        self._wanted: dict[str, float] = {}
+        self._wanted: dict[str, InputValue] = {}
         self._more = QTimer(self)
         self._more.setInterval(0)
         self._more.timeout.connect(self._add_batch)
@@ -183,28 +154,44 @@ class InputsPanel(QScrollArea):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Maximum)
 
-    def sync(self, values: dict[str, float]) -> None:
-        """Show exactly these inputs, in this order, with these values. Spin boxes of inputs
-        that stay are kept (so typing a new name adds one box, it does not rebuild fifty)."""
+    def sync(self, values: Mapping[str, InputValue]) -> None:
+        """Show exactly these inputs, in this order, with these values. Cells of inputs that
+        stay (with the same shape) are kept, so typing a new name adds one box, it does not
+        rebuild fifty."""
         self._wanted = dict(values)
-        for name in [n for n in self.spins if n not in values]:
-            self.spins.pop(name)
+        for name in [n for n in self._cells if n not in values or not self._fits(n, values[n])]:
+            self.spins.pop(name, None)
+            self.arrays.pop(name, None)
             cell = self._cells.pop(name)
             self.flow.removeWidget(cell)
             cell.deleteLater()
         for name, spin in self.spins.items():
             if spin.value() != values[name]:
                 with signals_blocked(spin):
-                    spin.setValue(values[name])
+                    spin.setValue(float(values[name]))
+        for name, array in self.arrays.items():
+            if not np.array_equal(array.values, values[name]):
+                array.show_values(np.asarray(values[name], dtype=float))
         self._add_batch()
 
+    @property
+    def complete(self) -> bool:
+        """Whether every input's cell is made (large sets are made over several turns)."""
+        return not self._more.isActive()
+
+    def _fits(self, name: str, value: InputValue) -> bool:
+        if np.ndim(value) == 0:
+            return name in self.spins
+        return name in self.arrays and self.arrays[name].shape == np.shape(value)
+
     def _add_batch(self) -> None:
-        missing = [name for name in self._wanted if name not in self.spins]
-        for name in missing[:BATCH]:
+        missing = [name for name in self._wanted if name not in self._cells]
+        until = time.perf_counter() + BATCH_SECONDS
+        for count, name in enumerate(missing, start=1):
             self._add(name, self._wanted[name])
-        if len(missing) > BATCH:
-            self._more.start()
-            return
+            if count < len(missing) and time.perf_counter() > until:
+                self._more.start()
+                return
         self._more.stop()
         order = list(self._wanted)
         if [self._cells[n] for n in order] != [self._widget_at(i) for i in range(len(order))]:
@@ -219,14 +206,20 @@ class InputsPanel(QScrollArea):
         item = self.flow.itemAt(index)
         return item.widget() if isinstance(item, QWidgetItem) else None
 
-    def _add(self, name: str, value: float) -> None:
+    def _add(self, name: str, value: InputValue) -> None:
+        if np.ndim(value) > 0:
+            array = self.arrays[name] = ArrayInput(name, np.asarray(value, dtype=float))
+            array.changed.connect(self.array_changed)
+            self.flow.addWidget(array)
+            self._cells[name] = array
+            return
         cell = QWidget()
         row = QHBoxLayout(cell)
         row.setContentsMargins(0, 0, 0, 0)
         row.setSpacing(4)
-        row.addWidget(QLabel(f"{name} ="))
+        row.addWidget(plain_label(f"{name} ="))
         spin = NumberSpin()
-        spin.setValue(value)
+        spin.setValue(float(value))
         spin.valueChanged.connect(lambda value, name=name: self.changed.emit(name, value))
         row.addWidget(spin)
         self.flow.addWidget(cell)
@@ -236,8 +229,10 @@ class InputsPanel(QScrollArea):
     def sizeHint(self) -> QSize:
         width = max(self.viewport().width(), 1)
         rows = self.flow.heightForWidth(width)
-        one_row = max((c.sizeHint().height() for c in self._cells.values()), default=0)
-        most = VISIBLE_ROWS * one_row + (VISIBLE_ROWS - 1) * self.flow.spacing()
+        heights = [c.sizeHint().height() for c in self._cells.values()]
+        one_row = min(heights, default=0)
+        # a few rows of spin boxes, or at least the tallest table whole
+        most = max(VISIBLE_ROWS * one_row + (VISIBLE_ROWS - 1) * self.flow.spacing(), *heights, 0)
         return QSize(width, min(rows, most) + 2)
 
     def minimumSizeHint(self) -> QSize:

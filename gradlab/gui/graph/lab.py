@@ -34,6 +34,7 @@ from gradlab.state.graph.background import Background
 from gradlab.state.graph.explain import explain
 from gradlab.state.graph.network_session import NetworkSession
 from gradlab.state.graph.session import GraphSession, TraceSession
+from gradlab.state.graph.shown import SYNC_LAYOUT_NODES
 from gradlab.state.quiz import QuizState
 
 POLL_MS = 30
@@ -68,6 +69,10 @@ class GraphLab(SceneView):
         self.poller = QTimer(self)
         self.poller.setInterval(POLL_MS)
         self.poller.timeout.connect(self._poll)
+        self._panels_follow = QTimer(self)
+        self._panels_follow.setSingleShot(True)
+        self._panels_follow.setInterval(0)
+        self._panels_follow.timeout.connect(self._after_rebuild)
         session.set_sizer(self.style_.sizer)
 
         self.editing: EditorPanel | None = None
@@ -95,7 +100,7 @@ class GraphLab(SceneView):
         self.checks.run.clicked.connect(self._run_check)
         self.checks.cancel.clicked.connect(self._cancel_check)
         self.view.node_clicked.connect(self._on_node_clicked)
-        links = (
+        links: tuple[tuple[SignalInstance, Callable[..., None]], ...] = (
             (session.rebuilt, self._on_rebuilt),
             (session.laid_out, self._on_laid_out),
             (session.failed, self._on_failed),
@@ -103,6 +108,8 @@ class GraphLab(SceneView):
             (session.progressed, self._on_progressed),
             (session.player.changed, self._on_changed),
         )
+        if isinstance(session, NetworkSession):
+            links += ((session.regrouping, self._on_regrouping),)
         for signal, slot in links:
             signal.connect(slot)
         # the session can outlive this widget (the window keeps it): cut the links with the
@@ -187,11 +194,13 @@ class GraphLab(SceneView):
         self._explain()
 
     def _mask_edges(self) -> None:
-        for label in self.view.edge_labels.values():
-            label.setVisible(True)
+        self.view.mask_label(self._answer_label())
+
+    def _answer_label(self) -> str | None:
+        """The edge label that would give the quiz's answer away, if any."""
         quiz = self._quiz
         if quiz is None or quiz.quiz.ask != "grad":
-            return
+            return None
         trace = self.session.trace
         asked = trace.node(quiz.quiz.node).id
         uses = [
@@ -201,9 +210,8 @@ class GraphLab(SceneView):
             if parent == asked
         ]
         if len(uses) == 1 and uses[0][0] == trace.root:
-            only = self.view.edge_labels.get(edge_key(*uses[0]))
-            if only is not None:
-                only.setVisible(False)
+            return edge_key(*uses[0])
+        return None
 
     def zoom_actions(self) -> Sequence[QAction]:
         return list(self._zooms.values())
@@ -236,8 +244,19 @@ class GraphLab(SceneView):
         else:
             count = len(self.session.trace.nodes)
             self.view.set_notice(f"Laying out {count:,} nodes…")
-        self._after_rebuild()
+        if len(self.session.trace.nodes) > SYNC_LAYOUT_NODES:
+            # a large graph took its turn of the event loop to build: the panels follow in
+            # the next, so a key pressed meanwhile is answered in between
+            self._panels_follow.start()
+        else:
+            self._after_rebuild()
         self._mask_edges()
+
+    def _on_regrouping(self) -> None:
+        self.view.set_notice("Opening…")
+        if self.groups is not None:
+            self.groups.follow()
+        self.poller.start()
 
     def _on_laid_out(self) -> None:
         self.view.set_layout(self.session.layout, self.style_)

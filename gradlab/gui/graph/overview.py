@@ -5,10 +5,11 @@ does not fit in the view (after zooming in), like a map in a game.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QLineF, QPointF, QRectF, QSize, Qt
+from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QImage, QMouseEvent, QPainter, QPaintEvent, QPen
 from PySide6.QtWidgets import QGraphicsView, QWidget
 
+from gradlab.gui.graph.far import draw_layout
 from gradlab.layout import Layout
 
 SIZE = QSize(220, 130)
@@ -24,13 +25,26 @@ class Overview(QWidget):
         self.view = view
         self.accent = accent
         self.picture = QImage()
+        self._wanted: tuple[Layout, QColor, QColor] | None = None
+        """A layout whose picture is still to be drawn."""
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.setToolTip("The whole graph: click or drag to look elsewhere (Ctrl+0 fits it all)")
         self.hide()
 
     def redraw(self, layout: Layout, background: QColor, ink: QColor) -> None:
-        """Draw the layout anew into the small picture: boxes and straight edges, which is all
-        that shows at this size (and takes milliseconds for thousands of nodes)."""
+        """Show this layout from now on; its picture is drawn when it is first needed (the
+        overview shows only while the graph does not fit the view)."""
+        self._wanted = (layout, background, ink)
+        self.follow()
+
+    @property
+    def has_layout(self) -> bool:
+        """Whether a layout is given (its picture drawn, or to be drawn when needed)."""
+        return self._wanted is not None or not self.picture.isNull()
+
+    def _draw(self, layout: Layout, background: QColor, ink: QColor) -> None:
+        """Draw the layout into the small picture: boxes and straight edges, which is all that
+        shows at this size (and takes milliseconds for thousands of nodes)."""
         if layout.width <= 0 or layout.height <= 0:
             self.picture = QImage()
             return
@@ -42,25 +56,21 @@ class Overview(QWidget):
         painter.scale(scale, scale)
         faint = QColor(ink)
         faint.setAlphaF(0.35)
-        painter.setPen(QPen(faint, 0))
-        painter.drawLines(
-            [QLineF(QPointF(*edge.points[0]), QPointF(*edge.tip)) for edge in layout.edges]
-        )
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(ink)
-        for box in layout.boxes.values():
-            painter.drawRect(QRectF(box.x, box.y, box.width, box.height))
+        draw_layout(painter, layout, faint, ink, ink)
         painter.end()
         self.picture = image
         self.resize(size)
-        self.follow()
 
     def follow(self) -> None:
         """Show or hide (only a graph that does not fit needs a map), keep to the corner, and
         outline the visible part."""
         rect = self.view.sceneRect()
         seen = self.view.mapToScene(self.view.viewport().rect()).boundingRect()
-        needed = not self.picture.isNull() and not seen.contains(rect.adjusted(1, 1, -1, -1))
+        needed = not seen.contains(rect.adjusted(1, 1, -1, -1))
+        if needed and self._wanted is not None:
+            self._draw(*self._wanted)
+            self._wanted = None
+        needed = needed and not self.picture.isNull()
         self.setVisible(needed)
         if needed:
             port = self.view.viewport().rect()

@@ -1,59 +1,57 @@
 """`GraphView`: the laid-out graph drawn with Qt items, following a `Player` step by step.
 
 The layout is fixed for a trace; a step only recomputes each item's small state and repaints
-the items whose state changed (no relayout). A large graph's items are made a batch at a time,
-so the window never waits for thousands of them at once. The whole graph fits the view by
-default, at whatever zoom that takes; zoom with Ctrl +/-/0 or the wheel, pan by dragging, and
-when zoomed in an overview in the corner shows where you are. A click on a node emits
-`node_clicked` with its id.
+the items whose state changed (no relayout). A new layout's items are made into a scene of their
+own a slice of time per turn of the event loop, and shown once all are made (`Drawing`); the old
+scene is taken apart the same way, so the window never waits for thousands of items at once.
+The whole graph fits the view by default, at whatever zoom that takes; zoom with Ctrl +/-/0
+or the wheel, pan by dragging, and when zoomed in an overview in the corner shows where you
+are. A click on a node emits `node_clicked` with its id.
 """
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Iterable, Iterator
 
 from PySide6.QtCore import QPoint, QRectF, Qt, QTimer, Signal
-from PySide6.QtGui import QImage, QMouseEvent, QPainter, QResizeEvent, QWheelEvent
+from PySide6.QtGui import QImage, QMouseEvent, QPainter, QResizeEvent
 from PySide6.QtWidgets import (
     QFrame,
     QGraphicsItem,
     QGraphicsScene,
     QGraphicsView,
-    QLabel,
     QWidget,
 )
 
 from gradlab.engine.trace import BackwardStep, EdgeGrad, ForwardStep, Number, Snapshot, Trace
+from gradlab.gui.graph.drawing import Drawing, Teardown, item_titles
 from gradlab.gui.graph.export import scene_image, scene_svg
 from gradlab.gui.graph.items import (
-    PENDING_LOCAL,
+    TINY_TEXT,
     EdgeItem,
     EdgeLabelItem,
-    EdgeState,
-    LabelState,
     OpItem,
-    OpState,
     ValueItem,
-    ValueState,
 )
 from gradlab.gui.graph.overview import Overview
-from gradlab.gui.graph.style import GraphStyle, Mark
-from gradlab.layout import Layout, edge_key, edge_records, labels, op_key, result_key, value_key
+from gradlab.gui.graph.style import GraphStyle
+from gradlab.gui.graph.zoom import FIT_MAX, ZoomingView
+from gradlab.gui.plain_text import plain_label
+from gradlab.layout import Layout, edge_key, edge_records
 from gradlab.layout.fold import FOLD_NODES, best_fold
 from gradlab.state.graph.player import Player
+from gradlab.state.graph.shown import SYNC_LAYOUT_NODES
 
-ZOOM_STEP = 1.25
-ZOOM_RANGE = (0.01, 8.0)
-FIT_MAX = 3.0
-"""Fitting never magnifies beyond this: a three-node graph should not fill a projector."""
 CLICK_SLOP = 4
-BATCH = 300
-"""Items made per turn of the event loop while a large graph is drawn (about 10 ms here)."""
+FAR_HINT = (
+    "Too far out to read: nodes are drawn as boxes. Zoom in (Ctrl +, the wheel) to read them."
+)
 FOLLOW_MARGIN = 0.15
 """The active node is re-centred when it comes closer than this share of the view to an edge."""
 
 
-class GraphView(QGraphicsView):
+class GraphView(ZoomingView):
     """The graph of `player.trace` laid out as `layout`, redrawn at every step of `player`."""
 
     node_clicked = Signal(int)
@@ -77,14 +75,17 @@ class GraphView(QGraphicsView):
         self._drawn: Trace | None = None
         self._shown: Snapshot | None = None
         self._shown_titles: list[tuple[str, str]] = []
-        self._auto_fit = True
         self._press: QPoint | None = None
-        self.values: dict[int, ValueItem] = {}
-        self.ops: dict[int, OpItem] = {}
-        self.edges: dict[str, EdgeItem] = {}
-        self.edge_labels: dict[str, EdgeLabelItem] = {}
         self._records: dict[tuple[int, int], EdgeGrad[Number]] = {}
-        self._pending: Iterator[QGraphicsItem] | None = None
+        self._drawing: Drawing | None = None
+        """The next scene, while its items are made."""
+        self._current: Drawing | None = None
+        """The scene shown."""
+        self.teardown = Teardown(self)
+        self._far = False
+        """Zoomed out so far that text would not be readable: one picture, no items."""
+        self._masked: str | None = None
+        """An edge label kept hidden (see `mask_label`)."""
         self._batches = QTimer(self)
         self._batches.setInterval(0)
         self._batches.timeout.connect(self._next_batch)
@@ -95,9 +96,13 @@ class GraphView(QGraphicsView):
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
         self.setFrameShape(QFrame.Shape.NoFrame)
         self.overview = Overview(self, style.color("accent"))
-        self.notice = QLabel(self.viewport())
+        self.notice = plain_label(parent=self.viewport())
         self.notice.setVisible(False)
         self.notice.setMargin(6)
+        self.far_hint = plain_label(FAR_HINT, self.viewport())
+        """Says, far out, why the nodes are plain boxes and how to read them."""
+        self.far_hint.setVisible(False)
+        self.far_hint.setMargin(4)
         for bar in (self.horizontalScrollBar(), self.verticalScrollBar()):
             bar.valueChanged.connect(self.overview.follow)
         callback = self._on_changed
@@ -111,20 +116,37 @@ class GraphView(QGraphicsView):
     def trace(self) -> Trace:
         return self.player.trace
 
+    @property
+    def values(self) -> dict[int, ValueItem]:
+        """The value node items shown, by node id."""
+        return {} if self._current is None else self._current.values
+
+    @property
+    def ops(self) -> dict[int, OpItem]:
+        return {} if self._current is None else self._current.ops
+
+    @property
+    def edges(self) -> dict[str, EdgeItem]:
+        return {} if self._current is None else self._current.edges
+
+    @property
+    def edge_labels(self) -> dict[str, EdgeLabelItem]:
+        return {} if self._current is None else self._current.edge_labels
+
     # ---- building --------------------------------------------------------------------------
 
     def set_layout(self, layout: Layout, style: GraphStyle | None = None) -> None:
         """Show the player's current trace placed as `layout` says.
 
         When only numbers changed (an input was edited: same layout, style and names), the
-        items stay and are brought up to date; otherwise every item is made anew, a batch per
-        turn of the event loop when there are many (`drawing` is True meanwhile).
+        items stay and are brought up to date; otherwise every item is made anew into a scene of
+        its own, shown once complete (`up_to_date` is False meanwhile).
         """
         style = style or self._style
-        titles = self._titles(self.trace)
+        titles = item_titles(self.trace)
         self.set_notice("")
         if layout is self._layout and style is self._style and titles == self._shown_titles:
-            if self._pending is None:
+            if self._drawing is None:
                 self._drawn = self.trace
                 self._records = edge_records(self.trace)
                 self._shown = None
@@ -146,23 +168,35 @@ class GraphView(QGraphicsView):
         return best_fold(layout, sizes, (port.width() - 4, port.height() - 4), FIT_MAX)
 
     def _draw(self, layout: Layout) -> None:
-        """Make the items of `layout` (a batch per turn of the event loop when they are many)."""
+        """Make the items of `layout` into a new scene (a slice of time per turn of the event
+        loop when they are many), shown once it is complete."""
         self._placed = layout
         self._batches.stop()
-        scene = self.scene()
-        scene.clear()
-        self.values.clear()
-        self.ops.clear()
-        self.edges.clear()
-        self.edge_labels.clear()
+        if self._drawing is not None:  # a scene for an older layout, not yet shown
+            self.teardown.retire(self._drawing.scene, self._drawing.items())
         self._drawn = None
         self._shown = None
-        scene.setBackgroundBrush(self._style.color("window"))
-        scene.setSceneRect(QRectF(0, 0, layout.width, layout.height))
         self.overview.accent = self._style.color("accent")
-        self._pending = self._items(layout, self._shown_titles)
+        far = self._far
+        fitted = self.fit_zoom(QRectF(0, 0, layout.width, layout.height))
+        if self._auto_fit and fitted is not None:
+            far = self._is_far(fitted)  # made as they will be shown: nothing to switch after
+        self._drawing = Drawing(
+            self,
+            self.trace,
+            layout,
+            self._style,
+            self._shown_titles,
+            self._records,
+            far=far,
+        )
+        if len(self.trace.nodes) > SYNC_LAYOUT_NODES:
+            # the turn that brought the layout has done enough: the items come in the next
+            self.set_notice(f"Drawing {len(self.trace.nodes):,} nodes…")
+            self._batches.start()
+            return
         self._next_batch()
-        if self._pending is not None:
+        if self._drawing is not None:
             self.set_notice(f"Drawing {len(self.trace.nodes):,} nodes…")
             self._batches.start()
 
@@ -171,70 +205,52 @@ class GraphView(QGraphicsView):
         """Whether every item of the player's current trace is drawn."""
         return self._drawn is self.trace
 
-    def _items(self, layout: Layout, titles: list[tuple[str, str]]) -> Iterator[QGraphicsItem]:
-        for node, (title, glyph) in zip(self.trace.nodes, titles, strict=True):
-            box = layout.boxes[value_key(node.id)]
-            rect = QRectF(box.x, box.y, box.width, box.height)
-            value = self.values[node.id] = ValueItem(self._style, rect, node.id, title)
-            yield value
-            if not node.is_leaf:
-                op = layout.boxes[op_key(node.id)]
-                rect = QRectF(op.x, op.y, op.width, op.height)
-                op_item = self.ops[node.id] = OpItem(self._style, rect, node.id, glyph)
-                yield op_item
-        for path in layout.edges:
-            edge = self.edges[path.key] = EdgeItem(self._style, path)
-            yield edge
-        for (node_id, k), record in self._records.items():
-            key = edge_key(node_id, k)
-            center = layout.edge(key).label
-            if center is not None:
-                size = self._style.edge_label(record.local, record.contribution)
-                label = self.edge_labels[key] = EdgeLabelItem(self._style, center, size, key)
-                yield label
-
     def _next_batch(self) -> None:
-        pending = self._pending
-        if pending is None:
+        drawing = self._drawing
+        if drawing is None:
             self._batches.stop()
             return
-        scene = self.scene()
-        for count, item in enumerate(pending, start=1):
-            scene.addItem(item)
-            if count == BATCH:
-                return
-        self._pending = None
+        if not drawing.step():
+            return
+        self._drawing = None
         self._batches.stop()
+        old = self.scene()
+        retired: list[QGraphicsItem] = [] if self._current is None else self._current.items()
+        self._far = drawing.far
+        self._current = drawing
+        self._show_labels()
+        self._show_far_hint()
+        self.setScene(drawing.scene)
+        self.teardown.retire(old, retired)
         self._drawn = self.trace
         self.set_notice("")
         self.refresh()
         if self._auto_fit:
             self.fit_to_window()
+        else:
+            self._apply_detail()  # the learner may have zoomed while the items were made
         # the overview's picture waits a turn: the view is on screen first
         QTimer.singleShot(0, self, self._redraw_overview)
 
     def _redraw_overview(self) -> None:
-        if self._pending is None and self._placed is not None:
+        if self._drawing is None and self._placed is not None:
             self.overview.redraw(
                 self._placed, self._style.color("window"), self._style.color("node_border")
             )
 
     def set_notice(self, text: str) -> None:
         """A line over the graph's top-left corner ("Laying out…"); empty hides it."""
+        if not text:
+            self.notice.setVisible(False)
+            return
+        theme = self._style.theme
+        sheet = f"background: {theme.highlight_fill}; color: {theme.text}; border-radius: 4px"
+        if sheet != self.notice.styleSheet():  # parsing a style sheet takes milliseconds
+            self.notice.setStyleSheet(sheet)
         self.notice.setText(text)
-        self.notice.setStyleSheet(
-            f"background: {self._style.theme.highlight_fill}; color: {self._style.theme.text};"
-            "border-radius: 4px"
-        )
         self.notice.adjustSize()
         self.notice.move(8, 8)
-        self.notice.setVisible(bool(text))
-
-    @staticmethod
-    def _titles(trace: Trace) -> list[tuple[str, str]]:
-        """What each node's items are labelled with: (title, op glyph)."""
-        names = labels.node_names(trace)
-        return [(labels.title_text(n, names[n.id]), labels.op_text(n)) for n in trace.nodes]
+        self.notice.setVisible(True)
 
     # ---- following the player ----------------------------------------------------------------
 
@@ -266,33 +282,25 @@ class GraphView(QGraphicsView):
             dirty |= {n for n in (snap.active, last.active) if n is not None}
         forward = snap.step.node if isinstance(snap.step, ForwardStep) else None
         backward = snap.step.node if isinstance(snap.step, BackwardStep) else None
-        changed = sum(self._refresh_node(snap, i, forward, backward) for i in sorted(dirty))
+        current = self._current
+        assert current is not None  # drawn
+        changed = sum(
+            current.refresh_node(self.trace, self._records, snap, i, (forward, backward))
+            for i in sorted(dirty)
+        )
         self._follow(snap.active)
+        self._frame_active(snap.active)
         return changed
 
-    def _refresh_node(
-        self, snap: Snapshot, i: int, forward: int | None, backward: int | None
-    ) -> int:
-        node = self.trace.nodes[i]
-        changed = int(self.values[i].set_state(_value_state(snap, i, forward, backward)))
-        if node.shape:
-            self.values[i].set_maps(snap.values[i], snap.grads[i])
-        if node.is_leaf:
-            return changed
-        known = snap.values[i] is not None
-        mark = _mark(i in (forward, backward), known)
-        changed += self.ops[i].set_state(OpState(mark))
-        changed += self.edges[result_key(i)].set_state(EdgeState(_mark(i == forward, known), False))
-        for k in range(len(node.parents)):
-            key = edge_key(i, k)
-            changed += self.edges[key].set_state(EdgeState(mark, snap.final[i]))
-            label = self.edge_labels.get(key)
-            if label is not None:
-                record = self._records[(i, k)]
-                local = labels.local_text(record.local) if known else PENDING_LOCAL
-                sent = labels.contribution_text(record.contribution) if snap.final[i] else ""
-                changed += label.set_state(LabelState(local, sent, mark))
-        return changed
+    def _frame_active(self, node: int | None) -> None:
+        """Frame the active node on the far picture (items show it themselves)."""
+        current = self._current
+        if current is None:
+            return
+        item = self.values.get(node) if node is not None and self._far else None
+        current.marker.setVisible(item is not None)
+        if item is not None:
+            current.marker.setRect(item.rect)
 
     # ---- what tests and exports read ---------------------------------------------------------
 
@@ -305,52 +313,72 @@ class GraphView(QGraphicsView):
 
     def render_image(self, scale: float = 2.0) -> QImage:
         """The whole graph (not just what is scrolled into view) as an image."""
-        return scene_image(self.scene(), self._style.color("window"), scale)
+        with self._in_detail():
+            return scene_image(self.scene(), self._style.color("window"), scale)
 
     def render_svg(self, path: str) -> None:
         """The whole graph as an SVG file, in vectors."""
-        scene_svg(self.scene(), self._style.color("window"), path)
+        with self._in_detail():
+            scene_svg(self.scene(), self._style.color("window"), path)
 
-    # ---- zoom and pan ------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def _in_detail(self) -> Iterator[None]:
+        """Every item shown, not the far picture (an export is read close up)."""
+        current, far = self._current, self._far
+        if current is not None and far:
+            current.set_far(False)
+            self._show_labels(far=False)  # but a masked one
+        try:
+            yield
+        finally:
+            if current is not None and far:
+                current.set_far(True)
+                self._show_labels()
+                self._frame_active(self._shown.active if self._shown is not None else None)
+
+    def zoomed(self) -> None:
+        """The zoom changed: far out the graph is one picture; the overview follows."""
+        self._apply_detail()
+        self.overview.follow()
+
+    def mask_label(self, key: str | None) -> None:
+        """Keep the label of edge `key` hidden (it would give a quiz's answer away); None shows
+        every label again (when the graph is near enough to read)."""
+        self._masked = key
+        self._show_labels()
+
+    def _show_labels(self, *, far: bool | None = None) -> None:
+        hidden = self._far if far is None else far
+        for key, label in self.edge_labels.items():
+            label.setVisible(not hidden and key != self._masked)
+
+    def _apply_detail(self) -> None:
+        """Far out (text a few pixels high) the graph is one picture, not thousands of items
+        each painted by Python code at every repaint."""
+        far = self._is_far(self.zoom)
+        if far == self._far:
+            return
+        self._far = far
+        if self._current is not None:
+            self._current.set_far(far)
+            self._show_labels()
+        self._show_far_hint()
+        self._frame_active(self._shown.active if self._shown is not None else None)
+
+    def _show_far_hint(self) -> None:
+        self.far_hint.setVisible(self._far and self._current is not None)
+        if self.far_hint.isVisible():
+            self.far_hint.setStyleSheet(f"color: {self._style.theme.muted}")
+            self.far_hint.adjustSize()
+            self.far_hint.move(8, self.viewport().height() - self.far_hint.height() - 4)
+
+    def _is_far(self, zoom: float) -> bool:
+        return zoom * self._style.font.pixelSize() < TINY_TEXT
 
     @property
-    def zoom(self) -> float:
-        return self.transform().m11()
-
-    def zoom_by(self, factor: float) -> None:
-        low, high = ZOOM_RANGE
-        factor = min(max(self.zoom * factor, low), high) / self.zoom
-        self._auto_fit = False
-        self.scale(factor, factor)
-        self.overview.follow()
-
-    def zoom_in(self) -> None:
-        self.zoom_by(ZOOM_STEP)
-
-    def zoom_out(self) -> None:
-        self.zoom_by(1 / ZOOM_STEP)
-
-    def reset_zoom(self) -> None:
-        """Back to 100 %."""
-        self._auto_fit = False
-        self.resetTransform()
-        self.overview.follow()
-
-    def fit_to_window(self) -> None:
-        """Show the whole graph, at whatever zoom that takes (magnified at most `FIT_MAX`
-        times); keeps fitting when the window is resized, until the learner zooms."""
-        rect = self.scene().sceneRect()
-        port = self.viewport().rect()
-        if rect.isEmpty() or port.isEmpty():
-            return
-        # the view's size but a pixel on each side (fitInView keeps a few more)
-        zoom = min((port.width() - 2) / rect.width(), (port.height() - 2) / rect.height())
-        zoom = min(max(zoom, ZOOM_RANGE[0]), FIT_MAX)
-        self.resetTransform()
-        self.scale(zoom, zoom)
-        self.centerOn(rect.center())
-        self._auto_fit = True
-        self.overview.follow()
+    def far(self) -> bool:
+        """Whether the graph is shown as one picture (zoomed far out)."""
+        return self._far
 
     def _follow(self, node: int | None) -> None:
         """Centre the active node when it is (partly) out of view: only scrolls, never zooms,
@@ -365,16 +393,12 @@ class GraphView(QGraphicsView):
         if not seen.contains(wanted):
             self.centerOn(item.rect.center())
 
-    def wheelEvent(self, event: QWheelEvent) -> None:
-        steps = event.angleDelta().y() / 120
-        if steps:
-            self.zoom_by(ZOOM_STEP**steps)
-        event.accept()
-
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        if self._auto_fit and self._layout is not None and self.up_to_date:
-            # another shape of view may want the graph folded otherwise
+        drawing = self.up_to_date or self._drawing is not None  # the current trace's layout
+        if self._auto_fit and self._layout is not None and drawing:
+            # another shape of view may want the graph folded otherwise (also while its items
+            # are being made: a fold chosen for a view the panels then resized stayed small)
             folded = self._folded(self._layout)
             placed = self._placed
             if placed is None or (folded.width, folded.height) != (placed.width, placed.height):
@@ -383,6 +407,7 @@ class GraphView(QGraphicsView):
         if self._auto_fit:
             self.fit_to_window()
         self.overview.follow()
+        self._show_far_hint()
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         self._press = event.position().toPoint()
@@ -394,24 +419,16 @@ class GraphView(QGraphicsView):
         point = event.position().toPoint()
         if start is None or (point - start).manhattanLength() > CLICK_SLOP:
             return
+        if not self.up_to_date:
+            return  # the items shown are an older graph's: their ids mean other nodes now
+        if self._far:  # the items are hidden: find the node under the point by its box
+            spot = self.mapToScene(point)
+            nodes: list[ValueItem | OpItem] = [*self.values.values(), *self.ops.values()]
+            found = next((node for node in nodes if node.rect.contains(spot)), None)
+            if found is not None:
+                self.node_clicked.emit(found.node_id)
+            return
         for item in self.items(point):
             if isinstance(item, ValueItem | OpItem):
                 self.node_clicked.emit(item.node_id)
                 return
-
-
-def _mark(active: bool, known: bool) -> Mark:
-    if active:
-        return Mark.ACTIVE
-    return Mark.DONE if known else Mark.PENDING
-
-
-def _value_state(snap: Snapshot, i: int, forward: int | None, backward: int | None) -> ValueState:
-    value, grad = snap.values[i], snap.grads[i]
-    return ValueState(
-        labels.value_text(value),
-        labels.grad_text(grad),
-        _mark(i == forward, value is not None),
-        _mark(i == backward, grad is not None),
-        snap.final[i],
-    )

@@ -10,10 +10,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+import numpy as np
+
 from gradlab.check import CheckReport, check_trace
+from gradlab.engine.tensor_expr import TensorProgram
 from gradlab.engine.trace import Trace
 from gradlab.layout import Engine, GraphSpec, Layout, Sizer, graph_spec, layout
 from gradlab.state.graph.jobs import Report, Worker
+from gradlab.state.graph.tensor_check import check_tensor_program
 
 _SHARED: dict[str, Worker] = {}
 
@@ -72,6 +76,11 @@ class Background:
     def check(self, trace: Trace, inputs: Mapping[str, int]) -> None:
         """Start checking `trace`, dropping any earlier check."""
         self._check = self.checks.submit(check_job, trace, dict(inputs))
+
+    def check_tensors(self, program: TensorProgram, values: Mapping[str, np.ndarray]) -> None:
+        """Start checking a tensor program at `values` entry by entry, dropping any earlier
+        check."""
+        self._check = self.checks.submit(check_tensor_program, program, dict(values))
 
     def cancel_check(self) -> None:
         if self._check is not None and self.checks.running == self._check:

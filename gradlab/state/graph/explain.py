@@ -15,11 +15,20 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
+import numpy as np
+
 from gradlab.check import CheckReport
 from gradlab.engine.numbers import format_number
 from gradlab.engine.ops import Op
 from gradlab.engine.trace import BackwardStep, ForwardStep, Node, Number, Trace, operand_names
 from gradlab.layout.labels import node_names, number_text, shape_text
+
+SMALL_ARRAY = 12
+"""Arrays of at most this many entries are written out in the explanation; larger ones by shape
+(their numbers are in the node's heatmap and, on a click, its table)."""
+MAX_ROWS_ADDED = 4
+"""A bias's grad is written as a sum of the batch's rows when there are at most this many rows
+of at most this many entries."""
 
 
 @dataclass(frozen=True)
@@ -100,8 +109,8 @@ def _forward(trace: Trace, node: Node, names: list[str]) -> Explanation:
     if node.shape or any(trace.nodes[p].shape for p in node.parents):
         shapes = ", ".join(shape_text(trace.nodes[p].shape) for p in node.parents)
         line = f"{head}: shapes {shapes} -> {shape_text(node.shape)}"
-        if not node.shape:
-            line += f" = {number_text(node.value)}"
+        if not node.shape or np.size(node.value) <= SMALL_ARRAY:
+            line += f" = {array_text(node.value)}"
     else:
         line = f"{head} = {substituted} = {number_text(node.value)}"
     return Explanation(title, (line,))
@@ -130,7 +139,7 @@ def _backward(
             f"{d(root, root)} = {number_text(step.grad)} (the start: the output's own grad)"
         )
     else:
-        lines.append(f"{d(root, name)} = {number_text(step.grad)} (all its uses have sent theirs)")
+        lines.append(f"{d(root, name)} = {array_text(step.grad)} (all its uses have sent theirs)")
     if not step.edges:
         kind = "an input" if node.label and not _is_number(node.label) else "a constant"
         lines.append(f"{name} is {kind}: nothing further to send back.")
@@ -142,11 +151,19 @@ def _backward(
         if edge.local is None:
             lines.append(
                 f"{d(root, parent)} += {d(root, name)} · {local_name} (vector-Jacobian product)"
-                f" = {number_text(edge.contribution)}"
+                f" = {array_text(edge.contribution)}"
             )
-            summed = broadcast_note(node.shape, trace.nodes[edge.parent].shape)
+            # a group's edges gather many; only an op's operand is broadcast
+            summed = (
+                ""
+                if node.op is Op.GROUP
+                else broadcast_note(node.shape, trace.nodes[edge.parent].shape)
+            )
             if summed:
                 lines.append(f"    {parent} {summed}")
+                rows = summed_rows(step.grad, edge.contribution, trace.nodes[edge.parent].shape)
+                if rows:
+                    lines.append(f"    the rows added up: {rows}")
         else:
             lines.append(
                 f"{d(root, parent)} += {d(root, name)} · {local_name} = "
@@ -177,7 +194,7 @@ def broadcast_note(out: tuple[int, ...], shape: tuple[int, ...]) -> str:
     """How a parent of `shape` was broadcast to the output's shape `out`, and so how its grad is
     summed back: "was added to each of the 3 rows: its grad sums those 3 rows"; empty when it
     was not broadcast."""
-    if not out or shape == out:
+    if not out or shape == out or len(shape) > len(out):
         return ""
     padded = (1,) * (len(out) - len(shape)) + shape
     axes = [i for i, (a, b) in enumerate(zip(padded, out, strict=True)) if a == 1 and b != 1]
@@ -196,6 +213,28 @@ def broadcast_note(out: tuple[int, ...], shape: tuple[int, ...]) -> str:
         f"({shape_text(shape)}) was copied to {where}: its grad is the upstream grad summed "
         f"over those {copies} copies"
     )
+
+
+def array_text(x: Number | None) -> str:
+    """A value or grad in a sentence: a number; a small array's entries, row by row
+    ("[[0.5, -1], [2, 0]]"); else its shape ("3×4")."""
+    if not isinstance(x, np.ndarray) or x.ndim == 0 or x.size > SMALL_ARRAY:
+        return number_text(x)
+    if x.ndim == 1:
+        return "[" + ", ".join(format_number(float(v), 3, grouping=False) for v in x) + "]"
+    return "[" + ", ".join(array_text(row) for row in x.reshape(-1, x.shape[-1])) + "]"
+
+
+def summed_rows(upstream: Number, total: Number, shape: tuple[int, ...]) -> str:
+    """A bias's grad as the sum of the batch's rows, written out when they are few:
+    "[0.1, 0.2] + [0.3, -0.1] + [0, 0.5] = [0.4, 0.6]"; empty otherwise."""
+    if not isinstance(upstream, np.ndarray) or upstream.ndim != 2:
+        return ""
+    rows, columns = upstream.shape
+    if shape != (columns,) or rows > MAX_ROWS_ADDED or columns > MAX_ROWS_ADDED:
+        return ""
+    added = " + ".join(array_text(row) for row in upstream)
+    return f"{added} = {array_text(total)}"
 
 
 def _local(report: CheckReport | None, node: int, parent: int, value: float) -> str:

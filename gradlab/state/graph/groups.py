@@ -148,6 +148,9 @@ class Grouped:
                 locals_[(child, parent)].append(local)
         has_grad = {index[units[m]] for m in self.with_grad}
         shapes = self.grouping.shapes
+        # where each output sits in its unit's vector: a few nodes of a 256-output layer send
+        # along an edge, and only those are written
+        places = {unit: {m: k for k, m in enumerate(ids)} for unit, ids in outputs.items()}
         running: dict[int, Number] = {}
         steps: list[BackwardStep[Number]] = []
         for i in reversed(range(len(order))):
@@ -163,7 +166,11 @@ class Grouped:
                     continue
                 source = order[parent]
                 source_shape = None if isinstance(source, int) else shapes.get(source)
-                contribution = _gather([flows.get(m, 0.0) for m in outputs[source]], source_shape)
+                amounts: list[Number] = [0.0] * len(outputs[source])
+                place = places[source]
+                for m, amount in flows.items():
+                    amounts[place[m]] += amount
+                contribution = _gather(amounts, source_shape)
                 earlier = running.get(parent)
                 total: Number = contribution if earlier is None else earlier + contribution
                 running[parent] = total

@@ -10,26 +10,28 @@ job that does not report back within `STOP_SECONDS` of a cancel is ended with th
 restarts on the next job. Results carry their job's number, so a stale one is recognised and
 dropped by whoever asked (`GraphSession`).
 
-Protocol, tuples over a duplex pipe. To the worker: ("run", job, function, args) and ("cancel",).
+The worker process's side is `gradlab.state.graph.worker_process`. Protocol, tuples over a
+duplex pipe. To the worker: ("run", job, function, args) and ("cancel",).
 From it: ("progress", job, fraction, text), ("done", job, result), ("failed", job, text),
-("cancelled", job).
+("cancelled", job). A thread on each side sends, and one on the GUI side receives, so the
+window never waits for a large graph to be pickled or unpickled in one piece.
 """
 
 from __future__ import annotations
 
 import atexit
-import contextlib
 import multiprocessing
 import queue
 import threading
 import time
-import traceback
 import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.process import BaseProcess
 from typing import Any
+
+from gradlab.state.graph.worker_process import serve
 
 STOP_SECONDS = 0.5
 """How long a cancelled job may take to notice before its process is ended."""
@@ -52,10 +54,6 @@ class Message:
     """The result ("done"), the error's text ("failed"), or (fraction, text) ("progress")."""
 
 
-class Superseded(Exception):  # noqa: N818 - not an error: a newer message came first
-    """Raised inside the worker when a newer message arrives while a job runs."""
-
-
 class Worker:
     """The GUI side of one worker process."""
 
@@ -70,6 +68,8 @@ class Worker:
         self._inbox: dict[int, list[Message]] = {}
         self._outbox: queue.SimpleQueue[Any] = queue.SimpleQueue()
         self._sender: threading.Thread | None = None
+        self._received: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        """What the receiver thread read from the current process (`_DIED` when it ended)."""
         self._stopping: dict[int, float] = {}
         """Cancelled jobs the worker has not yet said it dropped, and when they were cancelled."""
         _WORKERS.add(self)
@@ -103,20 +103,23 @@ class Worker:
         return self._inbox.pop(job, [])
 
     def _receive(self) -> None:
-        conn = self._conn
-        if conn is None:
+        if self._conn is None:
             return
-        try:
-            while conn.poll():
-                kind, job, *rest = conn.recv()
-                value = tuple(rest) if len(rest) > 1 else rest[0] if rest else None
-                self._inbox.setdefault(job, []).append(Message(kind, job, value))
-                if kind in ("done", "failed", "cancelled"):
-                    self._stopping.pop(job, None)
-                    if job == self.running:
-                        self.running = self._request = None
-        except (EOFError, OSError):
-            self._died()
+        while True:
+            try:
+                message = self._received.get_nowait()
+            except queue.Empty:
+                break
+            if message is _DIED:
+                self._died()
+                return
+            kind, job, *rest = message
+            value = tuple(rest) if len(rest) > 1 else rest[0] if rest else None
+            self._inbox.setdefault(job, []).append(Message(kind, job, value))
+            if kind in ("done", "failed", "cancelled"):
+                self._stopping.pop(job, None)
+                if job == self.running:
+                    self.running = self._request = None
         now = time.monotonic()
         if any(now - when > STOP_SECONDS for when in self._stopping.values()):
             # a cancelled job still computing: end it with its process, and give the job that
@@ -133,24 +136,32 @@ class Worker:
         self.running = self._request = None
         self._shut_down()
 
-    def _shut_down(self) -> None:
+    def _shut_down(self, *, wait: bool = True) -> None:
         conn, process, sender = self._conn, self._process, self._sender
         self._conn = self._process = self._sender = None
         if sender is not None:
             self._outbox.put(None)  # the sender sends it and stops
-            sender.join(1.0)
+            if wait:
+                sender.join(1.0)
             self._outbox = queue.SimpleQueue()
-        if conn is not None:
-            conn.close()
-        if process is not None:
-            process.join(0.2)
-            if process.is_alive():
-                process.terminate()
-                process.join(1.0)
+        if conn is not None and wait:
+            conn.close()  # the receiver thread's read fails, and it ends
+        self._received = queue.SimpleQueue()
+        if process is None:
+            return
+        if wait:
+            _end(process)
+            return
+        process.terminate()
+        threading.Thread(target=_reap, args=(process, sender, conn), daemon=True).start()
 
     def _restart(self) -> None:
         running, request = self.running, self._request
-        self.close()
+        self._stopping.clear()
+        self.running = self._request = None
+        # the old process is computing: end it now, and wait for it in a thread of its own
+        # (joining it here held the window for a fifth of a second)
+        self._shut_down(wait=False)
         if running is not None and request is not None:
             self.running, self._request = running, request
             self._send_request()
@@ -194,6 +205,13 @@ class Worker:
                 daemon=True,
             )
             self._sender.start()
+            self._received = queue.SimpleQueue()
+            threading.Thread(
+                target=_receive_all,
+                args=(self._conn, self._received),
+                name=f"gradlab-{self.name}-receiver",
+                daemon=True,
+            ).start()
         return self._conn
 
 
@@ -210,6 +228,39 @@ def _send_all(conn: Connection, outbox: queue.SimpleQueue[Any]) -> None:
             return
 
 
+def _end(process: BaseProcess) -> None:
+    """Let a worker that was told to stop end, or end it."""
+    process.join(0.2)
+    if process.is_alive():
+        process.terminate()
+        process.join(1.0)
+
+
+def _reap(process: BaseProcess, sender: threading.Thread | None, conn: Connection | None) -> None:
+    """A thread of its own: wait for a terminated worker and its sender, then close the pipe."""
+    process.join(1.0)
+    if sender is not None:
+        sender.join(1.0)
+    if conn is not None:
+        conn.close()
+
+
+def _receive_all(conn: Connection, received: queue.SimpleQueue[Any]) -> None:
+    """The receiver thread: every message from the worker as it comes, then `_DIED` once the
+    pipe closes. Results are unpickled here: a 1,000-node layout takes 10 ms to rebuild, which
+    the window then does not wait for in one piece (the GIL changes hands every few ms)."""
+    try:
+        while True:
+            received.put(conn.recv())
+    except (EOFError, OSError, ValueError, TypeError):
+        # the process ended, or the pipe was closed here under a read (TypeError: its handle
+        # went while the read waited)
+        received.put(_DIED)
+
+
+_DIED = object()
+"""Put by the receiver thread when the worker's pipe closed."""
+
 _WORKERS: weakref.WeakSet[Worker] = weakref.WeakSet()
 
 
@@ -218,54 +269,3 @@ def close_all() -> None:
     """End every worker process (at exit, and between tests)."""
     for worker in list(_WORKERS):
         worker.close()
-
-
-def serve(conn: Connection) -> None:
-    """The worker process: run jobs until told to stop (None) or the pipe closes."""
-    with contextlib.suppress(EOFError, OSError):
-        _serve(conn)
-
-
-def _serve(conn: Connection) -> None:
-    # a thread reads the pipe at once, so the GUI's sends never wait for a job to finish (a
-    # full pipe would block the window for as long as the job runs)
-    inbox: queue.SimpleQueue[Any] = queue.SimpleQueue()
-
-    def read() -> None:
-        try:
-            while True:
-                message = conn.recv()
-                inbox.put(message)
-                if message is None:
-                    return
-        except (EOFError, OSError):
-            inbox.put(None)
-
-    threading.Thread(target=read, name="gradlab-worker-reader", daemon=True).start()
-    pending: Any = None
-    while True:
-        message = pending if pending is not None else inbox.get()
-        pending = None
-        if message is None:
-            return
-        if message[0] != "run":
-            continue  # a cancel for a job that already ended
-        _, job, function, args = message
-
-        def report(fraction: float, text: str, job: int = job) -> None:
-            if not inbox.empty():
-                raise Superseded
-            conn.send(("progress", job, fraction, text))
-
-        try:
-            result = function(report, *args)
-        except Superseded:
-            pending = inbox.get()
-            if pending is None:
-                return
-            conn.send(("cancelled", job))
-            continue
-        except Exception:  # a job's failure is reported, the worker goes on
-            conn.send(("failed", job, traceback.format_exc(limit=4)))
-            continue
-        conn.send(("done", job, result))

@@ -1,6 +1,9 @@
 """`GraphSession`: an expression and its input values, kept as a graph the lab can show.
 
-Text -> `Program` -> `Built` (Values) -> `Trace` (+ `CheckReport`, `Layout`). An edit rebuilds
+Text -> `Program` -> `Built` (Values) -> `Trace` (+ `CheckReport`, `Layout`); text that declares
+shapes is a `TensorProgram` and builds Tensors (`gradlab.engine.tensor_expr`), whose inputs are
+arrays (`gradlab.state.graph.values`) and whose check compares each entry's grad with finite
+differences (`gradlab.state.graph.tensor_check`). An edit rebuilds
 everything at once; when the new text or value does not work, the last good graph stays, `error`
 says why and `failed` is emitted, and the typed text is kept. While the text has an error, input
 values are remembered but the old program is not rebuilt with them (the editor and the graph
@@ -13,30 +16,37 @@ learner's own version of a lesson step can be kept and brought back (`restore`, 
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 
 from psygnal import Signal
 
 from gradlab.check import CheckReport, check_trace
 from gradlab.engine import record
-from gradlab.engine.expr import Built, ExpressionError, Program, parse
-from gradlab.engine.numbers import format_number
-from gradlab.engine.trace import Trace, node_names
+from gradlab.engine.expr import Built, ExpressionError
+from gradlab.engine.tensor_expr import TensorBuilt, TensorProgram, parse_program
+from gradlab.engine.trace import Trace
 from gradlab.layout import Engine, Sizer
 from gradlab.state.graph.background import Background, Updates
 from gradlab.state.graph.player import CursorSpec
 from gradlab.state.graph.shown import ShownGraph
+from gradlab.state.graph.tensor_check import check_tensor_program
 from gradlab.state.graph.trace_session import TraceSession
+from gradlab.state.graph.values import (
+    DEFAULT_INPUT,
+    AnyProgram,
+    Edit,
+    InputValue,
+    as_arrays,
+    fitted,
+    grad_warning,
+    same_edit,
+    value_text,
+    values_for,
+)
 
-DEFAULT_INPUT = 1.0
-"""A new input's value: 1 keeps log, division and the relu kink out of trouble."""
 AUTO_CHECK_NODES = 400
 """Graphs up to this size are checked after every edit (in the background, well under a second);
 larger ones on request."""
-
-Edit = tuple[str, dict[str, float]]
-"""An expression and its input values."""
 
 
 class GraphSession(ShownGraph):
@@ -49,21 +59,22 @@ class GraphSession(ShownGraph):
     def __init__(
         self,
         expression: str,
-        inputs: Mapping[str, float] | None = None,
+        inputs: Mapping[str, InputValue] | None = None,
         cursor: CursorSpec = "start",
         *,
         sizer: Sizer | None = None,
         engine: Engine = "auto",
     ) -> None:
-        self._remembered: dict[str, float] = dict(inputs or {})
+        self._remembered: dict[str, InputValue] = dict(inputs or {})
         self._text = expression
         self._error: str | None = None
-        self._program = parse(expression)
-        self._built = self._program.build(self._values(self._program))
+        self._program: AnyProgram = parse_program(expression)
+        self._built = self._build(self._program)
         self.original: Edit = (expression, self.inputs)
         """The expression and inputs the session started with (the lesson's version)."""
         self._report: CheckReport | None = None
         self.check_progress: tuple[float, str] | None = None
+        self._warning: tuple[Trace | None, str] = (None, "")
         super().__init__(record(self._built.output), cursor, sizer=sizer, engine=engine)
 
     # ---- what the views read --------------------------------------------------------------
@@ -74,12 +85,17 @@ class GraphSession(ShownGraph):
         return self._text
 
     @property
-    def program(self) -> Program:
+    def program(self) -> AnyProgram:
         """The last program that built."""
         return self._program
 
     @property
-    def built(self) -> Built:
+    def tensor(self) -> bool:
+        """Whether the graph is a tensor program's (its inputs are arrays)."""
+        return isinstance(self._program, TensorProgram)
+
+    @property
+    def built(self) -> Built | TensorBuilt:
         return self._built
 
     @property
@@ -88,7 +104,7 @@ class GraphSession(ShownGraph):
         return self._error
 
     @property
-    def inputs(self) -> dict[str, float]:
+    def inputs(self) -> dict[str, InputValue]:
         """The current program's inputs and their values, in order of first use."""
         return {name: self._remembered[name] for name in self._program.inputs}
 
@@ -100,12 +116,14 @@ class GraphSession(ShownGraph):
     @property
     def modified(self) -> bool:
         """Whether the graph differs from the lesson's version."""
-        return self.edit != self.original
+        return not same_edit(self.edit, self.original)
 
     @property
     def warning(self) -> str:
         """A grad that is inf or NaN (a local derivative is infinite there), named; or empty."""
-        return _grad_warning(self.trace)
+        if self._warning[0] is not self.trace:
+            self._warning = (self.trace, grad_warning(self.trace))
+        return self._warning[1]
 
     # ---- the check --------------------------------------------------------------------------
 
@@ -138,13 +156,20 @@ class GraphSession(ShownGraph):
         """Check the current graph: in the background if there is one, else at once."""
         if self._report is not None:
             return
-        inputs = self.input_ids()
+        program = self._program
         if self.background is None:
-            self._report = check_trace(self.trace, inputs)
+            if isinstance(program, TensorProgram):
+                values = as_arrays(self.inputs)
+                self._report = check_tensor_program(_quiet, program, values)
+            else:
+                self._report = check_trace(self.trace, self.input_ids())
             self.checked.emit()
             return
         self.check_progress = (0.0, "starting")
-        self.background.check(self.trace, inputs)
+        if isinstance(program, TensorProgram):
+            self.background.check_tensors(program, as_arrays(self.inputs))
+        else:
+            self.background.check(self.trace, self.input_ids())
         self.progressed.emit(0.0, "starting")
 
     def cancel_check(self) -> None:
@@ -177,30 +202,32 @@ class GraphSession(ShownGraph):
         """Rebuild from `text`; False (and `failed`) if it does not parse or compute."""
         self._text = text
         try:
-            program = parse(text)
-            built = program.build(self._values(program))
+            program = parse_program(text)
+            built = self._build(program)
         except ExpressionError as error:
             return self._fail(str(error))
         self._program = program
         self._accept(built)
         return True
 
-    def set_input(self, name: str, value: float) -> bool:
-        """Change one input's value; False (and `failed`) if the arithmetic breaks there, or if
-        the expression has an error (the value is kept for when it is fixed)."""
+    def set_input(self, name: str, value: InputValue) -> bool:
+        """Change one input's value (an array of its shape for a tensor input); False (and
+        `failed`) if the arithmetic breaks there, or if the expression has an error (the value
+        is kept for when it is fixed)."""
         if name not in self._program.inputs:
             raise KeyError(f"{name!r} is not an input of {self._program.text!r}")
+        value = fitted(self._program, name, value)
         if self._error is not None:
-            self._remembered[name] = float(value)
+            self._remembered[name] = value
             self.failed.emit(
                 f"{self._error}. The graph still shows the last expression that worked; "
-                f"{name} = {format_number(value)} is used once the expression is fixed."
+                f"{name} = {value_text(value)} is used once the expression is fixed."
             )
             return False
         previous = self._remembered[name]
-        self._remembered[name] = float(value)
+        self._remembered[name] = value
         try:
-            built = self._program.build(self._values(self._program))
+            built = self._build(self._program)
         except ExpressionError as error:
             self._remembered[name] = previous
             return self._fail(str(error))
@@ -219,17 +246,18 @@ class GraphSession(ShownGraph):
 
     # ---- internals --------------------------------------------------------------------------
 
-    def _values(self, program: Program) -> dict[str, float]:
-        for name in program.inputs:
-            self._remembered.setdefault(name, DEFAULT_INPUT)
-        return {name: self._remembered[name] for name in program.inputs}
+    def _build(self, program: AnyProgram) -> Built | TensorBuilt:
+        values = values_for(program, self._remembered)
+        if isinstance(program, TensorProgram):
+            return program.build(values)
+        return program.build({name: float(value) for name, value in values.items()})
 
     def _fail(self, message: str) -> bool:
         self._error = message
         self.failed.emit(message)
         return False
 
-    def _accept(self, built: Built) -> None:
+    def _accept(self, built: Built | TensorBuilt) -> None:
         old_trace, old = self.trace, self.player
         self._built = built
         self._error = None
@@ -245,20 +273,9 @@ class GraphSession(ShownGraph):
             self.request_check()
 
 
-def _grad_warning(trace: Trace) -> str:
-    """Name the first grad that is not finite, with the op whose local derivative made it."""
-    for step in trace.backward:
-        for edge in step.edges:
-            if not math.isfinite(float(edge.contribution)):
-                names = node_names(trace)
-                node = trace.nodes[step.node]
-                local = format_number(float("nan") if edge.local is None else edge.local)
-                return (
-                    f"d{names[trace.root]}/d{names[edge.parent]} is "
-                    f"{format_number(float(edge.contribution))}: the local derivative of "
-                    f"{names[node.id]} ({node.op.key}) is {local} here"
-                )
-    return ""
+def _quiet(fraction: float, what: str) -> None:
+    """Progress of a check run here and now: nobody is waiting for it."""
+    del fraction, what
 
 
 __all__ = ["AUTO_CHECK_NODES", "DEFAULT_INPUT", "Edit", "GraphSession", "TraceSession"]

@@ -11,6 +11,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QToolTip
 from pytestqt.qtbot import QtBot
 
+from gradlab.gui.conv.grid import GridView
 from gradlab.gui.conv.lab import ConvLab
 from gradlab.gui.scenes import make_view
 from gradlab.gui.theme import LIGHT, PROJECTOR, Theme
@@ -281,3 +282,90 @@ def test_an_error_while_syncing_leaves_the_controls_responsive(
     controls.mode.setCurrentText("backward")
     assert lab.scrubber.settings.mode == "backward"
     assert lab.view.backward_row.isVisibleTo(lab)
+
+
+BACKWARD_STEP = ConvScene(
+    input=[[1, 2, 0, 1], [0, 1, 3, 1], [2, 0, 1, 0], [1, 1, 0, 2]],
+    kernel=[[1, -1], [0, 2]],
+    mode="backward",
+    upstream=[[1, 0, -1], [2, 1, 0], [0, 1, 1]],
+)
+
+
+def presenting_lab(qtbot: QtBot, scene: ConvScene, width: int, height: int) -> ConvLab:
+    lab = make_lab(qtbot, ConvScrubber.from_scene(scene), theme=PROJECTOR.presenting_as(True))
+    lab.set_presentation(True)
+    lab.resize(width, height)
+    QApplication.processEvents()
+    return lab
+
+
+def shown_grids(lab: ConvLab) -> list[GridView]:
+    columns = lab.view._columns()
+    return [grid for column in columns for grid in column.grids if grid.isVisibleTo(lab)]
+
+
+def test_a_short_wide_view_sets_the_backward_row_beside_the_forward_one(qtbot: QtBot) -> None:
+    """Under a quiz on a 1024×768 projector the scene has about 280 pixels: stacked, the rows'
+    cells were too small for numbers; side by side every grid shows its numbers, at one size."""
+    lab = presenting_lab(qtbot, BACKWARD_STEP, 1024, 280)
+    view = lab.view
+    assert view.rows_side_by_side()
+    grids = shown_grids(lab)
+    assert len(grids) == 6
+    assert all(grid.shows_numbers() for grid in grids)
+    sizes = {round(grid.cell_size(), 1) for grid in grids}
+    assert len(sizes) == 1
+    assert sizes.pop() >= 40
+    # the backward row stands to the right of the output, nothing overlaps
+    output, upstream = view.outputs.grids[0], view.upstreams.grids[0]
+    right = output.mapTo(view, output.cell_rect(0, 2).topRight().toPoint()).x()
+    assert upstream.mapTo(view, upstream.cell_rect(0, 0).topLeft().toPoint()).x() > right
+    # a tall view stacks them again, each row with its own cell size
+    lab.resize(1024, 760)
+    QApplication.processEvents()
+    assert not view.rows_side_by_side()
+    assert view.upstreams.grids[0].group is not view.outputs.grids[0].group
+    assert all(grid.shows_numbers() for grid in shown_grids(lab))
+
+
+def test_a_growing_readout_can_move_the_rows(qtbot: QtBot) -> None:
+    """The readout's three lines while stepping take height from the grids: the arrangement
+    follows, and the numbers stay."""
+    lab = presenting_lab(qtbot, BACKWARD_STEP, 1024, 330)
+    lab.scrubber.seek(4)
+    QApplication.processEvents()
+    assert lab.view.readout.text().count("\n") == 2
+    assert lab.view.rows_side_by_side()
+    assert all(grid.shows_numbers() for grid in shown_grids(lab))
+
+
+def test_a_projector_shows_the_formula_with_this_steps_numbers(qtbot: QtBot) -> None:
+    scene = ConvScene(input=[[1, 2], [3, 4]], kernel="slides-3x3", stride=2, mode="transpose")
+    lab = presenting_lab(qtbot, scene, 1024, 460)
+    formula = lab.view.formula
+    assert formula.isVisibleTo(lab)
+    assert formula.text() == "rows and cols: (2 − 1)·2 − 2·0 + 1·(3 − 1) + 0 + 1 = 5"
+    assert formula.toolTip().startswith("output size per axis: (n − 1)·s")
+    assert "read as a convolution" in formula.toolTip()
+    # the stretched 7×7 input, mostly zeros, shows its numbers
+    assert lab.view.inputs.grids[0].shows_numbers()
+    # beside the grids on a 1080p projector there is room for all of it
+    lab.resize(1920, 700)
+    QApplication.processEvents()
+    assert formula.text().startswith("output size per axis")
+    assert formula.toolTip() == ""
+    lab.set_presentation(False)
+    assert formula.text().startswith("output size per axis")
+
+
+def test_grid_titles_do_not_grow_while_presenting(qtbot: QtBot) -> None:
+    lab = make_lab(qtbot, ConvScrubber.from_scene(BACKWARD_STEP), theme=PROJECTOR)
+    grid = lab.view.inputs.grids[0]
+    title, cell = grid.title_height(), grid.sizeHint().height() - grid.title_height()
+    lab.apply_theme(PROJECTOR.presenting_as(True))
+    assert grid.title_height() == title
+    assert grid.sizeHint().height() - grid.title_height() > cell
+    # one filter, one channel: the gradients' titles name no filter nor channel
+    assert lab.view.upstreams.grids[0].title == "∂L/∂y"
+    assert lab.view.dinputs.grids[0].title == "∂L/∂X"

@@ -21,14 +21,33 @@ from gradlab.gui.main_window import MainWindow
 from gradlab.lessons import lessons_folder
 from gradlab.state.session import Session
 
+STEADY_S = 0.3
+
 
 def settle(app: QApplication, lab: GraphLab) -> None:
     """Until the step's graph is laid out and drawn (large ones in the background)."""
     give_up = time.monotonic() + 60
-    while not lab.view.up_to_date:
+    while not lab.view.up_to_date or (lab.editing is not None and not lab.editing.inputs.complete):
         if time.monotonic() > give_up:
             raise RuntimeError("the graph was never drawn")
         app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+
+
+def steady(app: QApplication, lab: GraphLab) -> None:
+    """Until the view's size and zoom have held for `STEADY_S` (panels that follow a turn later
+    resize the view, and it fits the graph again): what a learner looks at, not a frame between."""
+
+    def looks() -> tuple[float, int, int]:
+        size = lab.view.viewport().size()
+        return lab.view.zoom, size.width(), size.height()
+
+    give_up = time.monotonic() + 10
+    last, since = looks(), time.monotonic()
+    while time.monotonic() - since < STEADY_S and time.monotonic() < give_up:
+        app.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 20)
+        now = looks()
+        if now != last:
+            last, since = now, time.monotonic()
 
 
 def main() -> int:
@@ -51,7 +70,7 @@ def main() -> int:
             assert isinstance(lab, GraphLab)
             settle(app, lab)
             lab.session.player.to_end()
-            app.processEvents()
+            steady(app, lab)
             view = lab.view
             seen = view.mapToScene(view.viewport().rect()).boundingRect()
             frame = window.frameGeometry()

@@ -336,12 +336,13 @@ def test_the_whole_graph_fits_and_a_zoomed_in_view_follows_the_active_node(
     view = lab.view
     qtbot.waitUntil(lambda: lab.session.layout_ready, timeout=20_000)
     wait_drawn(qtbot, lab)
-    qtbot.waitUntil(lambda: not view.overview.picture.isNull())
+    qtbot.waitUntil(lambda: view.overview.has_layout)
     seen = view.mapToScene(view.viewport().rect()).boundingRect()
     assert seen.contains(view.sceneRect())  # fitted whole, however small that makes it
     assert not view.overview.isVisible()  # nothing to find: all of it is in view
     view.zoom_by(4.0)
     assert view.overview.isVisible()  # zoomed in: the map shows where the view is
+    assert not view.overview.picture.isNull()  # drawn when first needed
     player = lab.session.player
     for position in range(1, player.length + 1, 7):
         player.seek(position)

@@ -1,17 +1,21 @@
 """The graph lab at scale: typing never builds a half-typed prefix, the check runs in the
-background with progress and Cancel, big graphs open collapsed, tensor nodes show heatmaps."""
+background with progress and Cancel, big graphs open collapsed, tensor nodes show heatmaps, far
+out a graph is one picture, and a new graph shows only once all of it is drawn."""
 
 from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QGraphicsRectItem
 from pytestqt.qtbot import QtBot
 
-from gradlab.gui.graph.inputs import NumberSpin
+from gradlab.engine.expr import MAX_NODES
+from gradlab.gui.graph.far import FarPicture
 from gradlab.gui.graph.lab import GraphLab
+from gradlab.gui.graph.number_spin import NumberSpin
 from gradlab.gui.theme import LIGHT
-from gradlab.lessons.schema import NetworkScene
+from gradlab.lessons.schema import MAX_NETWORK_NODES, NetworkScene
 from gradlab.state.graph.network_session import NetworkSession, build_network
 from gradlab.state.graph.session import GraphSession
 
@@ -92,24 +96,28 @@ def test_micrograds_10000_node_graph_opens_collapsed_and_opens_level_by_level(
     assert len(session.full.nodes) == 10_676
     lab = show(qtbot, GraphLab(session, LIGHT))
     assert lab.groups is not None
-    assert "10,676 nodes" in lab.groups.label.text()
+    stated = lab.groups.label.text()
+    assert "10,676 nodes" in stated
+    assert f"at most {MAX_NETWORK_NODES:,}" in stated  # the limit, and what collapses
+    assert "a layer into its neurons, a neuron into its nodes" in stated
     names = sorted(item.title for item in lab.view.values.values())
     assert names == ["inputs  16×2", "layer 1  16×16", "layer 2  16×16", "layer 3  16×1", "loss"]
     layer = next(i for i, item in lab.view.values.items() if item.title.startswith("layer 2"))
     lab.view.node_clicked.emit(layer)
-    qtbot.waitUntil(lambda: lab.view.up_to_date, timeout=WAIT_MS)
+    assert session.busy  # summarised in a thread of its own
+    qtbot.waitUntil(lambda: not session.busy and lab.view.up_to_date, timeout=WAIT_MS)
     neurons = [item.title for item in lab.view.values.values() if item.title.startswith("neuron")]
     assert len(neurons) == 16
     neuron = next(i for i, item in lab.view.values.items() if item.title.startswith("neuron 3"))
     lab.view.node_clicked.emit(neuron)
-    qtbot.waitUntil(lambda: lab.view.up_to_date, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: not session.busy and lab.view.up_to_date, timeout=WAIT_MS)
     assert "layer 2 › neuron 3" in lab.groups.label.text()
     player = session.player
     player.step_forward()
     player.to_end()
     assert "Backward" in lab.explanation.toPlainText()
     lab.groups.close_all.click()
-    qtbot.waitUntil(lambda: lab.view.up_to_date, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: not session.busy and lab.view.up_to_date, timeout=WAIT_MS)
     assert len(lab.view.values) == 5
     assert player.at_end  # closing kept the place: the end of the backward pass
 
@@ -142,3 +150,71 @@ def test_edge_labels_lie_under_the_edges(qtbot: QtBot) -> None:
     assert max(labels) < min(edges)
     first, second = (lab.view.edges[f"e1.{k}"].path for k in (0, 1))
     assert first.pointAtPercent(0.5) != second.pointAtPercent(0.5)  # a + a: two lines
+
+
+def chain(layers: int) -> str:
+    lines = ["h0 = tanh(x*w0 + b0)"]
+    lines += [f"h{i} = tanh(h{i - 1}*w{i} + b{i})" for i in range(1, layers)]
+    return "; ".join(lines)
+
+
+def test_far_out_a_big_graph_is_one_picture_that_still_steps_and_clicks(qtbot: QtBot) -> None:
+    lab = show(qtbot, GraphLab(GraphSession(chain(40)), LIGHT))
+    view = lab.view
+    assert view.far  # 201 nodes fitted into 1,200 pixels: text would be a pixel high
+    assert view.far_hint.isVisible()
+    assert not any(item.isVisible() for item in view.values.values())
+    pictures = [item for item in view.scene().items() if isinstance(item, FarPicture)]
+    assert len(pictures) == 1
+    assert pictures[0].isVisible()
+    player = lab.session.player
+    player.seek(5)
+    active = player.snapshot().active
+    assert active is not None
+    marker = next(i for i in view.scene().items() if isinstance(i, QGraphicsRectItem))
+    assert marker.isVisible()
+    assert marker.rect() == view.values[active].rect
+    # a click on a node's box finds it, though only the picture is drawn
+    target = view.values[active]
+    point = view.mapFromScene(target.rect.center())
+    with qtbot.waitSignal(view.node_clicked) as clicked:
+        QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point)
+    assert clicked.args == [active]
+    # an export is read close up: every item is drawn into it, and hidden again after
+    image = view.render_image(0.25)
+    assert not image.isNull()
+    assert not any(item.isVisible() for item in view.values.values())
+    # zoomed in, the items come back and the picture goes
+    view.zoom_by(60.0)
+    assert not view.far
+    assert not view.far_hint.isVisible()
+    assert not pictures[0].isVisible()
+    assert all(item.isVisible() for item in view.values.values())
+    assert not marker.isVisible()
+
+
+def test_a_new_graph_is_shown_only_when_all_its_items_are_made(qtbot: QtBot) -> None:
+    lab = show(qtbot, GraphLab(GraphSession(chain(30)), LIGHT))
+    view = lab.view
+    first = view.scene()
+    assert lab.editing is not None
+    lab.editing.editor.setText(chain(31))
+    lab.editing.commit()
+    assert view.scene() is first  # the last graph stays in view while the next is made
+    assert not view.up_to_date
+    qtbot.waitUntil(lambda: view.up_to_date, timeout=WAIT_MS)
+    assert view.scene() is not first
+    assert len(view.values) == len(lab.session.trace.nodes)
+    # the old scene is taken apart a slice at a time, and goes
+    qtbot.waitUntil(lambda: not view.teardown.busy, timeout=WAIT_MS)
+
+
+def test_the_editor_states_the_size_limit_and_when_the_check_waits(qtbot: QtBot) -> None:
+    lab = show(qtbot, GraphLab(GraphSession("f = x * y"), LIGHT))
+    assert lab.editing is not None
+    note = lab.editing.size_note
+    assert note.text() == f"3 of at most {MAX_NODES:,} nodes"
+    lab.editing.editor.setText(chain(90))  # 451 nodes: more than are checked after each edit
+    lab.editing.commit()
+    qtbot.waitUntil(lambda: lab.view.up_to_date and "451" in note.text(), timeout=WAIT_MS)
+    assert "checked on request" in note.text()

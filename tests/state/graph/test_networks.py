@@ -10,7 +10,9 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from gradlab.engine import Op
+from gradlab.layout.labels import node_names
 from gradlab.lessons.schema import MAX_NETWORK_NODES, NetworkScene
+from gradlab.state.graph.explain import explain
 from gradlab.state.graph.groups import summarise
 from gradlab.state.graph.network_session import NetworkSession, build_network
 from gradlab.state.graph.networks import scalar_network, tensor_network
@@ -127,3 +129,19 @@ def test_a_tensor_network_is_a_plain_trace_session() -> None:
     assert shapes["W1"] == (2, 4)
     assert shapes["z1"] == (3, 4)
     assert shapes["b1"] == (4,)
+
+
+def test_every_step_of_every_level_is_explained() -> None:
+    """Stepping through a level with a neuron open once broke the explanation (a group's
+    edge was read as a broadcast)."""
+    session = build_network(scene(layers=[2, 4, 4, 1], points=3))
+    assert isinstance(session, NetworkSession)
+    levels = [("layer 2",), ("layer 2", "neuron 3"), ("layer 1",)]
+    for path in levels:
+        node = next(i for i, unit in enumerate(session.summary.units) if unit == path)
+        assert session.open(node)
+        trace = session.trace
+        names = node_names(trace)
+        texts = [explain(trace, p, None, names).text for p in range(len(trace) + 1)]
+        assert texts[-1].startswith("Backward")
+        assert all(text for text in texts)
