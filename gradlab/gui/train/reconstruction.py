@@ -158,7 +158,6 @@ class CodesPanel(QWidget):
         self._digits: Array | None = None
         self._brush_list: list[pg.QtGui.QBrush] = []
         self._size = 4.0
-        self._theme: Theme | None = None
 
     def show_frame(self, frame: Frame) -> None:
         plane = frame.codes is not None
@@ -184,7 +183,6 @@ class CodesPanel(QWidget):
             self.values_plot.setRange(xRange=(0, units), yRange=(0, len(values)), padding=0.0)
 
     def apply_theme(self, theme: Theme) -> None:
-        self._theme = theme
         for plot in (self.scatter_plot, self.values_plot):
             style_plot(plot, theme)
         self.values.setColorMap(diverging(theme))
