@@ -30,7 +30,7 @@ from gradlab.state.train.run import TrainingRun
 KEY_MS = 150
 """Time for a key's effect (a step change builds a scene) before the next key."""
 TRAIN_MS = 3000
-MAX_PRESSES = 400
+MAX_PRESSES = 1000
 Action = tuple[str, int]
 """An X key name for xdotool and the time to wait after it ("" only waits)."""
 

@@ -20,8 +20,8 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from gradlab.engine.expr_syntax import DESCRIBE as _DESCRIBE
 from gradlab.engine.expr_syntax import (
+    COMMON,
     FLOAT_MAX,
     MAX_CHARS,
     MAX_DEPTH,
@@ -29,7 +29,7 @@ from gradlab.engine.expr_syntax import (
     MAX_NODES,
     ExpressionError,
     Statement,
-    check_constant,
+    check_common,
     check_exponent,
     check_nodes,
     constant,
@@ -39,6 +39,7 @@ from gradlab.engine.expr_syntax import (
     postorder,
     statements,
 )
+from gradlab.engine.expr_syntax import DESCRIBE as _DESCRIBE
 from gradlab.engine.numbers import format_number
 from gradlab.engine.ops import Op
 from gradlab.engine.scalar_ops import SCALAR_OPS, ScalarOp
@@ -137,12 +138,8 @@ def parse(text: str) -> Program:
 
 
 def _problem(node: ast.AST) -> ExpressionError | None:
-    if isinstance(node, ast.Constant):
-        return check_constant(node)
-    if isinstance(node, ast.Name):
-        if node.id.startswith("_"):
-            return error(node, f"names cannot start with '_' ({node.id})")
-        return None
+    if isinstance(node, COMMON):
+        return check_common(node)
     if isinstance(node, ast.BinOp):
         if isinstance(node.op, ast.Pow):
             return check_exponent(node.right)
@@ -151,17 +148,8 @@ def _problem(node: ast.AST) -> ExpressionError | None:
         if type(node.op) not in _BINARY:
             return error(node, "only + - * / ** are supported")
         return None
-    if isinstance(node, ast.UnaryOp):
-        if not isinstance(node.op, ast.USub | ast.UAdd):
-            return error(node, "only unary minus is supported")
-        return None
     if isinstance(node, ast.Call):
         return _check_call(node)
-    if isinstance(
-        node,
-        ast.Module | ast.Assign | ast.Expr | ast.Load | ast.Store | ast.operator | ast.unaryop,
-    ):
-        return None
     what = _DESCRIBE.get(type(node), type(node).__name__)
     return error(node, f"{what} is not allowed; use numbers, names, + - * / ** and {KNOWN}")
 

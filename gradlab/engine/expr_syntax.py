@@ -170,6 +170,30 @@ def check_constant(node: ast.Constant) -> ExpressionError | None:
     return None
 
 
+STRUCTURE = (ast.Module, ast.Assign, ast.Expr, ast.Load, ast.Store, ast.operator, ast.unaryop)
+"""Nodes every program has (statements, contexts, operator tokens): allowed as they are."""
+
+
+COMMON = (ast.Constant, ast.Name, ast.UnaryOp, *STRUCTURE)
+"""Nodes both languages judge alike (`check_common`)."""
+
+
+def check_common(node: ast.AST) -> ExpressionError | None:
+    """The rules both languages share for a `COMMON` node: numbers, names, unary signs and
+    program structure."""
+    if isinstance(node, ast.Constant):
+        return check_constant(node)
+    if isinstance(node, ast.Name):
+        if node.id.startswith("_"):
+            return error(node, f"names cannot start with '_' ({node.id})")
+        return None
+    if isinstance(node, ast.UnaryOp):
+        if not isinstance(node.op, ast.USub | ast.UAdd):
+            return error(node, "only unary minus is supported")
+        return None
+    return None
+
+
 def check_exponent(node: ast.expr) -> ExpressionError | None:
     value = constant(node)
     if value is None:

@@ -10,9 +10,10 @@ import math
 
 from gradlab.engine import tensor_shapes
 from gradlab.engine.expr_syntax import (
+    COMMON,
     DESCRIBE,
     ExpressionError,
-    check_constant,
+    check_common,
     check_exponent,
     constant,
     error,
@@ -51,31 +52,18 @@ def declarations(items: list[ast.AnnAssign]) -> dict[str, Shape]:
 
 def problem(node: ast.AST) -> ExpressionError | None:
     """The whitelist: the scalar language's constructs, ``@``, ``.T`` and `FUNCTIONS`."""
-    if isinstance(node, ast.Constant):
-        return check_constant(node)
-    if isinstance(node, ast.Name):
-        if node.id.startswith("_"):
-            return error(node, f"names cannot start with '_' ({node.id})")
-        return None
+    if isinstance(node, COMMON):
+        return check_common(node)
     if isinstance(node, ast.BinOp):
         if isinstance(node.op, ast.Pow):
             return check_exponent(node.right)
         if type(node.op) not in SYMBOLS:
             return error(node, "only + - * / @ ** are supported")
         return None
-    if isinstance(node, ast.UnaryOp):
-        if not isinstance(node.op, ast.USub | ast.UAdd):
-            return error(node, "only unary minus is supported")
-        return None
     if isinstance(node, ast.Attribute):
         return None if node.attr == "T" else error(node, "the only attribute is .T (transpose)")
     if isinstance(node, ast.Call):
         return _check_call(node)
-    if isinstance(
-        node,
-        ast.Module | ast.Assign | ast.Expr | ast.Load | ast.Store | ast.operator | ast.unaryop,
-    ):
-        return None
     what = DESCRIBE.get(type(node), type(node).__name__)
     return error(node, f"{what} is not allowed; use numbers, names, + - * / @ ** .T and {KNOWN}")
 

@@ -37,11 +37,14 @@ from gradlab.gui.step_panel import StepPanel
 from gradlab.gui.theme import LIGHT, THEMES, Theme, palette
 from gradlab.gui.transport import TransportBar
 from gradlab.state.cursor import Cursor
+from gradlab.state.folder import FolderOpener
 from gradlab.state.quiz import show_number
 from gradlab.state.reload import ReloadWatcher
 from gradlab.state.session import Session
 
 RELOAD_POLL_MS = 1000
+FOLDER_POLL_MS = 30
+"""How often the window looks whether another folder's lessons are read."""
 FIRST_SIZE = (1280, 800)
 """The first window's size, when the screen has room for it."""
 
@@ -81,6 +84,10 @@ class MainWindow(QMainWindow):
         self.reload_timer = QTimer(self)
         self.reload_timer.timeout.connect(self.reloader.poll)
         self.reload_timer.start(RELOAD_POLL_MS)
+        self.folder_opener = FolderOpener(session)  # reads another folder off the GUI thread
+        self.folder_timer = QTimer(self)
+        self.folder_timer.setInterval(FOLDER_POLL_MS)
+        self.folder_timer.timeout.connect(self._folder_read)
         self.lesson_list.set_entries(session.entries, session.lesson_index)
         self.apply_theme(self.theme)
         self._restore_geometry()
@@ -336,9 +343,24 @@ class MainWindow(QMainWindow):
             self.open_folder(Path(folder))
 
     def open_folder(self, folder: Path) -> None:
-        self.session.set_folder(folder)
+        """Read `folder`'s lessons in the background; the current lesson stays until they are
+        read (a newer folder chosen meanwhile wins)."""
+        self.folder_opener.open(folder)
+        self.statusBar().showMessage(f"Reading the lessons in {folder}…")
+        self.folder_timer.start()
+
+    def _folder_read(self) -> None:
+        done = self.folder_opener.poll()
+        if done is None:
+            return
+        self.folder_timer.stop()
+        folder, error = done
+        if error is not None:
+            self.statusBar().showMessage(error, 8000)
+            return
         self.settings.setValue("lessons/folder", str(folder))
         if self.session.entries:
+            self.statusBar().clearMessage()
             self.session.open_lesson(0)
         else:
             self.statusBar().showMessage(f"No NN-name.toml lesson files in {folder}", 5000)
@@ -407,6 +429,7 @@ class MainWindow(QMainWindow):
         self.settings.setValue("window/geometry", self.saveGeometry())
         self.settings.sync()
         self.reload_timer.stop()
+        self.folder_timer.stop()
         self.transport.set_cursor(None)
         # the view goes on its own, before the window: deleted inside the window being deleted,
         # a training lab's plots crashed the process (QGraphicsScene::clear, a segfault)

@@ -62,6 +62,11 @@ class ConvScene(Model):
         default=False,
         description="True: true convolution (kernel flipped); false: cross-correlation.",
     )
+    cursor: Literal["start", "end"] = Field(
+        default="start",
+        description="Where the step opens: no window computed yet, or every one (for a step about "
+        "the output as a whole, whose windows are too many to step through on a clicker).",
+    )
     upstream: Literal["ones", "random"] | GridField = Field(
         default="ones",
         description="Backward modes: dL/dy, all ones, seeded random whole numbers from −2 to 2, "

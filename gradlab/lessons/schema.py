@@ -54,6 +54,11 @@ class GraphScene(Model):
         description="Where the step starts: 'forward' shows every value with the backward pass "
         "not begun ('backward' is the same), 'end' shows everything; a number is a step count.",
     )
+    backward: bool = Field(
+        default=True,
+        description="false for a step that only computes (a count of parameters, a size): the "
+        "transport stops once the output is known, and no derivative is shown.",
+    )
 
     @model_validator(mode="after")
     def _builds(self) -> Self:
@@ -424,6 +429,8 @@ def _check_quiz(quiz: Quiz, step: Step) -> None:
         return
     if step.graph is None:
         raise ValueError(f"a quiz about a node's {quiz.ask} needs a graph scene")
+    if quiz.ask == "grad" and not step.graph.backward:
+        raise ValueError("a quiz about a grad needs the backward pass: drop backward = false")
     labels = graph_labels(step.graph.expression, step.graph.inputs)
     if quiz.node not in labels:
         known = ", ".join(sorted(labels))

@@ -49,7 +49,9 @@ def _keep(scene: Any) -> Any:
 
 
 SCENE_BUILDERS: dict[type[Any], Callable[[Any], object]] = {
-    GraphScene: lambda scene: GraphSession(scene.expression, dict(scene.inputs), scene.cursor),
+    GraphScene: lambda scene: GraphSession(
+        scene.expression, dict(scene.inputs), scene.cursor, backward=scene.backward
+    ),
     PlotScene: PlotState,
     TableScene: _keep,
     NetworkScene: build_network,
@@ -104,6 +106,12 @@ def read_entry(path: Path) -> LessonEntry:
         return LessonEntry(path, None, LessonError(path, [problem]), stamp)
 
 
+def read_folder(folder: Path) -> list[LessonEntry]:
+    """Every lesson file of `folder`, each read with its error kept (touches no session: safe in
+    another thread)."""
+    return [read_entry(path) for path in discover(folder)]
+
+
 def scan_changes(entries: Sequence[LessonEntry]) -> dict[int, LessonEntry]:
     """The entries whose files changed on disk, read again (index -> new entry)."""
     return {i: read_entry(e.path) for i, e in enumerate(entries) if _stamp(e.path) != e.stamp}
@@ -132,10 +140,11 @@ class Session:
         folder = Path(folder)
         return cls(discover(folder), folder)
 
-    def set_folder(self, folder: Path | str) -> None:
-        """Offer the lessons of another folder instead (nothing is open afterwards)."""
+    def set_folder(self, folder: Path | str, entries: list[LessonEntry] | None = None) -> None:
+        """Offer the lessons of another folder instead (nothing is open afterwards): `entries`
+        as `read_folder` read them, or read here."""
         self.folder = Path(folder)
-        self.entries = [read_entry(path) for path in discover(self.folder)]
+        self.entries = read_folder(self.folder) if entries is None else entries
         self.lesson_index, self.step_index = -1, 0
         self.lessons_changed.emit()
 

@@ -327,18 +327,15 @@ def play_moves_the_counter(window: MainWindow, seconds: float) -> list[str]:
 
 
 def cut_titles(header: QHeaderView) -> list[str]:
-    """Column titles wider than their column (Qt elides or clips them)."""
+    """Column titles wider than their column (Qt elides or clips them), as the header's style
+    measures them (style sheet fonts and padding included)."""
     model = header.model()
-    metrics = header.fontMetrics()
     problems = []
     for section in range(header.count()):
-        title = str(model.headerData(section, Qt.Orientation.Horizontal) or "")
-        widest = max((metrics.horizontalAdvance(line) for line in title.splitlines()), default=0)
-        if widest > header.sectionSize(section):
-            problems.append(
-                f"the column title {title!r} is {widest} px wide in a "
-                f"{header.sectionSize(section)} px column"
-            )
+        wanted, width = header.sectionSizeFromContents(section).width(), header.sectionSize(section)
+        if wanted > width:
+            title = str(model.headerData(section, Qt.Orientation.Horizontal) or "")
+            problems.append(f"the column title {title!r} needs {wanted} px in a {width} px column")
     return problems
 
 

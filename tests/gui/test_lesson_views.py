@@ -179,3 +179,38 @@ def test_rgb_scene_shows_its_channels_by_name(qtbot: QtBot) -> None:
     assert "colour picture" in view.note.text()
     lab.controls.input_choice.setCurrentText("slides-8x8")
     assert lab.scrubber.settings.colour is None
+
+
+def counting_steps() -> list[tuple[int, int]]:
+    session = Session.from_folder(lessons_folder())
+    return [
+        (index, number)
+        for index, entry in enumerate(session.entries)
+        if entry.lesson is not None
+        for number, step in enumerate(entry.lesson.steps)
+        if step.graph is not None and not step.graph.backward
+    ]
+
+
+@pytest.mark.parametrize(("lesson", "step"), counting_steps())
+def test_a_counting_step_stops_at_its_total_with_no_derivatives(
+    qtbot: QtBot, settings: QSettings, lesson: int, step: int
+) -> None:
+    window = open_at(qtbot, settings, lesson, step)
+    view = window.view
+    assert isinstance(view, GraphLab)
+    quiz = window.step_panel.quiz
+    assert quiz is not None
+    quiz.reveal_button.click()
+    cursor = view.session.player
+    while not cursor.at_end:
+        QTest.keyClick(window.windowHandle(), Qt.Key.Key_Right)
+    assert cursor.at_end
+    assert cursor.position == len(view.session.trace.nodes)
+    assert all("?" in grad for _, _, grad in view.view.node_texts().values())
+    assert not view.checks.isVisible()
+    assert view.view.edge_labels
+    assert not any(label.isVisible() for label in view.view.edge_labels.values())
+    QTest.keyClick(window.windowHandle(), Qt.Key.Key_Right)  # past the total: the next step
+    session = window.session
+    assert (session.lesson_index, session.step_index) != (lesson, step)

@@ -117,9 +117,7 @@ def test_a_long_column_title_wraps_to_fit_a_narrow_column(qtbot: QtBot) -> None:
     qtbot.waitUntil(lambda: "\n" in item.text())
     lines = item.text().splitlines()
     assert " ".join(lines) == "with the numbers put in"
-    assert max(header.fontMetrics().horizontalAdvance(line) for line in lines) <= (
-        header.sectionSize(1)
-    )
+    assert header.sectionSizeFromContents(1).width() <= header.sectionSize(1)
     view.resize(1600, 300)
     qtbot.waitUntil(lambda: item.text() == scene.columns[1])
 
@@ -131,14 +129,11 @@ def test_a_word_wider_than_its_column_breaks_at_its_hyphen_or_shrinks(qtbot: QtB
     view.show()
     header = view.table.horizontalHeader()
     base = view.table.font().pointSizeF()
-    narrow = header.fontMetrics().horizontalAdvance("saturates") * 2 - 20
+    narrow = header.sectionSizeFromContents(1).width() * 2 - 20
     view.resize(narrow, 300)
     first = view.table.horizontalHeaderItem(0)
     assert first is not None
     qtbot.waitUntil(lambda: first.text() == "zero-\ncentred")
-    qtbot.waitUntil(lambda: header.font().pointSizeF() < base)
+    qtbot.waitUntil(lambda: f"font-size: {base:.2f}pt" not in header.styleSheet())
     for column in range(2):
-        title = view.table.horizontalHeaderItem(column)
-        assert title is not None
-        widest = max(header.fontMetrics().horizontalAdvance(line) for line in title.text().split())
-        assert widest <= header.sectionSize(column)
+        assert header.sectionSizeFromContents(column).width() <= header.sectionSize(column)

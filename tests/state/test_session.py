@@ -11,11 +11,11 @@ import numpy as np
 import pytest
 import torch
 
-from gradlab.lessons import PlotScene, Quiz, Step, discover, lessons_folder
+from gradlab.lessons import GraphScene, PlotScene, Quiz, Step, discover, lessons_folder
 from gradlab.state.graph.plot import PlotState
 from gradlab.state.graph.session import GraphSession
 from gradlab.state.quiz import QuizState, read_number
-from gradlab.state.session import Session
+from gradlab.state.session import SCENE_BUILDERS, Session
 
 DATA = Path(__file__).parents[1] / "lessons" / "data"
 
@@ -162,3 +162,17 @@ def test_plot_leaves_gaps_where_undefined() -> None:
 def test_bundled_lessons_are_in_order() -> None:
     names = [path.name for path in discover(lessons_folder())]
     assert names == sorted(names, key=lambda name: int(name.split("-")[0]))
+
+
+def test_a_forward_only_step_stops_at_its_output_and_refuses_a_grad_quiz() -> None:
+    graph = {"expression": "q = x + y; f = q * z", "inputs": {"x": -2, "y": 5, "z": -4}}
+    step = Step(text="t", graph={**graph, "cursor": "end", "backward": False})
+    assert step.graph is not None
+    state = SCENE_BUILDERS[GraphScene](step.graph)
+    assert isinstance(state, GraphSession)
+    assert state.player.length == len(state.trace.nodes) == 5
+    assert state.player.at_end
+    assert state.player.snapshot().values[-1] == -12.0
+    assert state.player.snapshot().grads == (None,) * 5
+    with pytest.raises(ValueError, match="backward = false"):
+        Step(text="t", graph={**graph, "backward": False}, quiz={"ask": "grad", "node": "x"})

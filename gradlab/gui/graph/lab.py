@@ -180,8 +180,10 @@ class GraphLab(SceneView):
         editable = self.session.editable and not presenting
         if self.editing is not None:
             self.editing.setVisible(editable and wanted("editor"))
-        # the check table lists every input's grad: not while a quiz asks for one
-        self.checks.setVisible(editable and wanted("check") and self._quiz is None)
+        # the check table lists every input's grad: not while a quiz asks for one, nor on a
+        # step that only computes forward
+        derivatives = self.session.player.backward and self._quiz is None
+        self.checks.setVisible(editable and wanted("check") and derivatives)
         self.explanation.setVisible(wanted("explain"))
 
     def hide_answer(self, quiz: QuizState | None) -> None:

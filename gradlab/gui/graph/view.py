@@ -348,7 +348,8 @@ class GraphView(ZoomingView):
         self._show_labels()
 
     def _show_labels(self, *, far: bool | None = None) -> None:
-        hidden = self._far if far is None else far
+        # a step that only computes forward has no local derivatives to show
+        hidden = (self._far if far is None else far) or not self.player.backward
         for key, label in self.edge_labels.items():
             label.setVisible(not hidden and key != self._masked)
 

@@ -65,7 +65,10 @@ class ConvScrubber(Cursor):
     def from_scene(cls, scene: ConvScene) -> ConvScrubber:
         """The lab as a lesson step sets it up; in pooling modes the kernel's size is the pool's
         and the stride the pool's stride."""
-        return cls(scene_settings(scene))
+        scrubber = cls(scene_settings(scene))
+        if scene.cursor == "end":
+            scrubber.to_end()
+        return scrubber
 
     # ---- what the view reads ---------------------------------------------------------------
 

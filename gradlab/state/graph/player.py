@@ -29,12 +29,17 @@ def resolve_position(trace: Trace, where: CursorSpec) -> int:
 
 
 class Player(Cursor):
-    """A cursor over the steps of `trace`."""
+    """A cursor over the steps of `trace`: all of them, or only its forward pass (a step that
+    counts parameters has nothing to differentiate)."""
 
-    def __init__(self, trace: Trace, position: int = 0) -> None:
-        super().__init__(len(trace), position)
+    def __init__(self, trace: Trace, position: int = 0, *, backward: bool = True) -> None:
+        self.backward = backward
+        super().__init__(self._steps(trace), position)
         self._trace = trace
         self._cached: Snapshot | None = None
+
+    def _steps(self, trace: Trace) -> int:
+        return len(trace) if self.backward else len(trace.nodes)
 
     @property
     def trace(self) -> Trace:
@@ -56,4 +61,4 @@ class Player(Cursor):
         """Replace the trace (the graph was rebuilt) and announce the new position."""
         self._trace = trace
         self._cached = None
-        self._reset(len(trace), position)
+        self._reset(self._steps(trace), position)

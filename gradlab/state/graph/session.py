@@ -64,6 +64,7 @@ class GraphSession(ShownGraph):
         *,
         sizer: Sizer | None = None,
         engine: Engine = "auto",
+        backward: bool = True,
     ) -> None:
         self._remembered: dict[str, InputValue] = dict(inputs or {})
         self._text = expression
@@ -75,7 +76,9 @@ class GraphSession(ShownGraph):
         self._report: CheckReport | None = None
         self.check_progress: tuple[float, str] | None = None
         self._warning: tuple[Trace | None, str] = (None, "")
-        super().__init__(record(self._built.output), cursor, sizer=sizer, engine=engine)
+        super().__init__(
+            record(self._built.output), cursor, sizer=sizer, engine=engine, backward=backward
+        )
 
     # ---- what the views read --------------------------------------------------------------
 

@@ -44,6 +44,7 @@ class ShownGraph:
         *,
         sizer: Sizer | None = None,
         engine: Engine = "auto",
+        backward: bool = True,
     ) -> None:
         self._trace = trace
         self._sizer = sizer
@@ -52,7 +53,7 @@ class ShownGraph:
         self._layout: Layout | None = None
         self._laid_out_trace: Trace | None = None
         self.background: Background | None = None
-        self.player = Player(trace, resolve_position(trace, cursor))
+        self.player = Player(trace, resolve_position(trace, cursor), backward=backward)
 
     @property
     def trace(self) -> Trace:

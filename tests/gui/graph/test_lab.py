@@ -264,6 +264,8 @@ def test_readable_in_every_theme_and_in_presentation(
     assert not lab.checks.isVisible()
     lab.session.player.to_end()
     view = lab.view
+    # presenting restyles the graph: its new layout is drawn a turn or more later under load
+    qtbot.waitUntil(lambda: view.up_to_date)
     items: list[ValueItem | OpItem | EdgeLabelItem] = [
         *view.values.values(),
         *view.ops.values(),

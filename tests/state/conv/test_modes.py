@@ -231,3 +231,25 @@ def test_a_transposed_convolution_too_large_is_refused_before_it_is_built() -> N
     assert lab.error is not None
     assert "at most 4,000,000 are allowed" in lab.error
     assert lab.length == 0
+
+
+def test_a_step_about_the_whole_output_opens_with_every_window_computed() -> None:
+    scene = ConvScene(
+        input="rgb-scene-32x32",
+        kernel="vertical-edge-5x5",
+        in_channels=1,
+        out_channels=2,
+        cursor="end",
+    )
+    scrubber = ConvScrubber.from_scene(scene)
+    assert scrubber.at_end
+    assert scrubber.output is not None
+    assert scrubber.output.shape == (2, 28, 28)
+    assert scrubber.computed().all()
+    scrubber.set_stride(2)  # what the step's text asks the learner to try
+    assert scrubber.at_end
+    assert scrubber.output is not None
+    assert scrubber.output.shape == (2, 14, 14)
+    assert (
+        not ConvScrubber.from_scene(scene.model_copy(update={"cursor": "start"})).computed().any()
+    )

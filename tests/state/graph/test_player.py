@@ -69,3 +69,16 @@ def test_lesson_cursor_specs() -> None:
     assert resolve_position(trace, "end") == 10
     assert resolve_position(trace, 3) == 3
     assert resolve_position(trace, 99) == 10
+
+
+def test_a_forward_only_player_ends_with_the_output_and_never_shows_a_grad() -> None:
+    trace = example()
+    player = Player(trace, len(trace), backward=False)
+    assert player.length == player.forward_length == 5
+    assert player.position == 5
+    assert player.snapshot().values[-1] == -12.0
+    player.step_forward()
+    assert player.position == 5
+    assert player.snapshot().grads == (None,) * 5
+    player.set_trace(example(1.0), 99)
+    assert (player.length, player.position) == (5, 5)
