@@ -54,10 +54,14 @@ KERNELS: dict[str, Grid] = {
 }
 
 
-ARCHITECTURES = ("mlp", "mnist-cnn", "lenet5", "linear")
-""""mlp" is built from hidden widths; the others are the CNN/linear presets for digits."""
-IMAGE_ONLY = frozenset({"mnist-cnn", "lenet5"})
+ARCHITECTURES = ("mlp", "mnist-cnn", "lenet5", "linear", "autoencoder")
+""""mlp" is built from hidden widths; the others are the CNN/linear presets for digits and the
+digit autoencoder (trained to rebuild its input)."""
+IMAGE_ONLY = frozenset({"mnist-cnn", "lenet5", "autoencoder"})
 DEFAULT_HIDDEN = (16, 16)
+AUTOENCODER_HIDDEN = (256,)
+AUTOENCODER_CODE = 32
+"""A lesson's autoencoder: 784 → 256 → 32 → 256 → 784 unless it names another code size."""
 
 
 def hidden_from_slug(slug: str) -> tuple[int, ...] | None:

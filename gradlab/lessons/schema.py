@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import math
 import sys
 from typing import Annotated, Literal, Self
 
@@ -27,6 +28,7 @@ from gradlab.lessons.graphs import check_graph, graph_labels, program_inputs
 from gradlab.lessons.markup import references
 from gradlab.lessons.worked import COLUMNS as WORKED_COLUMNS
 from gradlab.lessons.worked import worked_rows
+from gradlab.nn.models import autoencoder_widths
 
 SCHEMA_PATH = bundled("resources") / "lesson.schema.json"
 
@@ -119,6 +121,18 @@ class TrainScene(Model):
     points: int = Field(
         default=500, ge=20, le=limits.MAX_POINTS, description="Size of a playground set."
     )
+    bottleneck: Width | None = Field(
+        default=None,
+        description="model = 'autoencoder' only: how many numbers the code has "
+        f"(default {presets.AUTOENCODER_CODE}).",
+    )
+    input_noise: float = Field(
+        default=0.0,
+        ge=0,
+        le=1,
+        description="model = 'autoencoder' only: a denoising autoencoder, its inputs corrupted "
+        "by Gaussian noise of this standard deviation (its target stays the clean digit).",
+    )
 
     @field_validator("dataset")
     @classmethod
@@ -139,6 +153,26 @@ class TrainScene(Model):
             limits.check_train_model(self.model, self.dataset, self.batch_size)
         except ValueError as err:
             raise ValueError(f"model: {err}") from None
+        return self
+
+    @model_validator(mode="after")
+    def _autoencoder(self) -> Self:
+        """The autoencoder's options belong to it, and it needs a loss that compares pixels."""
+        if self.model != "autoencoder":
+            if self.bottleneck is not None or self.input_noise:
+                raise ValueError("bottleneck and input_noise are for model = 'autoencoder'")
+            return self
+        if self.loss not in {"mse", "bce"}:
+            raise ValueError("loss: an autoencoder rebuilds its input, so its loss is mse or bce")
+        code = self.bottleneck or presets.AUTOENCODER_CODE
+        widths = autoencoder_widths(math.prod(limits.IMAGE_SHAPE), presets.AUTOENCODER_HIDDEN, code)
+        examples = limits.training_examples(self.dataset, self.batch_size)
+        try:
+            limits.check_budget(
+                limits.mlp_cost(widths), copies=limits.LAB_COPIES, examples=examples
+            )
+        except ValueError as err:
+            raise ValueError(f"bottleneck: {err}") from None
         return self
 
 

@@ -3,6 +3,8 @@
 A model's raw output becomes a class in one of two ways: the arg-max of several scores, or, for a
 single output, a threshold (0 for logits and ±1 margins, 0.5 for probabilities and regression onto
 {0, 1}). An `Objective` keeps the loss and that rule together so training and evaluation agree.
+A reconstruction objective (an autoencoder's) has no rule and no classes: its target is the input
+itself, and its loss compares the output with that input pixel by pixel.
 """
 
 from __future__ import annotations
@@ -63,13 +65,29 @@ def _hinge(output: Tensor, y: Labels) -> Tensor:
     return F.hinge_loss(_scores(output), (2 * y - 1).astype(output.dtype))
 
 
+def _reconstruction(
+    compare: Callable[[Tensor, NDArray[Any]], Tensor],
+) -> Callable[[Tensor, NDArray[Any]], Tensor]:
+    def loss(output: Tensor, target: NDArray[Any]) -> Tensor:
+        # images (N, 1, 28, 28) against a flat output (N, 784): the same pixels in the same order
+        return compare(output, np.asarray(target, output.dtype).reshape(output.shape))
+
+    return loss
+
+
 @dataclass(frozen=True)
 class Objective:
-    """A loss on (model output, integer labels) and the rule turning outputs into labels."""
+    """A loss on (model output, target) and the rule turning outputs into labels. The target is
+    the integer labels, or for a reconstruction objective (`predict` None) the clean inputs."""
 
     name: str
-    loss: Callable[[Tensor, Labels], Tensor]
-    predict: Callable[[NDArray[Any]], Labels]
+    loss: Callable[[Tensor, NDArray[Any]], Tensor]
+    predict: Callable[[NDArray[Any]], Labels] | None
+
+    @property
+    def reconstructs(self) -> bool:
+        """True when the target is the input itself: no labels, no classes, no accuracy."""
+        return self.predict is None
 
 
 OBJECTIVES: dict[str, Objective] = {
@@ -78,6 +96,11 @@ OBJECTIVES: dict[str, Objective] = {
     "bce": Objective("bce", _bce, _decide(0.5)),
     "mse": Objective("mse", _mse, _decide(0.5)),
     "hinge": Objective("hinge", _hinge, _decide(0.0)),
+    # the output is a probability per pixel (the autoencoder ends in a sigmoid)
+    "reconstruction_mse": Objective("reconstruction_mse", _reconstruction(F.mse_loss), None),
+    "reconstruction_bce": Objective(
+        "reconstruction_bce", _reconstruction(F.binary_cross_entropy), None
+    ),
 }
 
 
@@ -101,6 +124,8 @@ def predict(
     if batch_size < 1:
         raise ValueError(f"batch_size must be at least 1, got {batch_size}")
     decide = objective(rule).predict
+    if decide is None:
+        raise ValueError(f"{objective(rule).name} reconstructs its input: it predicts no labels")
     params = model.parameters()
     dtype = params[0].data.dtype if params else np.dtype(np.float32)
     was_training = model.training

@@ -82,6 +82,48 @@ def lenet5(*, padding: int = 0, rng: Rng = 0) -> Sequential:
     )
 
 
+def autoencoder_widths(inputs: int, hidden: Sequence[int], code: int) -> list[int]:
+    """The widths of `autoencoder`'s Linear layers, input first: 784, 256, 32, 256, 784."""
+    return [inputs, *hidden, code, *reversed(hidden), inputs]
+
+
+def autoencoder(
+    inputs: int = 784,
+    hidden: Sequence[int] = (256,),
+    code: int = 32,
+    activation: str = "relu",
+    *,
+    rng: Rng = 0,
+) -> Sequential:
+    """Flatten, an encoder down to `code` numbers and a decoder back to `inputs`, ending in a
+    sigmoid so that every output (a pixel) lies in (0, 1): 784 → 256 → 32 → 256 → 784 by default.
+
+    The encoder is Linear and `activation` per hidden width, then a Linear to the code with no
+    activation (a code may take any value); the decoder mirrors it. ``model[:code_layer(hidden)
+    + 1]`` is the encoder: its output is the code.
+    """
+    if activation not in ACTIVATIONS:
+        raise ValueError(
+            f"unknown activation {activation!r}; choose one of {', '.join(ACTIVATIONS)}"
+        )
+    generator = as_generator(rng)
+    widths = autoencoder_widths(inputs, hidden, code)
+    layers: list[Module] = [Flatten()]
+    last = len(widths) - 2
+    for i, (n_in, n_out) in enumerate(itertools.pairwise(widths)):
+        layers.append(Linear(n_in, n_out, rng=generator))
+        if i == last:
+            layers.append(Sigmoid())
+        elif i != len(hidden):  # the Linear to the code has no activation
+            layers.append(ACTIVATIONS[activation]())
+    return Sequential(*layers)
+
+
+def code_layer(hidden: Sequence[int]) -> int:
+    """The position in `autoencoder`'s layers of the Linear whose output is the code."""
+    return 1 + 2 * len(hidden)
+
+
 def linear_classifier(inputs: int = 784, classes: int = 10, *, rng: Rng = 0) -> Sequential:
     """Flatten then one Linear layer: the MNIST linear classifier (7,850 parameters)."""
     return Sequential(Flatten(), Linear(inputs, classes, rng=rng))

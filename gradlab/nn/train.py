@@ -3,7 +3,9 @@
 Being a generator, a run is driven from outside: ``next(run)`` takes exactly one step, so the GUI
 can train in time-budgeted chunks from a timer and stop or resume whenever it likes. A step whose
 loss or grads are not finite is not applied: its record says where the NaN/inf first appeared
-and the generator ends.
+and the generator ends. With a reconstruction objective (an autoencoder's) the target of each
+batch is the batch itself; with `noise` the model sees the batch corrupted (a denoising
+autoencoder) while the target stays clean.
 
 `fit` changes nothing process-wide. A program that trains for long should choose its process's
 settings at its entry point, as gradlab's own do: `gradlab.nn.memory.keep_freed_memory` (steps
@@ -47,8 +49,8 @@ class TrainRecord:
     """The batch's position within its epoch."""
     batches_per_epoch: int
     loss: float
-    accuracy: float
-    """Accuracy on this step's batch, before the update."""
+    accuracy: float | None
+    """Accuracy on this step's batch, before the update; None for a reconstruction objective."""
     lr: float
     stats: tuple[LayerStats, ...] = ()
     """Per-layer statistics, when `fit` was asked for them (empty otherwise)."""
@@ -78,6 +80,7 @@ def fit(
     seed: int = 0,
     stats: bool = False,
     stats_every: int = 1,
+    noise: float = 0.0,
 ) -> Iterator[TrainRecord]:
     """Train `model` on the training part of `data` with mini-batches shuffled by `seed`.
 
@@ -86,6 +89,9 @@ def fit(
     the dtype the batches are cast to (float32 for the default layers). With `stats`, steps 0,
     `stats_every`, 2·`stats_every`, ... carry per-layer statistics: they cost several times a
     small step, and a plot of their drift over time needs far fewer samples than there are steps.
+    With `noise` > 0 every batch reaches the model as `corrupt` makes it (a fresh draw each step,
+    from its own generator seeded by `seed`, so the batches are those of a run without noise);
+    the objective still compares with the clean batch (or its labels).
     """
     x, y = data if isinstance(data, tuple) else (data.x_train, data.y_train)
     if len(x) != len(y):
@@ -96,12 +102,31 @@ def fit(
         raise ValueError(f"batch_size must be at least 1, got {batch_size}")
     if stats_every < 1:
         raise ValueError(f"stats_every must be at least 1, got {stats_every}")
+    if not noise >= 0.0:
+        raise ValueError(f"noise must be at least 0, got {noise}")
     for name, limit in (("epochs", epochs), ("steps", steps)):
         if limit is not None and limit < 0:
             raise ValueError(f"{name} must be at least 0, got {limit}")
     goal = objective(loss)
     every = stats_every if stats else 0
-    return _run(model, x, np.asarray(y), goal, optimizer, epochs, steps, batch_size, seed, every)
+    schedule = _Schedule(epochs, steps, batch_size, seed, every, noise)
+    return _run(model, x, np.asarray(y), goal, optimizer, schedule)
+
+
+def corrupt(x: NDArray[Any], noise: float, rng: np.random.Generator) -> NDArray[Any]:
+    """`x` with Gaussian noise of standard deviation `noise` added to every number (same dtype)."""
+    noisy: NDArray[Any] = x + (noise * rng.standard_normal(x.shape)).astype(x.dtype)
+    return noisy
+
+
+class _Schedule(NamedTuple):
+    epochs: int | None
+    steps: int | None
+    batch_size: int
+    seed: int
+    stats_every: int
+    """0: no statistics."""
+    noise: float
 
 
 def _run(
@@ -110,14 +135,12 @@ def _run(
     y: NDArray[np.integer],
     goal: Objective,
     optimizer: Optimizer,
-    epochs: int | None,
-    steps: int | None,
-    batch_size: int,
-    seed: int,
-    stats_every: int,
+    schedule: _Schedule,
 ) -> Iterator[TrainRecord]:
-    """The loop of `fit`; `stats_every` 0 means no statistics."""
+    """The loop of `fit`."""
+    epochs, steps, batch_size, seed, stats_every, noise = schedule
     rng = np.random.default_rng(seed)
+    noise_rng = np.random.default_rng([seed, 1])
     params = model.parameters()
     dtype = params[0].data.dtype if params else np.dtype(np.float32)
     per_epoch = math.ceil(len(x) / batch_size)
@@ -128,13 +151,15 @@ def _run(
             if steps is not None and step >= steps:
                 return
             index = order[iteration * batch_size : (iteration + 1) * batch_size]
-            batch = Tensor(x[index], dtype=dtype)
+            clean = np.asarray(x[index], dtype)
+            batch = Tensor(corrupt(clean, noise, noise_rng) if noise else clean)
+            target = clean if goal.reconstructs else y[index].astype(np.int64)
             # every step, since the caller may have evaluated the model between two steps
             model.train()
             # overflow is detected and reported by _step, so NumPy need not warn about it
             with np.errstate(all="ignore"):
                 stats = stats_every > 0 and step % stats_every == 0
-                done = _step(model, batch, y[index], goal, optimizer, stats=stats)
+                done = _step(model, batch, target, goal, optimizer, stats=stats)
             yield TrainRecord(
                 step, epoch, iteration, per_epoch, done.loss, done.accuracy, optimizer.lr,
                 done.stats, done.nonfinite,
@@ -147,7 +172,7 @@ def _run(
 
 class _Outcome(NamedTuple):
     loss: float
-    accuracy: float
+    accuracy: float | None
     stats: tuple[LayerStats, ...] = ()
     nonfinite: str | None = None
 
@@ -155,7 +180,7 @@ class _Outcome(NamedTuple):
 def _step(
     model: Module,
     batch: Tensor,
-    labels: NDArray[np.integer],
+    target: NDArray[Any],
     goal: Objective,
     optimizer: Optimizer,
     *,
@@ -165,9 +190,11 @@ def _step(
     optimizer.zero_grad()
     layers = _forward(model, batch)
     output = layers[-1][1]
-    loss = goal.loss(output, labels.astype(np.int64))
+    loss = goal.loss(output, target)
     value = float(loss.item())
-    accuracy = float(np.mean(goal.predict(output.data) == labels))
+    accuracy = None
+    if goal.predict is not None:
+        accuracy = float(np.mean(goal.predict(output.data) == target))
     if not math.isfinite(value):
         where = _first_bad_activation(model, layers) or "loss"
         return _Outcome(value, accuracy, nonfinite=where)

@@ -188,3 +188,43 @@ def test_a_long_worked_table_builds_each_line_once(monkeypatch: pytest.MonkeyPat
     assert table.rows[1][-1] == "50"
     functions = TableScene(expression="a = tanh(x) + exp(x); b = a * a", inputs={"x": 0.0})
     assert functions.rows[0][1:] == ["tanh(x) + exp(x)", "tanh(0) + exp(0)", "1"]
+
+
+AUTOENCODER = b'[steps.train]\ndataset = "mnist"\nmodel = "autoencoder"\nepochs = 1\n'
+
+
+@pytest.mark.parametrize(
+    ("step", "words"),
+    [
+        (AUTOENCODER, "its loss is mse or bce"),
+        (AUTOENCODER + b'loss = "hinge"\n', "its loss is mse or bce"),
+        (AUTOENCODER.replace(b"mnist", b"moons") + b'loss = "mse"\n', "needs the mnist dataset"),
+        (AUTOENCODER + b'loss = "mse"\nbottleneck = 0\n', "greater than or equal to 1"),
+        (AUTOENCODER + b'loss = "mse"\nbottleneck = 16000\n', "needs about"),
+        (AUTOENCODER + b'loss = "mse"\ninput_noise = 2\n', "less than or equal to 1"),
+        (
+            b'[steps.train]\ndataset = "mnist"\nmodel = "mlp-8"\nepochs = 1\nbottleneck = 2\n',
+            "are for model = 'autoencoder'",
+        ),
+        (
+            b'[steps.train]\ndataset = "mnist"\nmodel = "mlp-8"\nepochs = 1\ninput_noise = 0.5\n',
+            "are for model = 'autoencoder'",
+        ),
+    ],
+)
+def test_autoencoder_options_refused_in_words(step: bytes, words: str) -> None:
+    err = problem(step)
+    assert err.field is not None
+    assert err.field.startswith("step 1, train")
+    assert words in err.problem
+
+
+def test_an_autoencoder_scene_loads_with_its_options() -> None:
+    loaded = parse_lesson(
+        lesson(AUTOENCODER + b'loss = "bce"\nbottleneck = 2\ninput_noise = 0.5\n'), "l.toml"
+    )
+    scene = loaded.steps[0].train
+    assert scene is not None
+    assert (scene.model, scene.loss, scene.bottleneck, scene.input_noise) == (
+        "autoencoder", "bce", 2, 0.5,
+    )  # fmt: skip

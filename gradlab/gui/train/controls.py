@@ -27,7 +27,14 @@ from gradlab.gui.signals import signals_blocked
 from gradlab.gui.theme import Theme
 from gradlab.gui.typography import TRAIN_SUMMARY, TRAIN_TEXT
 from gradlab.nn.models import ACTIVATIONS
-from gradlab.state.train.config import ARCHITECTURES, LOSSES, OPTIMIZERS, TrainSettings
+from gradlab.state.train.config import (
+    ARCHITECTURES,
+    LOSSES,
+    OPTIMIZERS,
+    RECONSTRUCTION_LOSSES,
+    TrainSettings,
+)
+from gradlab.state.train.fields import FieldName, applicable, described
 from gradlab.state.train.pace import SPEEDS
 from gradlab.state.train.run import TrainingRun, counted
 
@@ -133,7 +140,9 @@ class RunBar(QWidget):
 
 class TrainControls(QWidget):
     """The model builder: edits a `TrainSettings`; `settings_changed` fires when the learner
-    applies a new one. Below it, the model's summary()."""
+    applies a new one. Below it, the model's summary(). Only the fields that apply to the chosen
+    data and model are shown, those a lesson's layer list fixes read-only with its values
+    (`gradlab.state.train.fields`)."""
 
     settings_changed = Signal(object)
 
@@ -164,6 +173,7 @@ class TrainControls(QWidget):
     def _build_form(self) -> QFormLayout:
         self.dataset = QComboBox()
         self.dataset.addItems(list(DATASETS))
+        self.dataset.currentTextChanged.connect(self._show_rows)
         self.noise = _spin(0.0, 0.5, 0.05, 2)
         self.test_share = _spin(0.05, 0.9, 0.05, 2)
         self.architecture = QComboBox()
@@ -184,21 +194,37 @@ class TrainControls(QWidget):
         self.l2 = _spin(0.0, 1.0, 0.001, 4)
         self.dropout = _spin(0.0, 0.9, 0.1, 2)
         self.batch_norm = QCheckBox("batch norm")
+        self.bottleneck = QSpinBox()
+        self.bottleneck.setRange(1, 784)
+        self.bottleneck.setToolTip("The autoencoder's code: how many numbers pass the middle")
+        self.input_noise = _spin(0.0, 1.0, 0.1, 2)
+        self.input_noise.setToolTip(
+            "Denoising: Gaussian noise of this standard deviation is added to every input; "
+            "the target stays the clean digit"
+        )
         self.seed = QSpinBox()
         self.seed.setRange(0, 1_000_000)
-        form = QFormLayout()
+        self.form = form = QFormLayout()
         for label, widget in (
             ("Dataset", self.dataset), ("Noise", self.noise), ("Test share", self.test_share),
             ("Model", self.architecture), ("Hidden layers", self.hidden),
-            ("Activation", self.activation), ("Loss", self.loss), ("Optimizer", self.optimizer),
+            ("Activation", self.activation), ("Bottleneck", self.bottleneck),
+            ("Input noise", self.input_noise), ("Loss", self.loss), ("Optimizer", self.optimizer),
             ("Learning rate", self.lr), ("Batch size", self.batch), ("L2", self.l2),
             ("Dropout", self.dropout), ("", self.batch_norm), ("Seed", self.seed),
         ):  # fmt: skip
             form.addRow(label, widget)
+        self.optional: dict[FieldName, QWidget] = {
+            "noise": self.noise, "test_share": self.test_share, "hidden": self.hidden,
+            "activation": self.activation, "dropout": self.dropout,
+            "batch_norm": self.batch_norm, "bottleneck": self.bottleneck,
+            "input_noise": self.input_noise,
+        }  # fmt: skip
         return form
 
-    def show_settings(self, s: TrainSettings) -> None:
-        self._base = s
+    def show_settings(self, settings: TrainSettings) -> None:
+        self._base = settings
+        s = described(settings)  # a layer list's own hidden widths, activation, dropout
         self.dataset.setCurrentText(s.dataset)
         self.noise.setValue(s.noise)
         self.test_share.setValue(s.test_fraction)
@@ -215,7 +241,10 @@ class TrainControls(QWidget):
         self.l2.setValue(s.l2)
         self.dropout.setValue(s.dropout)
         self.batch_norm.setChecked(s.batch_norm)
+        self.bottleneck.setValue(s.bottleneck)
+        self.input_noise.setValue(s.input_noise)
         self.seed.setValue(s.seed)
+        self._show_rows()
 
     def read_settings(self) -> TrainSettings:
         """The form as settings; ValueError with a plain message when something is invalid."""
@@ -223,30 +252,47 @@ class TrainControls(QWidget):
         if not all(p.isdigit() for p in parts):
             raise ValueError("hidden layers: write neuron counts separated by commas, e.g. 8, 8")
         model = self.architecture.currentText()
-        keep_layers = model == LESSON_LAYERS
-        return replace(
+        settings = replace(
             self._base,
             dataset=self.dataset.currentText(),
             noise=self.noise.value(),
             test_fraction=self.test_share.value(),
-            architecture=self._base.architecture if keep_layers else model,
-            hidden=tuple(int(p) for p in parts),
-            activation=self.activation.currentText(),
             loss=self.loss.currentData(),
             optimizer=self.optimizer.currentText(),  # type: ignore[arg-type]
             lr=self.lr.value(),
             batch_size=self.batch.value(),
             l2=self.l2.value(),
+            seed=self.seed.value(),
+        )
+        if model == LESSON_LAYERS:  # the fields it shows are the list's, read-only
+            return settings
+        return replace(
+            settings,
+            architecture=model,
+            hidden=tuple(int(p) for p in parts),
+            activation=self.activation.currentText(),
             dropout=self.dropout.value(),
             batch_norm=self.batch_norm.isChecked(),
-            seed=self.seed.value(),
-            layers=self._base.layers if keep_layers else (),
+            bottleneck=self.bottleneck.value(),
+            input_noise=self.input_noise.value() if model == "autoencoder" else 0.0,
+            layers=(),
         )
 
     def _on_architecture(self, model: str) -> None:
-        # hidden sizes and the activation describe the MLP only
-        self.hidden.setEnabled(model == "mlp")
-        self.activation.setEnabled(model == "mlp")
+        if model == "autoencoder":  # digits, and a loss that compares pixels
+            self.dataset.setCurrentText("mnist")
+            if self.loss.currentData() not in RECONSTRUCTION_LOSSES:
+                self.loss.setCurrentIndex(self.loss.findData("mse"))
+        self._show_rows()
+
+    def _show_rows(self) -> None:
+        """Only the fields that apply to the chosen data and model; a layer list's read-only."""
+        model = self.architecture.currentText()
+        layers = self._base.layers if model == LESSON_LAYERS else ()
+        fields = applicable(self.dataset.currentText(), model, layers)
+        for name, widget in self.optional.items():
+            self.form.setRowVisible(widget, name in fields)
+            widget.setEnabled(fields.get(name) == "edit")
 
     def _on_apply(self) -> None:
         try:

@@ -15,6 +15,7 @@ away when the lab is narrow and always while presenting.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 from PySide6.QtCore import Qt
@@ -41,10 +42,12 @@ from gradlab.gui.theme import Theme
 from gradlab.gui.train.bands import DistributionsPanel
 from gradlab.gui.train.controls import RunBar, TrainControls
 from gradlab.gui.train.digit_tabs import DigitTabs
+from gradlab.gui.train.digits import LayerMosaic
 from gradlab.gui.train.driver import TrainDriver
 from gradlab.gui.train.health import DiagnosticsPanel
 from gradlab.gui.train.maps import BoundaryPanel, ConfusionPanel, NeuronPanel
 from gradlab.gui.train.plots import CurvesPanel, WatchPanel
+from gradlab.gui.train.reconstruction import CodesPanel, ReconstructionPanel
 from gradlab.gui.train.redraw import Redraw
 from gradlab.gui.typography import TRAIN_TEXT
 from gradlab.lessons import TrainScene
@@ -53,6 +56,9 @@ from gradlab.state.train.config import TrainSettings
 from gradlab.state.train.pace import watching_speed
 from gradlab.state.train.run import TrainingRun
 
+Themed = (
+    BoundaryPanel | ConfusionPanel | NeuronPanel | LayerMosaic | ReconstructionPanel | CodesPanel
+)
 FOLD_WIDTH = 1100
 """Narrower than this, the model builder folds away unless the learner opens it."""
 
@@ -180,9 +186,20 @@ class TrainLab(SceneView):
         self.confusion: ConfusionPanel | None = None
         self.neurons: NeuronPanel | None = None
         self.digits: DigitTabs | None = None
-        if self.run.settings.is_images:
+        self.reconstruction: ReconstructionPanel | None = None
+        self.codes: CodesPanel | None = None
+        self.weights: LayerMosaic | None = None
+        if self.run.settings.reconstructs:
+            self.reconstruction = ReconstructionPanel(self.run.settings.bottleneck)
+            self.reconstruction.bottleneck_changed.connect(self._on_bottleneck)
+            main: QWidget = self.reconstruction
+            self.codes = CodesPanel()
+            self.weights = LayerMosaic("first-layer weights")
+            self.tabs.addTab(self.codes, "Codes")
+            self.tabs.addTab(self.weights, "Filters")
+        elif self.run.settings.is_images:
             self.confusion = ConfusionPanel(data.num_classes)
-            main: QWidget = self.confusion
+            main = self.confusion
             self.digits = DigitTabs(self.run, self.tabs, self.redraw.mark)
         else:
             self.boundary = BoundaryPanel(data)
@@ -197,7 +214,9 @@ class TrainLab(SceneView):
         holder = QWidget()
         row = QHBoxLayout(holder)
         row.setContentsMargins(0, 0, 0, 0)
-        for view, share in ((main, 1), (self.curves, 2), (self.tabs, 1)):
+        # the digits beside their copies are the autoencoder's lesson; its curves are one plot
+        shares = (1, 1, 1) if self.reconstruction is not None else (1, 2, 1)
+        for view, share in zip((main, self.curves, self.tabs), shares, strict=True):
             row.addWidget(view, share)
         self._main = main
         self._holder = holder
@@ -227,6 +246,13 @@ class TrainLab(SceneView):
 
     def _refresh_maps(self) -> None:
         frame = self.run.frame(self.digit)
+        if self.reconstruction is not None and self.codes is not None:
+            self.reconstruction.show_frame(frame)
+            if self.tabs.currentWidget() is self.codes:
+                self.codes.show_frame(frame)
+            if self.weights is not None and self.tabs.currentWidget() is self.weights:
+                self.weights.show_blocks(frame.filters)
+            return
         if self.boundary is not None:
             self.boundary.show_frame(frame)
             if self.neurons is not None and self.tabs.currentWidget() is self.neurons:
@@ -254,8 +280,11 @@ class TrainLab(SceneView):
         else:
             where = f"snapshot after epoch {shown.epoch} (step {shown.step})"
             evaluation = shown.evaluation
-        accuracy = "" if evaluation is None else f", test accuracy {evaluation.accuracy:.1%}"
-        showing = f"Showing: {where}{accuracy}"
+        showing = f"Showing: {where}"
+        if evaluation is not None:
+            showing += f", test loss {evaluation.loss:.4g}"
+            if evaluation.accuracy is not None:
+                showing += f", accuracy {evaluation.accuracy:.1%}"
         self.message.setText(f"{run.message}\n{showing}" if run.message else showing)
         failed = bool(run.message) and not run.message.startswith("Finished")
         self.message.setStyleSheet(f"color: {self.theme.bad if failed else self.theme.text};")
@@ -284,6 +313,11 @@ class TrainLab(SceneView):
     def _on_epochs_changed(self, epochs: int) -> None:
         self.run.set_epochs(epochs)
         self.redraw.mark()
+
+    def _on_bottleneck(self, size: int) -> None:
+        settings = replace(self.run.settings, bottleneck=size)
+        self.controls.show_settings(settings)
+        self._on_settings_changed(settings)
 
     def _on_settings_changed(self, settings: TrainSettings) -> None:
         self.driver.pause()
@@ -348,7 +382,8 @@ class TrainLab(SceneView):
 
     def apply_theme(self, theme: Theme) -> None:
         super().apply_theme(theme)
-        themed = [p for p in (self.boundary, self.confusion, self.neurons) if p is not None]
+        optional = (self.boundary, self.confusion, self.neurons, self.reconstruction, self.codes)
+        themed: list[Themed] = [part for part in (*optional, self.weights) if part is not None]
         for part in (*themed, self.curves, self.distributions, self.diagnostics, self.watch):
             part.apply_theme(theme)
         if self.digits is not None:

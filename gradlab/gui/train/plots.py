@@ -79,7 +79,9 @@ def _set(curve: pg.PlotDataItem, series: Series) -> None:
 
 
 class CurvesPanel(QWidget):
-    """Loss and accuracy: per batch (thin), per epoch on the training set, and on the test set."""
+    """Loss and accuracy: per batch (thin), per epoch on the training set, and on the test set.
+    An autoencoder's run has its reconstruction loss alone: it has no classes to be right about.
+    """
 
     CURVES: tuple[tuple[str, ColorField, float], ...] = (
         ("batch", "muted", 1.0),
@@ -93,6 +95,7 @@ class CurvesPanel(QWidget):
         self.accuracy_plot = make_plot("accuracy")
         self.accuracy_plot.setYRange(0.0, 1.0, padding=0.02)
         self._x_limit = self._y_limit = 0.0
+        self._theme: Theme | None = None
         self.legend = Legend(TRAIN_LEGEND)
         self.legend.set_entries([Entry(name, color) for name, color, _ in self.CURVES])
         # epoch curves get dots: after one epoch they are a single point
@@ -110,6 +113,7 @@ class CurvesPanel(QWidget):
             curve.setZValue(-1)  # under the run's own curves
         self.labels: list[str] = []
         """What differs between the runs drawn, the kept ones first (empty: no comparison)."""
+        self.loss_title = ""
         self.markers = [pg.InfiniteLine(angle=90) for _ in range(2)]
         for plot, marker in zip((self.loss_plot, self.accuracy_plot), self.markers, strict=True):
             plot.addItem(marker)
@@ -147,7 +151,18 @@ class CurvesPanel(QWidget):
             if step is not None:
                 marker.setValue(step)
 
+    def _show_objective(self, run: TrainingRun) -> None:
+        reconstructs = run.goal.reconstructs
+        title = f"reconstruction loss ({run.settings.loss.upper()})" if reconstructs else "loss"
+        if title != self.loss_title:
+            self.loss_title = title
+            self.loss_plot.getPlotItem().setTitle(title)
+            if self._theme is not None:
+                style_plot(self.loss_plot, self._theme)
+        self.accuracy_plot.setVisible(not reconstructs)
+
     def refresh(self, run: TrainingRun) -> None:
+        self._show_objective(run)
         kept = run.memory.beside(run.settings)
         self._fit_ranges(run, kept)
         labels = differences([r.settings for r in kept] + [run.settings]) if kept else []
@@ -185,6 +200,7 @@ class CurvesPanel(QWidget):
         self.legend.set_entries(entries)
 
     def apply_theme(self, theme: Theme) -> None:
+        self._theme = theme
         for plot in (self.loss_plot, self.accuracy_plot):
             style_plot(plot, theme)
         for i, color in enumerate(KEPT_COLORS):

@@ -1,33 +1,51 @@
 """`TrainSettings`: what the training lab's model builder chooses, and the objects it makes.
 
 The settings are plain data (frozen, comparable); `build_model`, `build_optimizer` and
-`load_data` turn them into the dataset, model and optimiser, and `fit_settings` into the
-`gradlab.nn.train.fit` run over them.
+`load_data` turn them into the dataset, model and optimiser, `goal_of` into the objective, and
+`fit_settings` into the `gradlab.nn.train.fit` run over them. The "autoencoder" model is trained
+to rebuild its input (no labels): its own curves, views and test inputs (`evaluation_data`).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterator
-from dataclasses import dataclass, field, replace
-from typing import Literal
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
 import numpy as np
+from numpy.typing import NDArray
 
 from gradlab.data import DATASETS, Dataset, load_mnist, playground
 from gradlab.lessons import TrainScene, limits, presets
-from gradlab.lessons.presets import DEFAULT_HIDDEN, IMAGE_ONLY, hidden_from_slug
+from gradlab.lessons.presets import (
+    AUTOENCODER_CODE,
+    AUTOENCODER_HIDDEN,
+    DEFAULT_HIDDEN,
+    IMAGE_ONLY,
+    hidden_from_slug,
+)
+from gradlab.nn.evaluate import Objective, objective
 from gradlab.nn.layers import (
     BatchNorm1d,
     Dropout,
     Flatten,
     Linear,
 )
-from gradlab.nn.models import ACTIVATIONS, from_specs, lenet5, linear_classifier, mnist_cnn
+from gradlab.nn.models import (
+    ACTIVATIONS,
+    autoencoder,
+    autoencoder_widths,
+    from_specs,
+    lenet5,
+    linear_classifier,
+    mnist_cnn,
+)
 from gradlab.nn.modules import Module, Sequential
 from gradlab.nn.optim import SGD, Adam, Optimizer
-from gradlab.nn.train import TrainRecord, fit
+from gradlab.nn.train import TrainRecord, corrupt, fit
 
+Array = NDArray[Any]
 LossName = Literal["mse", "bce", "cross_entropy", "hinge"]
 OptimizerName = Literal["sgd", "momentum", "adam"]
 
@@ -44,6 +62,14 @@ OBJECTIVE_NAMES: dict[LossName, str] = {
     "mse": "mse",
     "hinge": "hinge",
 }
+RECONSTRUCTION_LOSSES: dict[LossName, str] = {
+    "mse": "reconstruction_mse",
+    "bce": "reconstruction_bce",
+}
+"""The autoencoder's losses: its output is a probability per pixel, compared with the input."""
+TEST_NOISE_SEED = 1
+"""The denoising test set's noise is drawn once from default_rng([seed, TEST_NOISE_SEED]): every
+evaluation of a run sees the same noisy digits."""
 
 
 @dataclass(frozen=True)
@@ -77,6 +103,10 @@ class TrainSettings:
     l2: float = 0.0
     dropout: float = 0.0
     batch_norm: bool = False
+    bottleneck: int = AUTOENCODER_CODE
+    """The autoencoder's code size."""
+    input_noise: float = 0.0
+    """The autoencoder's input corruption (denoising): Gaussian noise of this standard deviation."""
     seed: int = 0
     epochs: int | None = None
     steps: int | None = None
@@ -91,6 +121,11 @@ class TrainSettings:
     @property
     def is_images(self) -> bool:
         return self.dataset == "mnist"
+
+    @property
+    def reconstructs(self) -> bool:
+        """The model is trained to rebuild its input (the autoencoder), not to classify it."""
+        return self.architecture == "autoencoder" and not self.layers
 
 
 def _problems(s: TrainSettings) -> list[str]:
@@ -110,6 +145,16 @@ def _problems(s: TrainSettings) -> list[str]:
         (s.l2 >= 0.0, f"L2 must be at least 0, got {s.l2}"),
         (0.0 <= s.dropout < 1.0, f"dropout must be in [0, 1), got {s.dropout}"),
         (s.seed >= 0, f"the seed must be at least 0, got {s.seed}"),
+        (s.bottleneck >= 1, f"the bottleneck needs at least 1 unit, got {s.bottleneck}"),
+        (0.0 <= s.input_noise <= 1.0, f"input noise must be in [0, 1], got {s.input_noise}"),
+        (
+            s.loss in RECONSTRUCTION_LOSSES or not s.reconstructs,
+            "an autoencoder is trained with MSE or BCE: its target is its own input",
+        ),
+        (
+            s.input_noise == 0.0 or s.reconstructs,
+            "input noise (denoising) is for the autoencoder",
+        ),
     ]
     return [message for ok, message in checks if not ok]
 
@@ -127,12 +172,15 @@ def _size_problems(s: TrainSettings) -> list[str]:
         ((s.steps or 0) <= limits.MAX_TRAIN_STEPS, f"at most {limits.MAX_TRAIN_STEPS:,} steps"),
     ]
     problems = [message for ok, message in checks if not ok]
-    if problems or (s.architecture in IMAGE_ONLY and not s.layers):
+    if problems or (s.architecture in IMAGE_ONLY and not s.layers and not s.reconstructs):
         return problems  # the CNN presets are small and fixed
     shape, classes = limits.dataset_shape(s.dataset)
     try:
         if s.layers:
             cost = limits.network_cost(s.layers, shape)
+        elif s.reconstructs:
+            widths = autoencoder_widths(math.prod(shape), s.hidden, s.bottleneck)
+            cost = limits.mlp_cost(widths)
         else:
             hidden = s.hidden if s.architecture == "mlp" else ()
             cost = limits.mlp_cost([math.prod(shape), *hidden, classes])
@@ -170,12 +218,36 @@ def output_size(settings: TrainSettings, classes: int) -> int:
     return 1
 
 
+def goal_of(settings: TrainSettings) -> Objective:
+    """What the run's loss compares: the labels, or (an autoencoder) the input itself."""
+    if settings.reconstructs:
+        return objective(RECONSTRUCTION_LOSSES[settings.loss])
+    return objective(OBJECTIVE_NAMES[settings.loss])
+
+
+def evaluation_data(settings: TrainSettings, data: Dataset) -> tuple[Array, Array]:
+    """The test set's inputs and what the loss compares the output with: the labels; for an
+    autoencoder the clean digits, its inputs noisy ones (one fixed draw) when it denoises."""
+    if not settings.reconstructs:
+        return data.x_test, data.y_test
+    if settings.input_noise == 0.0:
+        return data.x_test, data.x_test
+    rng = np.random.default_rng([settings.seed, TEST_NOISE_SEED])
+    noisy = corrupt(data.x_test, settings.input_noise, rng)
+    noisy.flags.writeable = False
+    return noisy, data.x_test
+
+
 def build_model(settings: TrainSettings, data: Dataset) -> Sequential:
     """The model the settings describe, initialised from `settings.seed`."""
     rng = np.random.default_rng(settings.seed)
-    outputs = output_size(settings, data.num_classes)
     if settings.layers:
         return from_specs(settings.layers, rng=rng)
+    if settings.reconstructs:
+        inputs = int(np.prod(data.input_shape))
+        s = settings
+        return autoencoder(inputs, s.hidden, s.bottleneck, s.activation, rng=rng)
+    outputs = output_size(settings, data.num_classes)
     if settings.architecture == "mnist-cnn":
         return mnist_cnn(rng=rng)
     if settings.architecture == "lenet5":
@@ -223,37 +295,35 @@ def fit_settings(
     """The `fit` generator the settings describe, for `model` and `optimizer` built from them."""
     s = settings
     return fit(
-        model, data, OBJECTIVE_NAMES[s.loss], optimizer, epochs=s.epochs, steps=s.steps,
+        model, data, goal_of(s), optimizer, epochs=s.epochs, steps=s.steps,
         batch_size=s.batch_size, seed=s.seed, stats=stats, stats_every=stats_every,
+        noise=s.input_noise,
     )  # fmt: skip
 
 
 def settings_from_scene(scene: TrainScene) -> TrainSettings:
     """The settings a lesson's train scene describes (model: preset slug or a list of layers)."""
-    base = TrainSettings(
-        dataset=scene.dataset, architecture="mlp", noise=scene.noise, points=scene.points
-    )
-    if isinstance(scene.model, str):
+    model: dict[str, Any] = {"architecture": "mlp"}
+    if scene.model == "autoencoder":
+        model = {
+            "architecture": "autoencoder",
+            "hidden": AUTOENCODER_HIDDEN,
+            "activation": "relu",
+            "bottleneck": scene.bottleneck or AUTOENCODER_CODE,
+            "input_noise": scene.input_noise,
+        }
+    elif isinstance(scene.model, str):
         hidden = hidden_from_slug(scene.model)
-        base = replace(
-            base,
-            architecture="mlp" if hidden is not None else scene.model,
-            hidden=hidden or base.hidden,
-        )
+        model = {"architecture": "mlp" if hidden is not None else scene.model}
+        if hidden is not None:
+            model["hidden"] = hidden
     else:
-        specs = tuple(
+        model["layers"] = tuple(
             LayerSpec(x.type, x.in_, x.out, x.kernel_size, x.stride, x.padding, x.p)
             for x in scene.model
         )
-        base = replace(base, layers=specs)
-    return replace(
-        base,
-        loss=scene.loss,
-        optimizer=scene.optimizer,
-        lr=scene.lr,
-        batch_size=scene.batch_size,
-        epochs=scene.epochs,
-        steps=scene.steps,
-        seed=scene.seed,
-        l2=scene.l2,
-    )
+    return TrainSettings(
+        dataset=scene.dataset, noise=scene.noise, points=scene.points, loss=scene.loss,
+        optimizer=scene.optimizer, lr=scene.lr, batch_size=scene.batch_size,
+        epochs=scene.epochs, steps=scene.steps, seed=scene.seed, l2=scene.l2, **model,
+    )  # fmt: skip

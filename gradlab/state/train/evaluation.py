@@ -23,10 +23,11 @@ def quiet() -> np.errstate:
 
 
 def evaluation_chunks(
-    model: Module, goal: Objective, x: NDArray[Any], y: Labels
+    model: Module, goal: Objective, x: NDArray[Any], y: NDArray[Any]
 ) -> Generator[None, None, Evaluation]:
     """Test loss, accuracy and predictions, yielding after each chunk of `EVAL_CHUNK` inputs;
-    the evaluation is the generator's return value. The model is in eval mode only meanwhile."""
+    the evaluation is the generator's return value. The model is in eval mode only meanwhile.
+    `y` is the labels, or for a reconstruction objective the clean inputs (no accuracy then)."""
     losses, predictions = [], []
     dtype = model.parameters()[0].data.dtype
     for start in range(0, len(x), EVAL_CHUNK):
@@ -36,15 +37,20 @@ def evaluation_chunks(
                 out = model(Tensor(x[start : start + EVAL_CHUNK], dtype=dtype))
                 chunk_y = y[start : start + EVAL_CHUNK]
                 losses.append(float(goal.loss(out, chunk_y).item()) * len(chunk_y))
-                predictions.append(goal.predict(out.data))
+                if goal.predict is not None:
+                    predictions.append(goal.predict(out.data))
         finally:
             model.train()
         yield
-    preds = np.concatenate(predictions)
+    if not predictions:
+        return Evaluation(sum(losses) / len(x), None, None)
+    preds: Labels = np.concatenate(predictions)
     return Evaluation(sum(losses) / len(x), float(np.mean(preds == y)), preds)
 
 
-def evaluate_at_once(model: Module, goal: Objective, x: NDArray[Any], y: Labels) -> Evaluation:
+def evaluate_at_once(
+    model: Module, goal: Objective, x: NDArray[Any], y: NDArray[Any]
+) -> Evaluation:
     """`evaluation_chunks` without the pauses."""
     chunks = evaluation_chunks(model, goal, x, y)
     while True:

@@ -3,7 +3,9 @@
 For 2D data: the decision boundary over a grid (as confidence in class 1, -1..1) and each hidden
 neuron's own output over the same grid. For digits: how the model reads one chosen test digit
 (its filters, the digit's feature maps at every conv layer, its class probabilities), the
-confusion matrix and the misclassified test digits. Everything is
+confusion matrix and the misclassified test digits. For the autoencoder: one test digit of each
+class as it went in (noisy, when it denoises), as it is and as rebuilt, its first layer's weights,
+and with a 2-unit code every test digit's code, a point in the plane. Everything is
 computed in eval mode (dropout off, batch norm on running statistics) from the weights alone, so
 a snapshot's frame is a pure function of that snapshot.
 """
@@ -17,9 +19,17 @@ import numpy as np
 from numpy.typing import NDArray
 
 from gradlab.data import Dataset
+from gradlab.engine.tensor import Tensor
 from gradlab.nn.evaluate import Objective, confusion_matrix
-from gradlab.nn.modules import Module
-from gradlab.state.train.digit import ACTIVATION_LAYERS, DigitReading, layer_outputs, read_digit
+from gradlab.nn.modules import Module, Sequential
+from gradlab.state.train.digit import (
+    ACTIVATION_LAYERS,
+    DigitReading,
+    Tiles,
+    filters_of,
+    layer_outputs,
+    read_digit,
+)
 from gradlab.state.train.snapshots import Evaluation
 
 Array = NDArray[Any]
@@ -45,6 +55,17 @@ class Frame:
     confusion: NDArray[np.int64] | None = None
     misclassified: tuple[tuple[int, int], ...] = ()
     """(test index, predicted class) of the misclassified test examples (the first 500)."""
+    filters: tuple[Tiles, ...] = ()
+    """Autoencoder: its first layer's weights seen as images (a digit model's are in `digit`)."""
+    examples: tuple[tuple[str, NDArray[np.float64]], ...] = ()
+    """Autoencoder: (row name, (n, h, w) images) for "noisy" (what the model saw, when it
+    denoises), "original" and "rebuilt", the same n test digits in each."""
+    code_values: NDArray[np.float64] | None = None
+    """Autoencoder: (n, code size) codes of the digits of `examples`."""
+    codes: NDArray[np.float64] | None = None
+    """Autoencoder with a 2-unit code: (n, 2) codes of all the test digits."""
+    code_digits: NDArray[np.int64] | None = None
+    """The class of each of `codes`' digits."""
 
 
 def extent_of(data: Dataset, margin: float = 0.5) -> tuple[float, float, float, float]:
@@ -91,13 +112,57 @@ def frame_2d(
     return Frame(step, epoch, boundary=boundary, extent=extent, neurons=tuple(neurons), **common)
 
 
+def shown_digits(data: Dataset) -> NDArray[np.int64]:
+    """The first test example of every class that has one, in class order."""
+    first = [np.flatnonzero(data.y_test == c)[:1] for c in range(data.num_classes)]
+    return np.concatenate(first).astype(np.int64)
+
+
+def frame_reconstruction(
+    model: Sequential,
+    data: Dataset,
+    inputs: Array,
+    code_at: int,
+    step: int,
+    epoch: int,
+    **common: Any,
+) -> Frame:
+    """`model` an autoencoder (`gradlab.nn.models.autoencoder`) whose layer `code_at` outputs the
+    code; `inputs` the test inputs it is evaluated on (noisy ones when it denoises)."""
+    shown = shown_digits(data)
+    side = data.input_shape[-2:]
+    dtype = model.parameters()[0].data.dtype
+    layers = model.intermediates(Tensor(inputs[shown], dtype=dtype))
+    rebuilt = layers[-1][1].data.reshape(len(shown), *side)
+    code_values = _finite(layers[code_at][1].data)
+    rows = [("original", data.x_test[shown]), ("rebuilt", rebuilt)]
+    if inputs is not data.x_test:
+        rows.insert(0, ("noisy", inputs[shown]))
+    examples = tuple(
+        (name, np.asarray(images, np.float64).reshape(len(shown), *side)) for name, images in rows
+    )
+    codes = labels = None
+    if code_values.shape[1] == 2:  # a plane: every test digit's code is drawn
+        codes = _finite(model[: code_at + 1](Tensor(inputs, dtype=dtype)).data)
+        labels = data.y_test
+    return Frame(
+        step, epoch, filters=filters_of(model), examples=examples, code_values=code_values,
+        codes=codes, code_digits=labels, **common,
+    )  # fmt: skip
+
+
+def _finite(values: Array) -> NDArray[np.float64]:
+    """As float64, with NaN and infinities (a model at the edge of overflow) drawn as 0."""
+    return np.nan_to_num(np.asarray(values, np.float64), posinf=0.0, neginf=0.0)
+
+
 def frame_images(
     model: Module, data: Dataset, digit: int, step: int, epoch: int, **common: Any
 ) -> Frame:
     evaluation: Evaluation | None = common.get("evaluation")
     confusion = None
     wrong: tuple[tuple[int, int], ...] = ()
-    if evaluation is not None:
+    if evaluation is not None and evaluation.predictions is not None:
         confusion = confusion_matrix(data.y_test, evaluation.predictions, data.num_classes)
         missed = np.flatnonzero(evaluation.predictions != data.y_test)[:MAX_MISCLASSIFIED]
         wrong = tuple((int(i), int(evaluation.predictions[i])) for i in missed)

@@ -28,23 +28,24 @@ import numpy as np
 from psygnal import Signal
 
 from gradlab.lessons import TrainScene
-from gradlab.nn.evaluate import objective
-from gradlab.nn.modules import Module
+from gradlab.nn.models import code_layer
+from gradlab.nn.modules import Module, Sequential
 from gradlab.nn.summary import summary
 from gradlab.nn.train import TrainRecord
 from gradlab.state.train.compare import Curve, RunMemory, RunRecord
 from gradlab.state.train.config import (
-    OBJECTIVE_NAMES,
     TrainSettings,
     build_model,
     build_optimizer,
+    evaluation_data,
+    goal_of,
     load_data,
     settings_from_scene,
 )
 from gradlab.state.train.digit import DigitReading, read_digit, to_mnist
 from gradlab.state.train.engine import Engine, InProcess, TakenStep
 from gradlab.state.train.evaluation import evaluation_chunks, quiet
-from gradlab.state.train.frame import Frame, frame_2d, frame_images
+from gradlab.state.train.frame import Frame, frame_2d, frame_images, frame_reconstruction
 from gradlab.state.train.history import Series, Strip, history_csv
 from gradlab.state.train.pace import Pace
 from gradlab.state.train.snapshots import Evaluation, Snapshot, Snapshots, freeze
@@ -122,7 +123,8 @@ class TrainingRun:
         self.model = build_model(s, self.data)
         self._probe = build_model(s, self.data)
         self.optimizer = build_optimizer(s, self.model)
-        self.goal = objective(OBJECTIVE_NAMES[s.loss])
+        self.goal = goal_of(s)
+        self.test_inputs, self.test_targets = evaluation_data(s, self.data)
         # per-layer statistics cost about 4x a small CNN step (measured): on by default only for
         # the 2D sets, where the steps are cheap and the distributions are the lesson
         self.stats = not s.is_images if self._stats_choice is None else self._stats_choice
@@ -296,9 +298,10 @@ class TrainingRun:
         self.steps_done = record.step + 1
         self.iteration = record.iteration + 1
         self.loss.append(self.steps_done, record.loss)
-        self.accuracy.append(self.steps_done, record.accuracy)
         self._epoch_losses.append(record.loss)
-        self._epoch_accuracies.append(record.accuracy)
+        if record.accuracy is not None:
+            self.accuracy.append(self.steps_done, record.accuracy)
+            self._epoch_accuracies.append(record.accuracy)
         if record.stats:
             self.layers.append(self.steps_done, record.stats)
         if step.state is not None:
@@ -309,7 +312,9 @@ class TrainingRun:
             self.epochs_done = record.epoch + 1
             self.iteration = 0
             self.epoch_loss.append(self.epochs_done, float(np.mean(self._epoch_losses)))
-            self.epoch_accuracy.append(self.epochs_done, float(np.mean(self._epoch_accuracies)))
+            if self._epoch_accuracies:
+                accuracy = float(np.mean(self._epoch_accuracies))
+                self.epoch_accuracy.append(self.epochs_done, accuracy)
             self._epoch_losses, self._epoch_accuracies = [], []
             if step.evaluation is not None:
                 self._keep(step.evaluation)
@@ -339,7 +344,7 @@ class TrainingRun:
 
     def _evaluate_and_snapshot(self) -> Iterator[None]:
         """Evaluate in chunks (yielding in between), then `_keep` the result."""
-        x, y = self.data.x_test, self.data.y_test
+        x, y = self.test_inputs, self.test_targets
         evaluation = yield from evaluation_chunks(self.model, self.goal, x, y)
         self._keep(evaluation)
 
@@ -347,8 +352,9 @@ class TrainingRun:
         """Record the test evaluation of the model as it is now, and snapshot it when due."""
         if self.steps_done:
             self.test_loss.append(self.epochs_done, evaluation.loss)
-            self.test_accuracy.append(self.epochs_done, evaluation.accuracy)
-        if self.steps_done == 0 or self.snapshots.due(self.epochs_done):
+            if evaluation.accuracy is not None:
+                self.test_accuracy.append(self.epochs_done, evaluation.accuracy)
+        if self.steps_done == 0 or self.snapshots.due(self.epochs_done, evaluation.loss):
             state = freeze(self.model.state_dict())
             self.snapshots.add(Snapshot(self.steps_done, self.epochs_done, state, evaluation))
         self._live_evaluation = evaluation
@@ -367,7 +373,14 @@ class TrainingRun:
             step, epoch, evaluation = shown.step, shown.epoch, shown.evaluation
         common: dict[str, Any] = {"live": shown is None, "evaluation": evaluation}
         with self._model_shown() as model:
-            if self.settings.is_images:
+            if self.settings.reconstructs:
+                if not isinstance(model, Sequential):  # models.autoencoder builds one
+                    raise TypeError("an autoencoder's layers are read one by one: a Sequential")
+                code_at = code_layer(self.settings.hidden)
+                frame = frame_reconstruction(
+                    model, self.data, self.test_inputs, code_at, step, epoch, **common
+                )
+            elif self.settings.is_images:
                 frame = frame_images(model, self.data, digit, step, epoch, **common)
             else:
                 frame = frame_2d(model, self.goal, self.data, step, epoch, **common)

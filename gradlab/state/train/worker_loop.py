@@ -12,12 +12,12 @@ from dataclasses import replace
 from multiprocessing.connection import Connection
 from typing import Any
 
-from gradlab.nn.evaluate import objective
 from gradlab.state.train.config import (
-    OBJECTIVE_NAMES,
     TrainSettings,
     build_model,
     build_optimizer,
+    evaluation_data,
+    goal_of,
     load_data,
 )
 from gradlab.state.train.engine import InProcess, TakenStep
@@ -49,7 +49,8 @@ class _Trainer:
         self.data = load_data(settings)
         self.model = build_model(settings, self.data)
         optimizer = build_optimizer(settings, self.model)
-        self.goal = objective(OBJECTIVE_NAMES[settings.loss])
+        self.goal = goal_of(settings)
+        self.test_inputs, self.test_targets = evaluation_data(settings, self.data)
         self.engine = InProcess(
             settings, self.data, self.model, optimizer, stats=stats, stats_every=stats_every
         )
@@ -115,7 +116,7 @@ class _Trainer:
         """`step` with the test evaluation at an epoch end (the run would evaluate it there)."""
         if not (step.record.finite and step.record.epoch_end):
             return step  # a non-finite step is not applied: the model is as after the last one
-        x, y = self.data.x_test, self.data.y_test
+        x, y = self.test_inputs, self.test_targets
         return replace(step, evaluation=evaluate_at_once(self.model, self.goal, x, y))
 
     def _with_state(self, taken: list[TakenStep]) -> list[TakenStep]:
