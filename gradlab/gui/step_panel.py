@@ -15,7 +15,17 @@ from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QSize, Qt, QUrl, Signal
+from PySide6.QtCore import (
+    QBuffer,
+    QByteArray,
+    QEvent,
+    QIODevice,
+    QObject,
+    QSize,
+    Qt,
+    QUrl,
+    Signal,
+)
 from PySide6.QtGui import (
     QColor,
     QDesktopServices,
@@ -132,6 +142,23 @@ class LessonText(QTextBrowser):
         box.open()  # window-modal, never a nested event loop
 
 
+class HoldLines(QObject):
+    """Keeps a word-wrapped widget at least as tall as its lines at its width: squeezed, a
+    label's last line is cut off (a short projector's step panel), while the step text beside it
+    can scroll instead."""
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize and isinstance(watched, QWidget):
+            hold_lines(watched)
+        return False
+
+
+def hold_lines(widget: QWidget) -> None:
+    needed = widget.heightForWidth(widget.width())
+    if needed > 0 and needed != widget.minimumHeight():
+        widget.setMinimumHeight(needed)
+
+
 class GuideList(QWidget):
     """A guided step's actions, one line each, as plain text: "☐ Set the stride to 2", ticked
     ("☑ ... done") when the step's `Guide` sees it happen."""
@@ -179,19 +206,12 @@ class GuideList(QWidget):
             font.setBold(True)
             line.setFont(font)
         self._refresh()
-        self._hold_lines()
+        hold_lines(self)
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
-        self._hold_lines()
-
-    def _hold_lines(self) -> None:
-        """Ask for the height every wrapped line needs at this width: squeezed, the lines were
-        drawn over each other (a short projector's step panel), while the step text above them
-        can scroll."""
-        needed = self.heightForWidth(self.width()) if self.lines else 0
-        if needed > 0 and needed != self.minimumHeight():
-            self.setMinimumHeight(needed)
+        # squeezed, the wrapped lines were drawn over each other
+        hold_lines(self)
 
 
 class StepPanel(QWidget):
@@ -208,6 +228,8 @@ class StepPanel(QWidget):
         self._error = False
         self.header = plain_label()  # lesson and step titles, as written
         self.header.setWordWrap(True)
+        self._hold = HoldLines(self)
+        self.header.installEventFilter(self._hold)
         self.text = LessonText()
         self.guide = GuideList()
         self.guide.hide()
@@ -271,6 +293,7 @@ class StepPanel(QWidget):
         header_font = STEP_HEADER.font(theme, font)
         header_font.setBold(True)
         self.header.setFont(header_font)
+        hold_lines(self.header)
         text_color = theme.bad if self._error else theme.text
         self.header.setStyleSheet(f"color: {theme.bad if self._error else theme.accent};")
         self.text.setStyleSheet(
