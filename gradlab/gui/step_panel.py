@@ -154,9 +154,11 @@ class HoldLines(QObject):
 
 
 def hold_lines(widget: QWidget) -> None:
-    needed = widget.heightForWidth(widget.width())
-    if needed > 0 and needed != widget.minimumHeight():
-        widget.setMinimumHeight(needed)
+    # a label's height for a width is never below its minimum: measure without it, or a
+    # narrow moment's lines would stay held at every wider width after
+    widget.setMinimumHeight(0)
+    needed = max(widget.heightForWidth(widget.width()), 0)
+    widget.setMinimumHeight(needed)
 
 
 class GuideList(QWidget):
@@ -293,7 +295,7 @@ class StepPanel(QWidget):
         header_font = STEP_HEADER.font(theme, font)
         header_font.setBold(True)
         self.header.setFont(header_font)
-        hold_lines(self.header)
+        hold_lines(self.header)  # another font: other lines at the same width
         text_color = theme.bad if self._error else theme.text
         self.header.setStyleSheet(f"color: {theme.bad if self._error else theme.accent};")
         self.text.setStyleSheet(

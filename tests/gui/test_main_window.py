@@ -224,8 +224,9 @@ def test_the_step_panel_asks_for_the_header_lines_it_shows(
     window.resize(1600, 700)
     session.open_lesson(0, step=0)
     panel = window.step_panel
-    qtbot.waitUntil(lambda: panel.header.height() > 0)
     header = panel.header
+    # the header holds its lines' height at its width once laid out at that width
+    qtbot.waitUntil(lambda: 0 < header.height() == header.heightForWidth(header.width()))
     assert header.sizeHint().height() > header.height()  # the guess is wrong here
     margins = panel._layout.contentsMargins()
     fixed = 16 + margins.top() + margins.bottom() + 2 * panel._layout.spacing()
