@@ -110,15 +110,7 @@ def shows(text: str, answer: float, tolerance: float) -> bool:
 
 def seen(widget: QWidget) -> bool:
     """The widget is on screen: shown, with some part not clipped away by its parents."""
-    if not widget.isVisible():
-        return False
-    window = widget.window()
-    shown = QRect(widget.mapTo(window, QPoint(0, 0)), widget.size())
-    parent = widget.parentWidget()
-    while parent is not None and not shown.isEmpty():
-        shown &= QRect(parent.mapTo(window, QPoint(0, 0)), parent.size())
-        parent = parent.parentWidget()
-    return not shown.isEmpty()
+    return widget.isVisible() and not visible_part(widget).isEmpty()
 
 
 def visible_part(widget: QWidget) -> QRect:
