@@ -26,6 +26,7 @@ from gradlab.data import DATASETS
 from gradlab.gui.signals import signals_blocked
 from gradlab.gui.theme import Theme
 from gradlab.gui.typography import TRAIN_SUMMARY, TRAIN_TEXT
+from gradlab.lessons import limits
 from gradlab.nn.models import ACTIVATIONS
 from gradlab.state.train.config import (
     ARCHITECTURES,
@@ -190,7 +191,7 @@ class TrainControls(QWidget):
         self.optimizer.addItems(list(OPTIMIZERS))
         self.lr = _spin(1e-4, 10.0, 0.01, 4)
         self.batch = QSpinBox()
-        self.batch.setRange(1, 4096)
+        self.batch.setRange(1, limits.MAX_BATCH)
         self.l2 = _spin(0.0, 1.0, 0.001, 4)
         self.dropout = _spin(0.0, 0.9, 0.1, 2)
         self.batch_norm = QCheckBox("batch norm")
