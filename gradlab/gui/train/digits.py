@@ -76,6 +76,10 @@ class LayerMosaic(QWidget):
         self.caption.setFont(TRAIN_LEGEND.font(theme, self.caption.font()))
 
 
+CLASSES = 10
+"""MNIST's digits, the bars an empty reading shows."""
+
+
 class ProbabilityBars(QWidget):
     """Softmax of the class scores as one bar per class, the most likely one highlighted, and
     the verdict in words under the bars (a title that long would be clipped by pyqtgraph)."""
@@ -84,7 +88,8 @@ class ProbabilityBars(QWidget):
         super().__init__(parent)
         self.plot = make_plot("softmax")
         self.plot.setYRange(0.0, 1.0, padding=0.02)
-        self.bars = pg.BarGraphItem(x=np.arange(10), height=np.zeros(10), width=0.7)
+        self._classes(CLASSES)  # the axis of an empty reading too: one place per digit
+        self.bars = pg.BarGraphItem(x=np.arange(CLASSES), height=np.zeros(CLASSES), width=0.7)
         self.plot.addItem(self.bars)
         self.verdict = QLabel()
         self.verdict.setWordWrap(True)
@@ -99,15 +104,16 @@ class ProbabilityBars(QWidget):
         self.probabilities = probabilities
         classes = len(probabilities)
         if classes:
-            self.plot.getPlotItem().getAxis("bottom").setTicks(
-                [[(i, str(i)) for i in range(classes)]]
-            )
-            self.plot.setXRange(-0.6, classes - 0.4, padding=0.0)
+            self._classes(classes)
         best = int(np.argmax(probabilities)) if classes else -1
         self.verdict.setText(
             f"Read as {best}, {probabilities[best]:.0%} sure" if classes else "Write a digit."
         )
         self._paint(best)
+
+    def _classes(self, classes: int) -> None:
+        self.plot.getPlotItem().getAxis("bottom").setTicks([[(i, str(i)) for i in range(classes)]])
+        self.plot.setXRange(-0.6, classes - 0.4, padding=0.0)
 
     def _paint(self, best: int) -> None:
         if self._theme is None:

@@ -13,6 +13,7 @@ from pytestqt.qtbot import QtBot
 from gradlab.engine.tensor import Tensor
 from gradlab.gui.theme import LIGHT
 from gradlab.gui.train.canvas import DigitCanvas
+from gradlab.gui.train.digits import ProbabilityBars
 from gradlab.gui.train.lab import TrainLab
 from gradlab.state.train.config import TrainSettings, build_model
 from gradlab.state.train.digit import softmax, to_mnist
@@ -181,3 +182,14 @@ def test_any_test_digit_can_be_picked_and_the_mistakes_come_one_by_one(qtbot: Qt
     assert lab.tabs.currentWidget() is filters
     assert filters.pick.value() == missed.missed[-1][0]
     assert lab.digit == missed.missed[-1][0]
+
+
+def test_the_softmax_axis_names_the_ten_digits_before_anything_is_written(qtbot: QtBot) -> None:
+    bars = ProbabilityBars()
+    qtbot.addWidget(bars)
+    bars.show_probabilities(np.zeros(0))
+    ticks = bars.plot.getPlotItem().getAxis("bottom")._tickLevels
+    assert [label for _, label in ticks[0]] == [str(d) for d in range(10)]
+    low, high = bars.plot.getPlotItem().viewRange()[0]
+    assert (low, high) == pytest.approx((-0.6, 9.6))
+    assert bars.verdict.text() == "Write a digit."
