@@ -16,8 +16,8 @@ from typing import Any
 import numpy as np
 
 from gradlab.engine import topological_order
-from gradlab.engine.autodiff import GraphNode
-from gradlab.engine.trace import BackwardStep, ForwardStep, Node, Number, Trace
+from gradlab.engine.autodiff import GraphNode, node_records
+from gradlab.engine.trace import BackwardStep, ForwardStep, Number, Trace
 from gradlab.layout import edge_records, labels
 
 PENDING_LOCAL = f"local {labels.PENDING}"
@@ -86,20 +86,7 @@ def live_frame(root: GraphNode[Any]) -> Frame:
     """`root`'s graph as it is now: every value, and each grad as backward() left it (a Value's
     grad is 0 before any backward pass, a Tensor's None). Nothing is computed or changed."""
     order = topological_order(root)
-    index = {node: i for i, node in enumerate(order)}
-    nodes = tuple(
-        Node(
-            id=i,
-            label=node.label,
-            op=node.op,
-            parents=tuple(index[parent] for parent in node.parents),
-            value=node._recorded_value(),
-            shape=node.shape,
-            arg=node.arg,
-            requires_grad=node.requires_grad,
-        )
-        for i, node in enumerate(order)
-    )
+    nodes = node_records(order)
     grads = tuple(_grad(node) for node in order)
     flowed = grads[-1] is not None and bool(_nonzero(grads[-1]))
     edges: dict[tuple[int, int], tuple[str, str]] = {}

@@ -166,13 +166,10 @@ new_edge = partial(tuple.__new__, EdgeGrad)
 _step = partial(tuple.__new__, BackwardStep)
 
 
-def record(root: GraphNode[Any]) -> Trace:
-    """Run a fresh backward pass from `root` (all grads cleared first) and record both passes."""
-    order = topological_order(root)
-    for node in order:
-        node._reset_grad()
+def node_records(order: Sequence[GraphNode[Any]]) -> tuple[Node, ...]:
+    """Frozen records of `order`'s nodes as they are now: ids are positions in `order`."""
     index = {node: i for i, node in enumerate(order)}
-    nodes = tuple(
+    return tuple(
         Node(
             id=i,
             label=node.label,
@@ -185,5 +182,13 @@ def record(root: GraphNode[Any]) -> Trace:
         )
         for i, node in enumerate(order)
     )
+
+
+def record(root: GraphNode[Any]) -> Trace:
+    """Run a fresh backward pass from `root` (all grads cleared first) and record both passes."""
+    order = topological_order(root)
+    for node in order:
+        node._reset_grad()
+    nodes = node_records(order)
     steps = tuple(backward_steps(root, order=order))
     return Trace(nodes=nodes, root=len(order) - 1, backward=steps)
