@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import cast
 
 from gradlab import draw
-from gradlab.cli.trace import values_at
+from gradlab.cli.trace import add_expression_arguments, values_at
 from gradlab.drawing.figure import Format
 from gradlab.drawing.style import PALETTES
 from gradlab.engine.expr import ExpressionError, parse
@@ -27,12 +27,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="draw an expression's graph at one step to an SVG, PNG or PDF file",
         description="Draw an expression's graph at one step, as the graph lab shows it.",
     )
-    parser.add_argument(
-        "expression", help='assignments separated by ";", e.g. "q = x + y; f = q*z"'
-    )
-    parser.add_argument(
-        "--at", nargs="*", default=[], metavar="NAME=VALUE", help="input values, e.g. x=-2 y=5"
-    )
+    add_expression_arguments(parser)
     parser.add_argument(
         "--step",
         default="end",

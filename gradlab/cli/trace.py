@@ -24,12 +24,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         help="print the forward and backward pass of an expression, step by step",
         description="Print the forward and backward pass of an expression, step by step.",
     )
-    parser.add_argument(
-        "expression", help='assignments separated by ";", e.g. "q = x + y; f = q*z"'
-    )
-    parser.add_argument(
-        "--at", nargs="*", default=[], metavar="NAME=VALUE", help="input values, e.g. x=-2 y=5"
-    )
+    add_expression_arguments(parser)
     parser.add_argument("--check", action="store_true", help="compare with SymPy and finite diffs")
     parser.set_defaults(run=run)
 
@@ -52,6 +47,16 @@ def render(expression: str, at: Sequence[str], *, check: bool) -> str:
     if check:
         parts.append(_check(cross_check(built.output, built.inputs), trace.nodes[-1].label))
     return "\n\n".join(parts)
+
+
+def add_expression_arguments(parser: argparse.ArgumentParser) -> None:
+    """The expression and its `--at` input values, as `trace` and `draw` take them."""
+    parser.add_argument(
+        "expression", help='assignments separated by ";", e.g. "q = x + y; f = q*z"'
+    )
+    parser.add_argument(
+        "--at", nargs="*", default=[], metavar="NAME=VALUE", help="input values, e.g. x=-2 y=5"
+    )
 
 
 def values_at(at: Sequence[str]) -> dict[str, float]:
