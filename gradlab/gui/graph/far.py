@@ -5,11 +5,15 @@ Zoomed out so far that a node's text would be a few pixels high, nothing can be 
 painting 3,000 items one by one (in Python) took 25 to 40 ms a repaint, the picture takes one.
 The view marks the active node on top of it (`marker`), so stepping still shows where the pass
 is. `draw_layout` is shared with the corner overview.
+
+Zooming in and out with the keys or the wheel goes back and forth between a few sizes: the last
+`KEPT_PICTURES` pictures are kept, so only a new size is drawn (20 to 30 ms for 750 nodes).
 """
 
 from __future__ import annotations
 
 import math
+from collections import OrderedDict
 
 from PySide6.QtCore import QLineF, QPointF, QRectF, QSize
 from PySide6.QtGui import QColor, QImage, QPainter, QPen, QPixmap
@@ -26,6 +30,8 @@ from gradlab.layout import Layout
 MAX_SIDE = 4096
 """The picture's longest side in pixels (the view shows it only when the graph is small)."""
 MARKER_PX = 3.0
+KEPT_PICTURES = 4
+"""Pictures kept, one per zoom: at most a viewport each (about 5 MB at 1400×900)."""
 
 
 def draw_layout(
@@ -45,15 +51,14 @@ def draw_layout(
 
 
 class FarPicture(QGraphicsItem):
-    """The whole layout as one image, drawn anew when the zoom changes."""
+    """The whole layout as one image, drawn anew for each zoom (the last few kept)."""
 
     def __init__(self, layout: Layout, style: GraphStyle) -> None:
         super().__init__()
         self.layout = layout
         self.style = style
         self.setZValue(1)
-        self._pixmap: QPixmap | None = None
-        self._size = QSize()
+        self._pictures: OrderedDict[tuple[int, int], QPixmap] = OrderedDict()
 
     def boundingRect(self) -> QRectF:
         return QRectF(0, 0, self.layout.width, self.layout.height)
@@ -67,9 +72,14 @@ class FarPicture(QGraphicsItem):
             max(1, math.ceil(self.layout.width * scale)),
             max(1, math.ceil(self.layout.height * scale)),
         )
-        if self._pixmap is None or size != self._size:
-            self._pixmap, self._size = self._render(size), size
-        painter.drawPixmap(self.boundingRect(), self._pixmap, QRectF(self._pixmap.rect()))
+        key = (size.width(), size.height())
+        picture = self._pictures.get(key)
+        if picture is None:
+            picture = self._pictures[key] = self._render(size)
+            if len(self._pictures) > KEPT_PICTURES:
+                self._pictures.popitem(last=False)
+        self._pictures.move_to_end(key)
+        painter.drawPixmap(self.boundingRect(), picture, QRectF(picture.rect()))
 
     def _render(self, size: QSize) -> QPixmap:
         style = self.style
