@@ -3,7 +3,7 @@
 pyqtgraph draws its legend inside the plot, where it hid the newest part of a training curve and
 the left end of a function, all the more in presentation mode's large type. This one is a
 word-wrapped label: a short line in each curve's colour (dashed for a dashed curve), then its
-name.
+name. Lines break between entries, never inside one ("test" above "(epoch)" read as two curves).
 """
 
 from __future__ import annotations
@@ -49,7 +49,12 @@ class Legend(QLabel):
             return
         marks = [
             f"<span style='color:{theme.color(entry.color).name()}'>"
-            f"{'╍╍' if entry.dashed else '━━'}</span>&nbsp;{html.escape(entry.name)}"
+            f"{'╍╍' if entry.dashed else '━━'}</span>&nbsp;{_unbroken(entry.name)}"
             for entry in self.entries
         ]
         self.setText(f"<span style='color:{theme.text}'>{' &nbsp; '.join(marks)}</span>")
+
+
+def _unbroken(name: str) -> str:
+    """A name as HTML that a wrapping label keeps on one line."""
+    return html.escape(name).replace(" ", "&nbsp;")

@@ -27,6 +27,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+import pyqtgraph as pg
 from PySide6.QtCore import (
     QMessageLogContext,
     QPoint,
@@ -359,6 +360,19 @@ def cut_titles(header: QHeaderView) -> list[str]:
     return problems
 
 
+def cut_plot_title(plot: pg.PlotWidget, item: pg.PlotItem) -> str | None:
+    """Why a plot's title does not show whole (None if it does): pyqtgraph centres it over the
+    plot and clips what passes the plot widget's edges."""
+    text = item.titleLabel.item
+    if not item.titleLabel.isVisible() or not text.toPlainText():
+        return None
+    drawn = text.mapRectToScene(text.boundingRect())
+    visible = plot.mapToScene(plot.viewport().rect()).boundingRect()
+    if drawn.left() < visible.left() - 1 or drawn.right() > visible.right() + 1:
+        return f"{drawn.width():.0f} px of text in a {visible.width():.0f} px plot"
+    return None
+
+
 def unreadable(window: MainWindow) -> list[str]:
     """Plots squeezed into slivers, legends over a plot's data, small conv grids drawn as
     images instead of numbers."""
@@ -375,6 +389,8 @@ def unreadable(window: MainWindow) -> list[str]:
                 problems.append(
                     f"plot {title!r} has a data area of {area.width():.0f}×{area.height():.0f} px"
                 )
+            if (why := cut_plot_title(widget, item)) is not None:
+                problems.append(f"the plot title {title!r} is cut: {why}")
             legend = item.legend
             shown = legend is not None and legend.isVisible() and bool(legend.items)
             if shown and legend.sceneBoundingRect().intersects(area):

@@ -23,7 +23,6 @@ from gradlab.gui.train.plots import (
     MIN_PLOT_WIDTH,
     make_plot,
     style_plot,
-    unbroken,
 )
 from gradlab.gui.typography import TRAIN_LEGEND
 from gradlab.nn.stats import SATURATED
@@ -106,8 +105,8 @@ class DiagnosticsPanel(QWidget):
             plot.removeItem(item)
         self._items = []
         several = len(self.runs) > 1
-        guide = Entry(unbroken("1e-3 (update:data)"), "text", dashed=True)
-        runs = [Entry(unbroken(label), color) for label, color, _ in self.runs]
+        guide = Entry("1e-3 (update:data)", "text", dashed=True)
+        runs = [Entry(label, color) for label, color, _ in self.runs]
         self.legend.set_entries([*runs, guide] if several else [guide])
         width = BAR_SPAN / len(self.runs)
         for k, (_, color, health) in enumerate(self.runs):

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from gradlab.gui.legend import Entry, Legend
 from gradlab.gui.theme import ColorField, Theme
+from gradlab.gui.train.plot_title import PlotTitle
 from gradlab.gui.typography import TRAIN_LEGEND, TRAIN_PLOT
 from gradlab.state.train.compare import RunRecord, differences
 from gradlab.state.train.history import Series
@@ -36,7 +37,7 @@ def make_plot(title: str) -> pg.PlotWidget:
     item.setClipToView(True)
     item.showGrid(x=False, y=False)
     item.setMenuEnabled(False)
-    item.setTitle(title)
+    PlotTitle(plot, title)
     plot.setMouseEnabled(x=False, y=False)
     # an explicit minimum: otherwise a long title at projector size forces the plot wider than
     # its grid cell and the layout clips it
@@ -65,13 +66,7 @@ def style_plot(plot: pg.PlotWidget, theme: Theme) -> None:
     titled = {side: 1.6 if item.getAxis(side).labelText else 0.0 for side in ("left", "bottom")}
     item.getAxis("left").setWidth(int(pixels * (3.4 + titled["left"])))
     item.getAxis("bottom").setHeight(int(pixels * (2.2 + titled["bottom"])))
-    title = item.titleLabel.text
-    item.setTitle(title, color=theme.text, size=size)
-
-
-def unbroken(name: str) -> str:
-    """A legend entry's name that a wrapping legend keeps on one line."""
-    return name.replace(" ", "\N{NO-BREAK SPACE}")
+    PlotTitle.of(plot).set(color=theme.text, points=TRAIN_PLOT.points(theme))
 
 
 def _set(curve: pg.PlotDataItem, series: Series) -> None:
@@ -156,9 +151,7 @@ class CurvesPanel(QWidget):
         title = f"reconstruction loss ({run.settings.loss.upper()})" if reconstructs else "loss"
         if title != self.loss_title:
             self.loss_title = title
-            self.loss_plot.getPlotItem().setTitle(title)
-            if self._theme is not None:
-                style_plot(self.loss_plot, self._theme)
+            PlotTitle.of(self.loss_plot).set(title)
         self.accuracy_plot.setVisible(not reconstructs)
 
     def refresh(self, run: TrainingRun) -> None:
@@ -192,10 +185,9 @@ class CurvesPanel(QWidget):
         run by what differs."""
         entries = [Entry(name, color) for name, color, _ in self.CURVES]
         if self.labels:
-            entries[0] = Entry(unbroken(f"{self.labels[-1]}: batch"), entries[0].color)
+            entries[0] = Entry(f"{self.labels[-1]}: batch", entries[0].color)
             entries += [
-                Entry(unbroken(f"{label}: batch"), KEPT_COLORS[i])
-                for i, label in enumerate(self.labels[:-1])
+                Entry(f"{label}: batch", KEPT_COLORS[i]) for i, label in enumerate(self.labels[:-1])
             ]
         self.legend.set_entries(entries)
 
