@@ -29,9 +29,9 @@ from gradlab.lessons.schema import (
     PlotScene,
     Quiz,
     Step,
-    TableScene,
     TrainScene,
 )
+from gradlab.lessons.table_scene import TableScene
 
 Scene = GraphScene | ConvScene | TrainScene | PlotScene | TableScene | NetworkScene
 

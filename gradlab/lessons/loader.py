@@ -26,8 +26,10 @@ from gradlab.data.resources import bundled
 from gradlab.lessons import schema
 from gradlab.lessons.conv_scene import ConvScene
 from gradlab.lessons.files import NotReadableError, read_regular
+from gradlab.lessons.layers import Layer
 from gradlab.lessons.locate import field_line
 from gradlab.lessons.schema import Lesson
+from gradlab.lessons.table_scene import ModelSummary, TableScene
 
 MAX_BYTES = 1_000_000
 MAX_DEPTH = 24
@@ -315,10 +317,10 @@ _TABLES: dict[str, type[BaseModel]] = {
     "[steps.graph]": schema.GraphScene,
     "[steps.conv]": ConvScene,
     "[steps.train]": schema.TrainScene,
-    "a train layer": schema.Layer,
+    "a train layer": Layer,
     "[steps.plot]": schema.PlotScene,
-    "[steps.table]": schema.TableScene,
-    "[steps.table.model]": schema.ModelSummary,
+    "[steps.table]": TableScene,
+    "[steps.table.model]": ModelSummary,
     "[steps.quiz]": schema.Quiz,
 }
 """Where each key of the format belongs, so a key in the wrong table can be sent home."""

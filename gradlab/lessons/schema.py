@@ -2,7 +2,8 @@
 
 A lesson has an id, title, summary, level, goals and steps; each step has Markdown `text` and at
 most one scene (`graph`, `conv`, `train`, `plot`, `table` or `network`), plus optional `panels`, a
-`quiz` and the `actions` of a guided step (`gradlab.lessons.actions`).
+`quiz` and the `actions` of a guided step (`gradlab.lessons.actions`). The conv and table scenes
+and a model's layers have their own modules (`conv_scene`, `table_scene`, `layers`).
 Cross-field facts (a quiz node exists in the expression, a kernel fits its padded input) are
 checked here, so every problem carries its field path. Run ``python -m gradlab.lessons.schema``
 to regenerate resources/lesson.schema.json for editors.
@@ -25,9 +26,9 @@ from gradlab.lessons.actions import Action, check_action
 from gradlab.lessons.base import Model
 from gradlab.lessons.conv_scene import ConvScene, check_conv_quiz
 from gradlab.lessons.graphs import check_graph, graph_labels, program_inputs
+from gradlab.lessons.layers import BUDGET, Layer, Width
 from gradlab.lessons.markup import references
-from gradlab.lessons.worked import COLUMNS as WORKED_COLUMNS
-from gradlab.lessons.worked import worked_rows
+from gradlab.lessons.table_scene import TableScene
 from gradlab.nn.models import autoencoder_widths
 
 SCHEMA_PATH = bundled("resources") / "lesson.schema.json"
@@ -36,13 +37,6 @@ Level = Literal["beginner", "intermediate", "advanced"]
 Panel = Literal["text", "transport", "editor", "explain", "check"]
 """Panels a step can show: the step text, the transport bar, and the graph lab's own panels."""
 Slug = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9-]*$", max_length=80)]
-Cell = str | int | float
-Width = Annotated[int, Field(ge=1, le=limits.MAX_WIDTH)]
-LayerStep = Annotated[int, Field(ge=1, le=limits.MAX_KERNEL)]
-BUDGET = (
-    f"A network needing more than {limits.size_text(limits.MEMORY_LIMIT)} (its weights and the "
-    "copies kept of them, and its activations, worked out from the declared shapes) is refused."
-)
 
 
 class GraphScene(Model):
@@ -64,38 +58,6 @@ class GraphScene(Model):
     @model_validator(mode="after")
     def _builds(self) -> Self:
         check_graph(self.expression, self.inputs)
-        return self
-
-
-class Layer(Model):
-    """One layer of a model given as a list, e.g. ``{ type = "linear", in = 2, out = 8 }``."""
-
-    type: Literal[
-        "linear", "conv2d", "max_pool2d", "avg_pool2d", "flatten", "relu", "tanh", "sigmoid",
-        "dropout", "batch_norm1d", "batch_norm2d",
-    ]  # fmt: skip
-    in_: Width | None = Field(default=None, alias="in")
-    out: Width | None = Field(
-        default=None, description="Output features; for batch norm, the features normalised."
-    )
-    kernel_size: LayerStep | None = None
-    stride: LayerStep | None = None
-    padding: int | None = Field(default=None, ge=0, le=limits.MAX_KERNEL)
-    p: float | None = Field(
-        default=None, ge=0, lt=1, description="Dropout: the probability of zeroing a unit."
-    )
-
-    @model_validator(mode="after")
-    def _sizes(self) -> Self:
-        needs_sizes = self.type in {"linear", "conv2d"}
-        if needs_sizes and (self.in_ is None or self.out is None):
-            raise ValueError(f"a {self.type} layer needs 'in' and 'out'")
-        if self.type in {"batch_norm1d", "batch_norm2d"} and self.out is None:
-            raise ValueError(f"a {self.type} layer needs 'out' (the features it normalises)")
-        if self.type == "dropout" and self.p is None:
-            raise ValueError("a dropout layer needs 'p' (the probability of zeroing a unit)")
-        if self.type in {"conv2d", "max_pool2d", "avg_pool2d"} and self.kernel_size is None:
-            raise ValueError(f"a {self.type} layer needs 'kernel_size'")
         return self
 
 
@@ -275,72 +237,6 @@ def network_nodes(values: str, layers: list[int], points: int) -> int:
     # per point: its inputs, its target, the error (−), its square and the running sum (+);
     # then the sum's start (0), 1/n and the mean (×)
     return parameters + points * (layers[0] + per_point + 4) + 3
-
-
-class ModelSummary(Model):
-    """A network listed layer by layer; its table of output shapes and parameters is computed."""
-
-    layers: list[Layer] = Field(min_length=1, max_length=limits.MAX_LAYERS, description=BUDGET)
-    input_shape: list[Annotated[int, Field(ge=1, le=limits.MAX_INPUT_SIDE)]] = Field(
-        min_length=1, max_length=3, description="One example's shape, e.g. [1, 32, 32]."
-    )
-
-
-class TableScene(Model):
-    """A plain table of numbers or words, the layer-by-layer summary of a `model`, or an
-    `expression` worked forward line by line."""
-
-    columns: list[str] = Field(default=[], max_length=limits.MAX_TABLE_COLUMNS)
-    rows: list[list[Cell]] = Field(default=[], max_length=limits.MAX_TABLE_ROWS)
-    caption: str = ""
-    model: ModelSummary | None = Field(
-        default=None,
-        description="Instead of columns and rows: a network whose output shapes and parameter "
-        "counts gradlab.nn computes.",
-    )
-    expression: str = Field(
-        default="",
-        description="Instead of columns and rows: lines such as 'params = (k*k*c + 1) * f' "
-        "(the graph lab's language), one row each with its formula, the numbers put in, and "
-        "the value the engine computes. For counts and shapes, which have no gradient.",
-    )
-    inputs: dict[str, float] = Field(
-        default={}, description="With an expression: one number per free name."
-    )
-
-    @model_validator(mode="after")
-    def _row_lengths(self) -> Self:
-        if self.expression or self.inputs:
-            if self.model is not None or self.columns or self.rows:
-                raise ValueError("give one of 'expression', 'model', or 'columns' and 'rows'")
-            if not self.expression:
-                raise ValueError("inputs: given without an expression")
-            if self.expression.count(";") + self.expression.count("\n") >= limits.MAX_TABLE_ROWS:
-                raise ValueError(f"expression: a table has at most {limits.MAX_TABLE_ROWS} rows")
-            worked = [list[Cell](row) for row in worked_rows(self.expression, self.inputs)]
-            # computed once while validating; the model is frozen from then on
-            object.__setattr__(self, "columns", list(WORKED_COLUMNS))
-            object.__setattr__(self, "rows", worked)
-        if self.model is not None:
-            if self.columns or self.rows:
-                raise ValueError("give either 'model' or 'columns' and 'rows', not both")
-            shape = tuple(self.model.input_shape)
-            try:
-                cost = limits.network_cost(self.model.layers, shape)
-                limits.check_budget(cost, copies=limits.SUMMARY_COPIES, examples=1)
-            except ValueError as err:
-                raise ValueError(f"model: {err}") from None
-            columns, rows = presets.model_table(self.model.layers, shape)
-            # computed once while validating; the model is frozen from then on
-            object.__setattr__(self, "columns", columns)
-            object.__setattr__(self, "rows", rows)
-        if not self.columns:
-            raise ValueError("columns: a table needs at least one column")
-        for index, row in enumerate(self.rows):
-            if len(row) != len(self.columns):
-                count = len(self.columns)
-                raise ValueError(f"rows: row {index + 1} has {len(row)} cells, not {count}")
-        return self
 
 
 ConvAsk = Literal["output_size", "output", "grad_input", "grad_weight"]

@@ -31,7 +31,7 @@ from gradlab.lessons import (
     load_lesson,
 )
 from gradlab.lessons.graphs import build_trace
-from gradlab.lessons.schema import Layer
+from gradlab.lessons.layers import Layer
 from gradlab.lessons.worked import values as worked_values
 from gradlab.nn import functional as F
 from gradlab.nn.evaluate import evaluate, objective

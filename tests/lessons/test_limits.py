@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from gradlab.data import load
 from gradlab.lessons import ConvScene, LessonError, TrainScene, limits, parse_lesson, presets
-from gradlab.lessons.schema import Layer
+from gradlab.lessons.layers import Layer
 from gradlab.nn.summary import layer_rows
 from gradlab.state.conv.scrubber import ConvScrubber
 from gradlab.state.conv.settings import MAX_SIDE

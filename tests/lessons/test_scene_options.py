@@ -9,7 +9,8 @@ import pytest
 
 from gradlab.engine.expr import Built, Program
 from gradlab.lessons import ConvScene, LessonError, parse_lesson
-from gradlab.lessons.schema import Step, TableScene
+from gradlab.lessons.schema import Step
+from gradlab.lessons.table_scene import TableScene
 from gradlab.state.quiz import QuizState, default_prompt
 
 HEAD = b'id = "k"\ntitle = "K"\nsummary = ""\nlevel = "beginner"\ngoals = ["g"]\n'
