@@ -88,6 +88,8 @@ PRESENTER_CLOCK = FontRole(BASE_POINT_SIZE * 2.5)
 GRAPH_LABEL = FontRole(LABEL_PIXEL_SIZE)
 """Node and edge labels: the layout measures boxes with them, so presenting zooms instead."""
 GRAPH_EXPLAIN = FontRole(LABEL_PIXEL_SIZE, PRESENT_LARGE)
+GRAPH_GROUPS = FontRole(CHROME_POINT_SIZE, max_scale=1.3)
+"""The bar above a summarised network: read once, then the graph needs the room."""
 
 # ---- the conv lab ------------------------------------------------------------------------------
 CONV_TEXT = FontRole(BASE_POINT_SIZE)

@@ -81,6 +81,7 @@ class GraphLab(SceneView):
         self.groups: GroupBar | None = None
         if isinstance(session, NetworkSession):
             self.groups = GroupBar(session)
+            self.addActions(self.groups.key_actions)
         self.view = GraphView(
             session.player, session.layout if session.layout_ready else None, self.style_
         )
@@ -150,6 +151,8 @@ class GraphLab(SceneView):
         self.checks.apply_theme(theme)
         if self.editing is not None:
             self.editing.apply_theme(theme)
+        if self.groups is not None:
+            self.groups.apply_theme(theme)
         font = QFont("DejaVu Sans")
         font.setPixelSize(GRAPH_EXPLAIN.pixels(theme))
         self.explanation.setFont(font)

@@ -14,7 +14,7 @@ from gradlab.engine.expr import MAX_NODES
 from gradlab.gui.graph.far import FarPicture
 from gradlab.gui.graph.lab import GraphLab
 from gradlab.gui.graph.number_spin import NumberSpin
-from gradlab.gui.theme import LIGHT
+from gradlab.gui.theme import LIGHT, PROJECTOR
 from gradlab.lessons.schema import MAX_NETWORK_NODES, NetworkScene
 from gradlab.state.graph.network_session import NetworkSession, build_network
 from gradlab.state.graph.session import GraphSession
@@ -99,7 +99,9 @@ def test_micrograds_10000_node_graph_opens_collapsed_and_opens_level_by_level(
     stated = lab.groups.label.text()
     assert "10,676 nodes" in stated
     assert f"at most {MAX_NETWORK_NODES:,}" in stated  # the limit, and what collapses
-    assert "a layer into its neurons, a neuron into its nodes" in stated
+    assert "5 shown" in stated  # how much is shown
+    assert "press Enter" in stated  # and how to open a group without the mouse
+    assert "a layer as its neurons, a neuron as its nodes" in lab.groups.label.toolTip()
     names = sorted(item.title for item in lab.view.values.values())
     assert names == ["inputs  16×2", "layer 1  16×16", "layer 2  16×16", "layer 3  16×1", "loss"]
     layer = next(i for i, item in lab.view.values.items() if item.title.startswith("layer 2"))
@@ -218,3 +220,39 @@ def test_the_editor_states_the_size_limit_and_when_the_check_waits(qtbot: QtBot)
     lab.editing.commit()
     qtbot.waitUntil(lambda: lab.view.up_to_date and "451" in note.text(), timeout=WAIT_MS)
     assert "checked on request" in note.text()
+
+
+def test_enter_opens_the_group_the_step_is_on_and_backspace_closes_it(qtbot: QtBot) -> None:
+    """A lecturer with a clicker and a keyboard opens groups without the mouse."""
+    scene = NetworkScene(values="scalar", layers=[2, 4, 1], points=2, activation="relu")
+    session = build_network(scene)
+    assert isinstance(session, NetworkSession)
+    lab = show(qtbot, GraphLab(session, LIGHT))
+    assert lab.groups is not None
+    lab.activateWindow()
+    qtbot.waitUntil(lab.isActiveWindow)  # shortcuts only reach the active window
+    lab.view.setFocus()
+    # offscreen, QAction shortcuts fire only for keys sent to the QWindow
+    QTest.keyClick(lab.windowHandle(), Qt.Key.Key_Return)  # at the start no step is on a group
+    assert session.opened == frozenset()
+    player = session.player
+    titles = {i: item.title for i, item in lab.view.values.items()}
+    while not titles.get(player.snapshot().active, "").startswith("layer 1"):  # type: ignore[arg-type]
+        player.step_forward()
+    QTest.keyClick(lab.windowHandle(), Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not session.busy and lab.view.up_to_date, timeout=WAIT_MS)
+    assert session.opened == frozenset({("layer 1",)})
+    assert sum(item.title.startswith("neuron") for item in lab.view.values.values()) == 4
+    QTest.keyClick(lab.windowHandle(), Qt.Key.Key_Backspace)
+    qtbot.waitUntil(lambda: not session.busy and lab.view.up_to_date, timeout=WAIT_MS)
+    assert session.opened == frozenset()
+
+
+def test_the_group_bar_grows_on_the_projector_theme(qtbot: QtBot) -> None:
+    scene = NetworkScene(values="scalar", layers=[2, 4, 1], points=2, activation="relu")
+    lab = show(qtbot, GraphLab(build_network(scene), LIGHT))
+    assert lab.groups is not None
+    small = lab.groups.label.font().pointSizeF()
+    lab.apply_theme(PROJECTOR.presenting_as(True))
+    assert lab.groups.label.font().pointSizeF() >= 1.2 * small
+    assert lab.groups.close_all.font().pointSizeF() >= 1.2 * small
