@@ -6,7 +6,8 @@ own a slice of time per turn of the event loop, and shown once all are made (`Dr
 scene is taken apart the same way, so the window never waits for thousands of items at once.
 The whole graph fits the view by default, at whatever zoom that takes; zoom with Ctrl +/-/0
 or the wheel, pan by dragging, and when zoomed in an overview in the corner shows where you
-are. A click on a node emits `node_clicked` with its id.
+are. A graph that only runs forward is drawn without grad rows. A click on a node emits
+`node_clicked` with its id.
 """
 
 from __future__ import annotations
@@ -189,6 +190,7 @@ class GraphView(ZoomingView):
             self._shown_titles,
             self._records,
             far=far,
+            backward=self.player.backward,
         )
         if len(self.trace.nodes) > SYNC_LAYOUT_NODES:
             # the turn that brought the layout has done enough: the items come in the next
@@ -348,7 +350,7 @@ class GraphView(ZoomingView):
         self._show_labels()
 
     def _show_labels(self, *, far: bool | None = None) -> None:
-        # a step that only computes forward has no local derivatives to show
+        # a graph that only computes forward has no local derivatives to show
         hidden = (self._far if far is None else far) or not self.player.backward
         for key, label in self.edge_labels.items():
             label.setVisible(not hidden and key != self._masked)
