@@ -48,10 +48,12 @@ class FigureSizer:
 
     # ---- the layout's Sizer protocol ------------------------------------------------------------
 
-    def value_node(self, node: Node, name: str, grad: Number | None) -> tuple[float, float]:
+    def value_node(
+        self, node: Node, name: str, grad: Number | None, *, backward: bool = True
+    ) -> tuple[float, float]:
         if self._frame is not None:  # a live graph: its grads are not in the trace's records
             grad = self._frame.grads[node.id]
-        return self._metrics.value_node(node, name, grad)
+        return self._metrics.value_node(node, name, grad, backward=backward)
 
     def op_node(self, node: Node) -> tuple[float, float]:
         return self._metrics.op_node(node)

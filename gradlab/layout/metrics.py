@@ -44,20 +44,25 @@ class MetricSizer:
     stacked: bool
     """Value nodes with the name above the numbers (presenting), not beside them."""
 
-    def value_node(self, node: Node, name: str, grad: Number | None) -> tuple[float, float]:
+    def value_node(
+        self, node: Node, name: str, grad: Number | None, *, backward: bool = True
+    ) -> tuple[float, float]:
         title = self.bold.width(labels.title_text(node, name))
         numbers = max(
             self.regular.width(labels.value_text(node.value)),
-            self.italic.width(labels.grad_text(grad)),
+            self.italic.width(labels.grad_text(grad)) if backward else 0.0,
             self.regular.width("data " + labels.NUMBER_ROOM),
         )
         if node.shape:
             numbers += self.thumb + self.pad  # a picture of the array beside its numbers
         if self.stacked:
-            # the name's row (a line and a pad), then the two numbers' rows with half a pad
-            # above and below them and a fifth between (as `ValueItem` paints them)
-            return (max(title, numbers) + 1.0 * self.pad, 3 * self.line + 2.2 * self.pad)
-        return (title + numbers + 4 * self.pad, 2 * self.line + 2.2 * self.pad)
+            # the name's row (a line and a pad), then the numbers' rows with half a pad above
+            # and below them and a fifth between (as `ValueItem` paints them); a graph that
+            # only runs forward has the data row alone
+            height = 3 * self.line + 2.2 * self.pad if backward else 2 * self.line + 2 * self.pad
+            return (max(title, numbers) + 1.0 * self.pad, height)
+        height = 2 * self.line + 2.2 * self.pad if backward else self.line + 2 * self.pad
+        return (title + numbers + 4 * self.pad, height)
 
     def op_node(self, node: Node) -> tuple[float, float]:
         side = self.op_line + 1.4 * self.pad

@@ -1,6 +1,7 @@
 """From a recorded trace to the graph that is drawn, in micrograd's style.
 
-Every node becomes a value box (label, data, grad); every computed node also gets a small op
+Every node becomes a value box (label, data, grad; no grad row on a graph whose backward pass is
+never run); every computed node also gets a small op
 node just in front of it (its `Lead`). Edges run parent value -> op -> value, so the local
 derivative of an edge (node id i, parent position k) has a place to be written: on the edge
 keyed `edge_key(i, k)`; the op -> value arrow is keyed `result_key(i)`.
@@ -38,9 +39,14 @@ def result_key(node_id: int) -> str:
 
 
 class Sizer(Protocol):
-    """Measures what the drawing of each part needs; the GUI implements it with font metrics."""
+    """Measures what the drawing of each part needs; the GUI implements it with font metrics.
 
-    def value_node(self, node: Node, name: str, grad: Number | None) -> tuple[float, float]: ...
+    `backward=False` sizes a value box for a graph that only runs forward: its name and data,
+    no grad row."""
+
+    def value_node(
+        self, node: Node, name: str, grad: Number | None, *, backward: bool = True
+    ) -> tuple[float, float]: ...
 
     def op_node(self, node: Node) -> tuple[float, float]: ...
 
@@ -60,14 +66,17 @@ class EstimateSizer:
     def _text(self, text: str) -> float:
         return len(text) * self.char_width * self.font_px
 
-    def value_node(self, node: Node, name: str, grad: Number | None) -> tuple[float, float]:
+    def value_node(
+        self, node: Node, name: str, grad: Number | None, *, backward: bool = True
+    ) -> tuple[float, float]:
         numbers = max(
             self._text(labels.value_text(node.value)),
-            self._text(labels.grad_text(grad)),
+            self._text(labels.grad_text(grad)) if backward else 0.0,
             self._text("data " + labels.NUMBER_ROOM),
         )
         width = self._text(labels.title_text(node, name)) + numbers + 3 * self.font_px
-        return (width, 3.2 * self.font_px)
+        rows = 2 if backward else 1
+        return (width, (1.2 * rows + 0.8) * self.font_px)
 
     def op_node(self, node: Node) -> tuple[float, float]:
         side = max(2.6 * self.font_px, self._text(labels.op_text(node)) + 1.4 * self.font_px)
@@ -82,8 +91,9 @@ class EstimateSizer:
         return (width + 0.6 * self.font_px, 2.6 * self.font_px)
 
 
-def graph_spec(trace: Trace, sizer: Sizer | None = None) -> GraphSpec:
-    """The drawn graph of `trace`: value boxes, op nodes and labelled edges, sized by `sizer`."""
+def graph_spec(trace: Trace, sizer: Sizer | None = None, *, backward: bool = True) -> GraphSpec:
+    """The drawn graph of `trace`: value boxes, op nodes and labelled edges, sized by `sizer`;
+    `backward=False` for a graph whose backward pass is never run (no grad rows)."""
     sizer = EstimateSizer() if sizer is None else sizer
     grads = trace.snapshot(len(trace)).grads
     records = edge_records(trace)
@@ -91,7 +101,7 @@ def graph_spec(trace: Trace, sizer: Sizer | None = None) -> GraphSpec:
     nodes: list[NodeSpec] = []
     edges: list[EdgeSpec] = []
     for node in trace.nodes:
-        size = sizer.value_node(node, names[node.id], grads[node.id])
+        size = sizer.value_node(node, names[node.id], grads[node.id], backward=backward)
         if node.is_leaf:
             nodes.append(NodeSpec(value_key(node.id), *size))
             continue

@@ -18,8 +18,10 @@ from gradlab.gui.graph.items import OpItem, ValueItem
 from gradlab.gui.graph.lab import GraphLab
 from gradlab.gui.main_window import MainWindow
 from gradlab.gui.theme import LIGHT
+from gradlab.layout import graph_spec, value_key
 from gradlab.lessons import ConvScene, lessons_folder
 from gradlab.state.conv.scrubber import ConvScrubber
+from gradlab.state.graph.session import GraphSession
 from gradlab.state.session import Session
 
 pytestmark = pytest.mark.gui
@@ -207,10 +209,84 @@ def test_a_counting_step_stops_at_its_total_with_no_derivatives(
         QTest.keyClick(window.windowHandle(), Qt.Key.Key_Right)
     assert cursor.at_end
     assert cursor.position == len(view.session.trace.nodes)
-    assert all("?" in grad for _, _, grad in view.view.node_texts().values())
+    assert all(grad == "" for _, _, grad in view.view.node_texts().values())  # no grad row
     assert not view.checks.isVisible()
     assert view.view.edge_labels
     assert not any(label.isVisible() for label in view.view.edge_labels.values())
     QTest.keyClick(window.windowHandle(), Qt.Key.Key_Right)  # past the total: the next step
     session = window.session
     assert (session.lesson_index, session.step_index) != (lesson, step)
+
+
+def ink_below(item: ValueItem, depth: float) -> int:
+    """How many pixels `item` paints in the `depth` pixels under its box (where a grad row that
+    does not fit would spill)."""
+    bounds = item.boundingRect()
+    size = (int(bounds.width()) + 1, int(bounds.height() + depth) + 1)
+    image = QImage(*size, QImage.Format.Format_RGB32)
+    image.fill(QColor("white"))
+    painter = QPainter(image)
+    painter.translate(-bounds.left(), -bounds.top())
+    item.paint(painter, QStyleOptionGraphicsItem(), None)
+    painter.end()
+    below = image.copy(0, int(bounds.height()) + 1, image.width(), int(depth))
+    white = QColor("white").rgb()
+    return sum(
+        below.pixel(x, y) != white for x in range(below.width()) for y in range(below.height())
+    )
+
+
+@pytest.mark.parametrize(("lesson", "step"), counting_steps())
+def test_a_counting_step_draws_no_grad_rows_and_shorter_boxes(
+    qtbot: QtBot, settings: QSettings, lesson: int, step: int
+) -> None:
+    window = open_at(qtbot, settings, lesson, step)
+    lab = window.view
+    assert isinstance(lab, GraphLab)
+    session = lab.session
+    assert isinstance(session, GraphSession)
+    qtbot.waitUntil(lambda: lab.view.up_to_date)
+    lab.view.reset_zoom()  # near: the items paint their text
+    with_grads = GraphSession(session.expression, session.inputs, sizer=lab.style_.sizer)
+    items = lab.view.values
+    assert items.keys() == {n.id for n in session.trace.nodes}
+    for i, item in items.items():
+        assert not item.grad_row
+        assert item.texts()[2] == ""
+        # a row shorter than the same graph's box with a backward pass
+        full = with_grads.layout.boxes[value_key(i)].height
+        assert item.rect.height() <= full - lab.style_.line
+        assert ink_below(item, 2 * lab.style_.line) == 0  # and nothing painted under it
+        # (where a grad row would spill: an item with one, in the same box, paints there)
+        control = ValueItem(lab.style_, item.rect, i, item.title)
+        control.set_state(item.state)
+        assert ink_below(control, 2 * lab.style_.line) > 0
+    lab.step_cursor.to_end()
+    assert all(grad == "" for _, _, grad in lab.view.node_texts().values())
+
+
+def test_a_step_with_a_backward_pass_still_draws_grad_rows(
+    qtbot: QtBot, settings: QSettings
+) -> None:
+    found = Session.from_folder(lessons_folder())
+    lesson, step = next(
+        (index, number)
+        for index, entry in enumerate(found.entries)
+        if entry.lesson is not None
+        for number, step in enumerate(entry.lesson.steps)
+        if step.graph is not None and step.graph.backward
+    )
+    window = open_at(qtbot, settings, lesson, step)
+    lab = window.view
+    assert isinstance(lab, GraphLab)
+    session = lab.session
+    assert isinstance(session, GraphSession)
+    qtbot.waitUntil(lambda: lab.view.up_to_date)
+    spec = graph_spec(session.trace, lab.style_.sizer)
+    heights = {node.key: node.height for node in spec.nodes}
+    for i, item in lab.view.values.items():
+        assert item.grad_row
+        assert item.texts()[2].startswith("grad ")
+        assert item.rect.height() == pytest.approx(heights[value_key(i)])
+    lab.step_cursor.to_end()
+    assert all("?" not in grad for _, _, grad in lab.view.node_texts().values())

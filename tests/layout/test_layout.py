@@ -32,6 +32,7 @@ from gradlab.layout import (
     to_dot,
     value_key,
 )
+from gradlab.layout.metrics import GlyphWidths, MetricSizer
 
 HAS_DOT = find_dot() is not None
 ENGINES = [
@@ -292,3 +293,43 @@ def test_graphviz_layouts_of_random_graphs_are_readable(trace: Trace) -> None:
     placed = layout(graph_spec(trace), "graphviz")
     assert_readable(trace, placed, beside=False)
     assert math.isfinite(placed.width)
+
+
+def uniform_sizer(*, stacked: bool) -> MetricSizer:
+    """A `MetricSizer` whose every glyph is 8 px wide (no fonts needed)."""
+    glyphs = GlyphWidths({}, 8.0)
+    return MetricSizer(glyphs, glyphs, glyphs, glyphs, 16.0, 20.0, 5.0, 35.0, stacked)
+
+
+@pytest.mark.parametrize(
+    "sizer",
+    [EstimateSizer(), uniform_sizer(stacked=False), uniform_sizer(stacked=True)],
+    ids=["estimate", "beside", "stacked"],
+)
+@pytest.mark.parametrize("text", ["q = x + y; f = q * z", "total = (pixels + 1) * classes"])
+def test_a_graph_that_only_runs_forward_has_boxes_a_row_shorter(
+    sizer: EstimateSizer | MetricSizer, text: str
+) -> None:
+    program = parse(text)
+    trace = record(program.build(dict.fromkeys(program.inputs, -12.5)).output)
+    both = {n.key: n for n in graph_spec(trace, sizer).nodes}
+    forward = {n.key: n for n in graph_spec(trace, sizer, backward=False).nodes}
+    assert both.keys() == forward.keys()
+    for key, node in forward.items():
+        # the grad row and the gap above it are gone; the width never grows
+        assert node.height < both[key].height - 10.0
+        assert node.width <= both[key].width
+        assert node.lead == both[key].lead  # op nodes are the same
+    assert graph_spec(trace, sizer) == graph_spec(trace, sizer, backward=True)
+
+
+def test_a_forward_only_box_fits_exactly_its_name_and_data_rows() -> None:
+    node = trace_of("f = x * 2", x=1.0).nodes[0]
+    line, pad = 16.0, 5.0
+    # beside: the data row with a pad above and below; stacked: the name's row above it too
+    assert uniform_sizer(stacked=False).value_node(node, "x", None, backward=False)[1] == (
+        line + 2 * pad
+    )
+    assert uniform_sizer(stacked=True).value_node(node, "x", None, backward=False)[1] == (
+        2 * line + 2 * pad
+    )

@@ -49,6 +49,7 @@ class Drawing:
         records: Mapping[tuple[int, int], EdgeGrad[Number]],
         *,
         far: bool,
+        backward: bool = True,
     ) -> None:
         self.scene = QGraphicsScene(parent)
         # no index: building one for 4,000 items took 10 ms at the first repaint, and finding
@@ -60,8 +61,11 @@ class Drawing:
         self.ops: dict[int, OpItem] = {}
         self.edges: dict[str, EdgeItem] = {}
         self.edge_labels: dict[str, EdgeLabelItem] = {}
+        self.style = style
         self.far = far
         """Whether the items are made hidden, the picture shown."""
+        self.backward = backward
+        """Whether the graph runs backward: else its value boxes have no grad row."""
         self.picture = FarPicture(layout, style)
         self.marker = marker(style)
         self.picture.setVisible(far)
@@ -140,7 +144,8 @@ class Drawing:
         for node, (title, glyph) in zip(trace.nodes, titles, strict=True):
             box = layout.boxes[value_key(node.id)]
             rect = QRectF(box.x, box.y, box.width, box.height)
-            value = self.values[node.id] = ValueItem(style, rect, node.id, title)
+            value = ValueItem(style, rect, node.id, title, grad_row=self.backward)
+            self.values[node.id] = value
             yield value
             if not node.is_leaf:
                 op = layout.boxes[op_key(node.id)]

@@ -87,12 +87,16 @@ class _Item(QGraphicsItem):
 
 
 class ValueItem(_Item):
-    """A value node: its name on the left; its data and grad stacked on the right."""
+    """A value node: its name on the left; its data and grad stacked on the right. A graph that
+    only runs forward has no grad row (`grad_row` False): its grads never come."""
 
-    def __init__(self, style: GraphStyle, rect: QRectF, node_id: int, title: str) -> None:
+    def __init__(
+        self, style: GraphStyle, rect: QRectF, node_id: int, title: str, *, grad_row: bool = True
+    ) -> None:
         super().__init__(style, rect)
         self.node_id = node_id
         self.title = title
+        self.grad_row = grad_row
         self.setCursor(Qt.CursorShape.PointingHandCursor)
         self.state = ValueState(
             labels.value_text(None), labels.grad_text(None), Mark.PENDING, Mark.PENDING, False
@@ -101,7 +105,9 @@ class ValueItem(_Item):
         self._mapped: tuple[int, int] = (0, 0)
 
     def set_maps(self, data: Number | None, grad: Number | None) -> None:
-        """Heatmaps of a tensor node's data and grad (none while pending)."""
+        """Heatmaps of a tensor node's data and grad (none while pending, nor with no grad
+        row)."""
+        grad = grad if self.grad_row else None
         keys = (id(data) if data is not None else 0, id(grad) if grad is not None else 0)
         if keys == self._mapped:
             return
@@ -117,8 +123,8 @@ class ValueItem(_Item):
         return self._adopt(changed)
 
     def texts(self) -> tuple[str, str, str]:
-        """(name, "data …", "grad …") as drawn."""
-        return (self.title, self.state.data, self.state.grad)
+        """(name, "data …", "grad …") as drawn; the grad is "" with no grad row."""
+        return (self.title, self.state.data, self.state.grad if self.grad_row else "")
 
     def paint(
         self, painter: QPainter, option: QStyleOptionGraphicsItem, widget: QWidget | None = None
@@ -160,6 +166,8 @@ class ValueItem(_Item):
             rows, Qt.AlignmentFlag.AlignVCenter | Qt.AlignmentFlag.AlignLeft, str(data)
         )
         self._draw_map(painter, rows, self.maps[0])
+        if not self.grad_row:
+            return
         painter.setFont(style.font if final or grad_mark is Mark.PENDING else style.italic)
         painter.setPen(style.color("muted" if grad_mark is Mark.PENDING else "grad"))
         rows.translate(0, style.line + 0.2 * style.pad)

@@ -100,8 +100,10 @@ class GraphStyle:
 
     # ---- the layout's Sizer protocol, by the picklable sizer the layout worker uses too ----
 
-    def value_node(self, node: Node, name: str, grad: Number | None) -> tuple[float, float]:
-        return self.sizer.value_node(node, name, grad)
+    def value_node(
+        self, node: Node, name: str, grad: Number | None, *, backward: bool = True
+    ) -> tuple[float, float]:
+        return self.sizer.value_node(node, name, grad, backward=backward)
 
     def op_node(self, node: Node) -> tuple[float, float]:
         return self.sizer.op_node(node)

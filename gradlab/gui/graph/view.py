@@ -6,13 +6,14 @@ own a slice of time per turn of the event loop, and shown once all are made (`Dr
 scene is taken apart the same way, so the window never waits for thousands of items at once.
 The whole graph fits the view by default, at whatever zoom that takes; zoom with Ctrl +/-/0
 or the wheel, pan by dragging, and when zoomed in an overview in the corner shows where you
-are. A click on a node emits `node_clicked` with its id.
+are; far out the graph is one picture (`Detail` keeps the drawing shown and how near). A graph
+that only runs forward is drawn without grad rows. A click on a node emits `node_clicked` with
+its id.
 """
 
 from __future__ import annotations
 
-import contextlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 
 from PySide6.QtCore import QPoint, QRectF, Qt, QTimer, Signal
 from PySide6.QtGui import QImage, QMouseEvent, QPainter, QResizeEvent
@@ -25,15 +26,10 @@ from PySide6.QtWidgets import (
 )
 
 from gradlab.engine.trace import BackwardStep, EdgeGrad, ForwardStep, Number, Snapshot, Trace
+from gradlab.gui.graph.detail import Detail, too_far
 from gradlab.gui.graph.drawing import Drawing, Teardown, item_titles
 from gradlab.gui.graph.export import scene_image, scene_svg
-from gradlab.gui.graph.items import (
-    TINY_TEXT,
-    EdgeItem,
-    EdgeLabelItem,
-    OpItem,
-    ValueItem,
-)
+from gradlab.gui.graph.items import EdgeItem, EdgeLabelItem, OpItem, ValueItem
 from gradlab.gui.graph.overview import Overview
 from gradlab.gui.graph.style import GraphStyle
 from gradlab.gui.graph.zoom import FIT_MAX, ZoomingView
@@ -44,9 +40,6 @@ from gradlab.state.graph.player import Player
 from gradlab.state.graph.shown import SYNC_LAYOUT_NODES
 
 CLICK_SLOP = 4
-FAR_HINT = (
-    "Too far out to read: nodes are drawn as boxes. Zoom in (Ctrl +, the wheel) to read them."
-)
 FOLLOW_MARGIN = 0.15
 """The active node is re-centred when it comes closer than this share of the view to an edge."""
 
@@ -79,13 +72,7 @@ class GraphView(ZoomingView):
         self._records: dict[tuple[int, int], EdgeGrad[Number]] = {}
         self._drawing: Drawing | None = None
         """The next scene, while its items are made."""
-        self._current: Drawing | None = None
-        """The scene shown."""
         self.teardown = Teardown(self)
-        self._far = False
-        """Zoomed out so far that text would not be readable: one picture, no items."""
-        self._masked: str | None = None
-        """An edge label kept hidden (see `mask_label`)."""
         self._batches = QTimer(self)
         self._batches.setInterval(0)
         self._batches.timeout.connect(self._next_batch)
@@ -99,10 +86,10 @@ class GraphView(ZoomingView):
         self.notice = plain_label(parent=self.viewport())
         self.notice.setVisible(False)
         self.notice.setMargin(6)
-        self.far_hint = plain_label(FAR_HINT, self.viewport())
+        self.detail = Detail(self.viewport(), backward=player.backward)
+        """The scene shown, and whether far out as one picture."""
+        self.far_hint = self.detail.hint
         """Says, far out, why the nodes are plain boxes and how to read them."""
-        self.far_hint.setVisible(False)
-        self.far_hint.setMargin(4)
         for bar in (self.horizontalScrollBar(), self.verticalScrollBar()):
             bar.valueChanged.connect(self.overview.follow)
         callback = self._on_changed
@@ -119,19 +106,19 @@ class GraphView(ZoomingView):
     @property
     def values(self) -> dict[int, ValueItem]:
         """The value node items shown, by node id."""
-        return {} if self._current is None else self._current.values
+        return {} if self.detail.drawing is None else self.detail.drawing.values
 
     @property
     def ops(self) -> dict[int, OpItem]:
-        return {} if self._current is None else self._current.ops
+        return {} if self.detail.drawing is None else self.detail.drawing.ops
 
     @property
     def edges(self) -> dict[str, EdgeItem]:
-        return {} if self._current is None else self._current.edges
+        return {} if self.detail.drawing is None else self.detail.drawing.edges
 
     @property
     def edge_labels(self) -> dict[str, EdgeLabelItem]:
-        return {} if self._current is None else self._current.edge_labels
+        return {} if self.detail.drawing is None else self.detail.drawing.edge_labels
 
     # ---- building --------------------------------------------------------------------------
 
@@ -177,10 +164,10 @@ class GraphView(ZoomingView):
         self._drawn = None
         self._shown = None
         self.overview.accent = self._style.color("accent")
-        far = self._far
+        far = self.detail.far
         fitted = self.fit_zoom(QRectF(0, 0, layout.width, layout.height))
         if self._auto_fit and fitted is not None:
-            far = self._is_far(fitted)  # made as they will be shown: nothing to switch after
+            far = too_far(fitted, self._style)  # made as shown: nothing to switch after
         self._drawing = Drawing(
             self,
             self.trace,
@@ -189,6 +176,7 @@ class GraphView(ZoomingView):
             self._shown_titles,
             self._records,
             far=far,
+            backward=self.player.backward,
         )
         if len(self.trace.nodes) > SYNC_LAYOUT_NODES:
             # the turn that brought the layout has done enough: the items come in the next
@@ -215,11 +203,9 @@ class GraphView(ZoomingView):
         self._drawing = None
         self._batches.stop()
         old = self.scene()
-        retired: list[QGraphicsItem] = [] if self._current is None else self._current.items()
-        self._far = drawing.far
-        self._current = drawing
-        self._show_labels()
-        self._show_far_hint()
+        shown = self.detail.drawing
+        retired: list[QGraphicsItem] = [] if shown is None else shown.items()
+        self.detail.show(drawing)
         self.setScene(drawing.scene)
         self.teardown.retire(old, retired)
         self._drawn = self.trace
@@ -228,7 +214,8 @@ class GraphView(ZoomingView):
         if self._auto_fit:
             self.fit_to_window()
         else:
-            self._apply_detail()  # the learner may have zoomed while the items were made
+            # the learner may have zoomed while the items were made
+            self.detail.set_far(too_far(self.zoom, self._style))
         # the overview's picture waits a turn: the view is on screen first
         QTimer.singleShot(0, self, self._redraw_overview)
 
@@ -282,25 +269,15 @@ class GraphView(ZoomingView):
             dirty |= {n for n in (snap.active, last.active) if n is not None}
         forward = snap.step.node if isinstance(snap.step, ForwardStep) else None
         backward = snap.step.node if isinstance(snap.step, BackwardStep) else None
-        current = self._current
-        assert current is not None  # drawn
+        shown = self.detail.drawing
+        assert shown is not None  # drawn
         changed = sum(
-            current.refresh_node(self.trace, self._records, snap, i, (forward, backward))
+            shown.refresh_node(self.trace, self._records, snap, i, (forward, backward))
             for i in sorted(dirty)
         )
         self._follow(snap.active)
-        self._frame_active(snap.active)
+        self.detail.frame(snap.active)
         return changed
-
-    def _frame_active(self, node: int | None) -> None:
-        """Frame the active node on the far picture (items show it themselves)."""
-        current = self._current
-        if current is None:
-            return
-        item = self.values.get(node) if node is not None and self._far else None
-        current.marker.setVisible(item is not None)
-        if item is not None:
-            current.marker.setRect(item.rect)
 
     # ---- what tests and exports read ---------------------------------------------------------
 
@@ -313,73 +290,28 @@ class GraphView(ZoomingView):
 
     def render_image(self, scale: float = 2.0) -> QImage:
         """The whole graph (not just what is scrolled into view) as an image."""
-        with self._in_detail():
+        with self.detail.near():
             return scene_image(self.scene(), self._style.color("window"), scale)
 
     def render_svg(self, path: str) -> None:
         """The whole graph as an SVG file, in vectors."""
-        with self._in_detail():
+        with self.detail.near():
             scene_svg(self.scene(), self._style.color("window"), path)
-
-    @contextlib.contextmanager
-    def _in_detail(self) -> Iterator[None]:
-        """Every item shown, not the far picture (an export is read close up)."""
-        current, far = self._current, self._far
-        if current is not None and far:
-            current.set_far(False)
-            self._show_labels(far=False)  # but a masked one
-        try:
-            yield
-        finally:
-            if current is not None and far:
-                current.set_far(True)
-                self._show_labels()
-                self._frame_active(self._shown.active if self._shown is not None else None)
 
     def zoomed(self) -> None:
         """The zoom changed: far out the graph is one picture; the overview follows."""
-        self._apply_detail()
+        self.detail.set_far(too_far(self.zoom, self._style))
         self.overview.follow()
 
     def mask_label(self, key: str | None) -> None:
         """Keep the label of edge `key` hidden (it would give a quiz's answer away); None shows
         every label again (when the graph is near enough to read)."""
-        self._masked = key
-        self._show_labels()
-
-    def _show_labels(self, *, far: bool | None = None) -> None:
-        # a step that only computes forward has no local derivatives to show
-        hidden = (self._far if far is None else far) or not self.player.backward
-        for key, label in self.edge_labels.items():
-            label.setVisible(not hidden and key != self._masked)
-
-    def _apply_detail(self) -> None:
-        """Far out (text a few pixels high) the graph is one picture, not thousands of items
-        each painted by Python code at every repaint."""
-        far = self._is_far(self.zoom)
-        if far == self._far:
-            return
-        self._far = far
-        if self._current is not None:
-            self._current.set_far(far)
-            self._show_labels()
-        self._show_far_hint()
-        self._frame_active(self._shown.active if self._shown is not None else None)
-
-    def _show_far_hint(self) -> None:
-        self.far_hint.setVisible(self._far and self._current is not None)
-        if self.far_hint.isVisible():
-            self.far_hint.setStyleSheet(f"color: {self._style.theme.muted}")
-            self.far_hint.adjustSize()
-            self.far_hint.move(8, self.viewport().height() - self.far_hint.height() - 4)
-
-    def _is_far(self, zoom: float) -> bool:
-        return zoom * self._style.font.pixelSize() < TINY_TEXT
+        self.detail.mask(key)
 
     @property
     def far(self) -> bool:
         """Whether the graph is shown as one picture (zoomed far out)."""
-        return self._far
+        return self.detail.far
 
     def _follow(self, node: int | None) -> None:
         """Centre the active node when it is (partly) out of view: only scrolls, never zooms,
@@ -408,7 +340,7 @@ class GraphView(ZoomingView):
         if self._auto_fit:
             self.fit_to_window()
         self.overview.follow()
-        self._show_far_hint()
+        self.detail.place_hint()
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
         self._press = event.position().toPoint()
@@ -422,7 +354,7 @@ class GraphView(ZoomingView):
             return
         if not self.up_to_date:
             return  # the items shown are an older graph's: their ids mean other nodes now
-        if self._far:  # the items are hidden: find the node under the point by its box
+        if self.detail.far:  # the items are hidden: find the node under the point by its box
             spot = self.mapToScene(point)
             nodes: list[ValueItem | OpItem] = [*self.values.values(), *self.ops.values()]
             found = next((node for node in nodes if node.rect.contains(spot)), None)

@@ -36,11 +36,12 @@ def check_job(report: Report, trace: Trace, inputs: Mapping[str, int]) -> CheckR
 
 
 def layout_job(
-    report: Report, trace: Trace, sizer: Sizer | None, engine: Engine
+    report: Report, trace: Trace, sizer: Sizer | None, engine: Engine, backward: bool = True
 ) -> tuple[GraphSpec, Layout]:
-    """In the worker: the graph measured (with the GUI's font metrics) and laid out."""
+    """In the worker: the graph measured (with the GUI's font metrics) and laid out; no grad
+    rows when it only runs forward."""
     report(0.0, "measuring")
-    spec = graph_spec(trace, sizer)
+    spec = graph_spec(trace, sizer, backward=backward)
     report(0.1, "laying out")
     return spec, layout(spec, engine)
 
@@ -87,9 +88,12 @@ class Background:
             self.checks.cancel()
         self._check = None
 
-    def lay_out(self, trace: Trace, sizer: Sizer | None, engine: Engine) -> None:
-        """Start measuring and laying out `trace`, dropping any earlier layout."""
-        self._layout = self.layouts.submit(layout_job, trace, sizer, engine)
+    def lay_out(
+        self, trace: Trace, sizer: Sizer | None, engine: Engine, *, backward: bool = True
+    ) -> None:
+        """Start measuring and laying out `trace` (without grad rows when `backward` is False:
+        it only runs forward), dropping any earlier layout."""
+        self._layout = self.layouts.submit(layout_job, trace, sizer, engine, backward)
 
     def cancel_layout(self) -> None:
         if self._layout is not None and self.layouts.running == self._layout:

@@ -134,7 +134,9 @@ class ShownGraph:
         """Make sure the current trace gets a layout: kept when no size changed, else computed
         now (small graphs, or no background) or measured and laid out in the background."""
         if self.background is not None and len(self._trace.nodes) > SYNC_LAYOUT_NODES:
-            self.background.lay_out(self._trace, self._sizer, self._engine)
+            self.background.lay_out(
+                self._trace, self._sizer, self._engine, backward=self.player.backward
+            )
             return
         spec = self._current_spec()
         if self._layout is not None and spec == self._spec:
@@ -143,7 +145,8 @@ class ShownGraph:
         self._lay_out_now(spec)
 
     def _current_spec(self) -> GraphSpec:
-        return graph_spec(self._trace, self._sizer)
+        # a graph that only runs forward gets boxes without a grad row
+        return graph_spec(self._trace, self._sizer, backward=self.player.backward)
 
     def _lay_out_now(self, spec: GraphSpec) -> None:
         if self.background is not None:

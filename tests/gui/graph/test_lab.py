@@ -360,3 +360,26 @@ def test_the_whole_graph_fits_and_a_zoomed_in_view_follows_the_active_node(
     assert seen.contains(view.sceneRect().bottomRight() - QPointF(20, 20))
     QTest.keyClick(lab.windowHandle(), Qt.Key.Key_0, Qt.KeyboardModifier.ControlModifier)
     assert not view.overview.isVisible()
+
+
+def test_a_tensor_graph_that_only_runs_forward_maps_its_data_alone(qtbot: QtBot) -> None:
+    w = Tensor(np.arange(6.0).reshape(2, 3) / 10, requires_grad=True, label="W")
+    out = (w @ Tensor(np.ones((3, 4)), label="x")).sum()
+    forward = TraceSession(record(out), cursor="forward", backward=False)
+    both = TraceSession(record(out), cursor="forward")
+    labs = [GraphLab(session, LIGHT) for session in (forward, both)]
+    for lab in labs:
+        qtbot.addWidget(lab)
+        lab.show()
+        qtbot.waitExposed(lab)
+    short, full = (lab.view.values[0] for lab in labs)
+    assert short.maps[0] is not None  # the data's heatmap
+    assert short.maps[1] is None  # no grad row, no grad map
+    assert short.texts() == ("W  2×3", "data 2×3", "")
+    assert short.rect.height() < full.rect.height()
+    # even handed a grad, an item with no grad row draws no picture of it
+    short.set_maps(w.data, w.data)
+    assert short.maps[0] is not None
+    assert short.maps[1] is None
+    full.set_maps(w.data, w.data)
+    assert full.maps[1] is not None

@@ -11,7 +11,7 @@ import pytest
 from gradlab.check import cross_check
 from gradlab.engine import record
 from gradlab.engine.expr import parse
-from gradlab.layout import graph_spec
+from gradlab.layout import EstimateSizer, graph_spec
 from gradlab.state.graph.background import Background, check_job, layout_job
 from gradlab.state.graph.jobs import Message, Worker
 from gradlab.state.graph.session import GraphSession
@@ -122,3 +122,19 @@ def test_a_worker_that_ignores_a_cancel_is_ended(workers: tuple[Worker, Worker])
     spec, placed = done[-1].value
     assert spec == graph_spec(small)
     assert placed.boxes.keys() == {s.key for s in spec.nodes} | {"o2"}
+
+
+def test_a_large_graph_that_only_runs_forward_is_laid_out_without_grad_rows(
+    workers: tuple[Worker, Worker],
+) -> None:
+    checks, layouts = workers
+    terms = " + ".join(f"(n{i} + 1) * m{i}" for i in range(20))
+    session = GraphSession(f"total = {terms}", {}, backward=False)
+    session.attach(Background(checks, layouts))
+    assert len(session.trace.nodes) > SYNC_LAYOUT_NODES
+    session.set_sizer(EstimateSizer())  # as the lab does: measured in the worker
+    assert not session.layout_ready
+    until(lambda: session.layout_ready, session.poll)
+    heights = {s.key: s.height for s in graph_spec(session.trace, backward=False).nodes}
+    assert {k: session.layout.boxes[k].height for k in heights} == heights
+    assert heights != {s.key: s.height for s in graph_spec(session.trace).nodes}

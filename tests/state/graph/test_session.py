@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 from gradlab.engine import record
 from gradlab.engine.expr import ExpressionError
 from gradlab.engine.tensor import Tensor
-from gradlab.layout import EstimateSizer
+from gradlab.layout import EstimateSizer, value_key
 from gradlab.lessons import lessons_folder
 from gradlab.state.graph.player import CursorSpec
 from gradlab.state.graph.session import AUTO_CHECK_NODES, GraphSession, TraceSession
@@ -200,3 +200,14 @@ def test_own_edits_come_back_when_the_learner_returns() -> None:
     assert third is not None
     assert isinstance(third.scene, GraphSession)
     assert third.scene.expression == original  # back to the lesson's: nothing kept
+
+
+def test_a_graph_that_only_runs_forward_is_laid_out_without_grad_rows() -> None:
+    text, inputs = "pixels = height * width; total = (pixels + 1) * classes", {"height": 28.0}
+    forward = GraphSession(text, inputs, backward=False)
+    both = GraphSession(text, inputs)
+    keys = [value_key(n.id) for n in both.trace.nodes]
+    assert all(forward.layout.boxes[k].height < both.layout.boxes[k].height for k in keys)
+    # and after an edit, the rebuilt graph keeps its short boxes
+    assert forward.set_input("height", 32.0)
+    assert forward.layout.boxes[keys[0]].height < both.layout.boxes[keys[0]].height
