@@ -266,11 +266,10 @@ class MainWindow(QMainWindow):
         total = sum(self.text_splitter.sizes())
         if self.view is None or total <= 0:
             return
-        quiz = self.step_panel.quiz
         wanted = text_height(
             total,
             self.step_panel.preferred_height(),
-            0 if quiz is None else quiz.sizeHint().height(),
+            self.step_panel.quiz_height(),
             presenting=self.presentation.active,
         )
         self.text_splitter.setSizes([wanted, total - wanted])
@@ -323,6 +322,9 @@ class MainWindow(QMainWindow):
             self.view.set_presentation(on)
         self.apply_theme(theme or self.theme)
         self.fit_text()
+        # again once the layouts have followed: a quiz puts its question beside the answer box
+        # when presenting, and is shorter then (the step text kept a blank band of its height)
+        QTimer.singleShot(0, self.fit_text)
 
     def presentation_blank(self) -> None:
         self.set_blank(not self.presentation.blanked)

@@ -25,6 +25,10 @@ from gradlab.gui.theme import Theme
 from gradlab.gui.typography import QUIZ
 from gradlab.state.quiz import Feedback, QuizState
 
+QUESTION_SHARE, ANSWER_SHARE = 3, 2
+"""Side by side (presenting), the question takes three fifths of the row: at half of a
+1024-pixel projector a one-sentence question wrapped to three lines, each a line of scene lost."""
+
 
 class QuizWidget(QWidget):
     """Question, an answer box, Check and Reveal; feedback in good/bad colours."""
@@ -64,8 +68,8 @@ class QuizWidget(QWidget):
         # the question above the answer box; beside it while presenting, where every line of
         # height goes to the graph
         self.ask = QBoxLayout(QBoxLayout.Direction.TopToBottom)
-        self.ask.addWidget(self.question, 1)
-        self.ask.addLayout(row, 1)
+        self.ask.addWidget(self.question, QUESTION_SHARE)
+        self.ask.addLayout(row, ANSWER_SHARE)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 6, 0, 0)
         layout.addLayout(self.ask)

@@ -319,6 +319,13 @@ class StepPanel(QWidget):
         if self.guide.guide is not None:
             lines = self.guide.heightForWidth(max(self.guide.width(), 200))
             height += lines if lines > 0 else self.guide.sizeHint().height()
-        if self.quiz is not None:
-            height += self.quiz.sizeHint().height()
+        height += self.quiz_height()
         return height + margins.top() + margins.bottom() + 2 * self._layout.spacing()
+
+    def quiz_height(self) -> int:
+        """The quiz's height at its width (0 without one): its size hint guesses the question's
+        lines at a narrower width, 41 pixels too many beside the answer box at 1024."""
+        if self.quiz is None:
+            return 0
+        fitted = self.quiz.heightForWidth(self.quiz.width()) if self.quiz.width() > 0 else -1
+        return fitted if fitted > 0 else self.quiz.sizeHint().height()

@@ -283,3 +283,23 @@ def test_play_trains_a_training_step_and_blanking_pauses_it(
     press(window, Qt.Key.Key_P)  # a key on the blank screen only brings the lesson back
     assert not window.presentation.blanked
     assert not view.runner.running
+
+
+def test_entering_presentation_on_a_quiz_gives_the_text_only_the_room_it_needs(
+    qtbot: QtBot, settings: QSettings
+) -> None:
+    """Presenting puts the question beside the answer box: the quiz gets shorter once its layout
+    has followed, and the scene takes back the height the text no longer needs (it was left as
+    a blank band between the step's text and its quiz)."""
+    session = Session.from_folder(lessons_folder())
+    window = open_window(qtbot, session, settings)
+    window.resize(1024, 768)
+    lesson = next(i for i, e in enumerate(session.entries) if e.path.name.startswith("09"))
+    show_step(qtbot, window, lesson, 1)  # 09-2: a long text and a quiz
+    window.set_presentation(True)
+    panel = window.step_panel
+
+    def fitted() -> bool:
+        return window.text_splitter.sizes()[0] <= panel.preferred_height() + 4
+
+    qtbot.waitUntil(fitted, timeout=3000)
