@@ -73,10 +73,10 @@ PLAY_SECONDS = 60.0
 MIN_PLOT_PX = 80
 """A plot's data area must be at least this tall and wide to read a curve from it."""
 NUMBER_GRID_CELLS = 10
-"""Conv grids up to 10×10 cells (an 8×8 image with padding 1) show their numbers: always on a
-1080-line screen, and on a smaller one when the grid is alone in its column (three channels of
-8 rows stacked under the step's text have no room for legible numbers at 768 lines; they are
-drawn as images, their values on hover)."""
+"""Conv grids up to 10×10 cells (an 8×8 image with padding 1) show their numbers, on every
+screen. Where several channels stacked in a column leave no room for numbers, the column shows
+one channel large (which must show numbers) and the others as thumbnails: those are images on
+purpose and say so (`thumbnail`), so they are not judged."""
 NUMBER = re.compile(r"(?<![\w.])[-−]?\d[\d,]*(?:\.\d+)?(?:e[-+]?\d+)?")
 """A number standing on its own: not the 2 of x2 or w12."""
 TAGS = re.compile(r"<[^>]+>")
@@ -385,14 +385,9 @@ def unreadable(window: MainWindow) -> list[str]:
             problems.append(f"the text {widget.text()[:40]!r} is cut: {why}")
         shows_numbers = getattr(widget, "shows_numbers", None)
         shape = getattr(widget, "shape", None)
-        if callable(shows_numbers) and isinstance(shape, tuple):
-            column = widget.parentWidget()
-            stacked = column is not None and sum(
-                seen(grid) for grid in column.findChildren(type(widget))
-            )
-            tall = window.screen().geometry().height() >= 1080
-            judged = tall or stacked == 1
-            if judged and max(shape) <= NUMBER_GRID_CELLS and not shows_numbers():
+        thumbnail = bool(getattr(widget, "thumbnail", False))
+        if callable(shows_numbers) and isinstance(shape, tuple) and not thumbnail:
+            if max(shape) <= NUMBER_GRID_CELLS and not shows_numbers():
                 size = getattr(widget, "cell_size", lambda: 0.0)()
                 problems.append(
                     f"the {shape[0]}×{shape[1]} grid {widget_name(widget)} is an image "
