@@ -389,13 +389,13 @@ def unreadable(window: MainWindow) -> list[str]:
         shape = getattr(widget, "shape", None)
         thumbnail = bool(getattr(widget, "thumbnail", False))
         judged = window.presentation.active or window.screen().geometry().height() >= 1080
-        if callable(shows_numbers) and isinstance(shape, tuple) and judged and not thumbnail:
-            if max(shape) <= NUMBER_GRID_CELLS and not shows_numbers():
-                size = getattr(widget, "cell_size", lambda: 0.0)()
-                problems.append(
-                    f"the {shape[0]}×{shape[1]} grid {widget_name(widget)} is an image "
-                    f"({size:.0f} px cells in {widget.width()}×{widget.height()})"
-                )
+        grid = callable(shows_numbers) and isinstance(shape, tuple) and judged and not thumbnail
+        if grid and max(shape) <= NUMBER_GRID_CELLS and not shows_numbers():
+            size = getattr(widget, "cell_size", lambda: 0.0)()
+            problems.append(
+                f"the {shape[0]}×{shape[1]} grid {widget_name(widget)} is an image "
+                f"({size:.0f} px cells in {widget.width()}×{widget.height()})"
+            )
     return problems
 
 

@@ -49,7 +49,10 @@ def paint_cells(grid: GridView, painter: QPainter, size: float, numbers: bool) -
                 painter.setPen(muted_pen if inserted else number_pen)
                 painter.drawText(rect, center, texts[r][c])
 
-def _paint_padding(grid: GridView, painter: QPainter, size: float, numbers: bool, pen: QPen) -> None:
+
+def _paint_padding(
+    grid: GridView, painter: QPainter, size: float, numbers: bool, pen: QPen
+) -> None:
     """Hatched zero cells around the values."""
     h, w = grid.values.shape
     p = grid.padding
@@ -80,6 +83,7 @@ def _paint_padding(grid: GridView, painter: QPainter, size: float, numbers: bool
                 painter.setPen(muted)
                 painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, "0")
 
+
 def _paint_image(grid: GridView, painter: QPainter, target: QRectF) -> None:
     """Too many cells for numbers: one grayscale pixel per cell (a colour channel's 0-255 in
     its own colour), scaled up without blur."""
@@ -109,6 +113,7 @@ def _paint_image(grid: GridView, painter: QPainter, target: QRectF) -> None:
     painter.setPen(QPen(grid.theme.color("edge"), 1.0))
     painter.setBrush(Qt.BrushStyle.NoBrush)
     painter.drawRect(target)
+
 
 def paint_marks(grid: GridView, painter: QPainter, size: float, numbers: bool) -> None:
     """The highlights over the cells: outlines where there are numbers, tints on an image."""

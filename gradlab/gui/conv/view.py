@@ -50,27 +50,12 @@ class ConvView(QWidget):
         super().__init__(parent)
         self.scrubber = scrubber
         self._theme = theme
-        # the grids of a row share one cell size, so a kernel cell matches an input cell (rows
-        # side by side share one between them, see `_regroup`)
-        forward: list[GridView] = []
-        backward: list[GridView] = []
-        self._bands = (forward, backward)
-        # the input's thumbnails above it: beside it they took the width the maps' numbers need
-        self.inputs = Column(forward, strip_above=True)
-        self.kernels = Column(forward, always_numbers=True)
-        self.outputs = Column(forward, scrubber.jump_to)
-        self.upstreams = Column(backward, scrubber.jump_to)
-        self.dweights = Column(backward, always_numbers=True)
-        self.dinputs = Column(backward, strip_above=True)
+        self._make_columns(scrubber)
         self.input_focus = 0
         """The input channel shown large where the inputs are condensed (see `focus`)."""
         self._map_focus = 0
         """The output map shown large: the current window's filter."""
         self._condensing = False
-        self.inputs.picked.connect(self.show_input)
-        self.dinputs.picked.connect(self.show_input)
-        self.outputs.picked.connect(self._pick_map)
-        self.upstreams.picked.connect(self._pick_map)
         self._stretches: list[tuple[QHBoxLayout, int, Column]] = []
         self._parts: dict[QWidget, tuple[QHBoxLayout, tuple[QWidget, ...]]] = {}
         """Each row of grids: its layout and what stands in it, in order."""
@@ -114,6 +99,24 @@ class ConvView(QWidget):
         self.apply_theme(theme)
         self._on_rebuilt()
         self._on_changed(scrubber.position)
+
+    def _make_columns(self, scrubber: ConvScrubber) -> None:
+        # the grids of a row share one cell size, so a kernel cell matches an input cell (rows
+        # side by side share one between them, see `_regroup`)
+        forward: list[GridView] = []
+        backward: list[GridView] = []
+        self._bands = (forward, backward)
+        # the input's thumbnails above it: beside it they took the width the maps' numbers need
+        self.inputs = Column(forward, strip_above=True)
+        self.kernels = Column(forward, always_numbers=True)
+        self.outputs = Column(forward, scrubber.jump_to)
+        self.upstreams = Column(backward, scrubber.jump_to)
+        self.dweights = Column(backward, always_numbers=True)
+        self.dinputs = Column(backward, strip_above=True)
+        for column in (self.inputs, self.dinputs):
+            column.picked.connect(self.show_input)
+        for column in (self.outputs, self.upstreams):
+            column.picked.connect(self._pick_map)
 
     def _symbol(self, text: str) -> QLabel:
         label = QLabel(text)
@@ -424,12 +427,11 @@ class ConvView(QWidget):
         if any(column.condensed for column in columns):
             # one grid large: each column gets the pixels its numbers need, the strip included
             # (a map of 4-digit sums needs cells twice an 8-bit channel's)
-            for column in columns:
+            for column, cols in columns.items():
                 grids = column.large()
                 need = max((grid.number_cell() for grid in grids), default=0.0)
                 title = max((grid.title_width() for grid in grids), default=0.0)
-                cells = max(columns[column] * need, title)
-                columns[column] = max(1, round(cells + column.strip_width()))
+                columns[column] = max(1, round(max(cols * need, title) + column.strip_width()))
         for layout, index, column in self._stretches:
             layout.setStretch(index, columns[column])
 

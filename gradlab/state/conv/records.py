@@ -96,8 +96,8 @@ def forward_readout(
         if shown is None or channel == shown:
             mark = "" if shown is None else " (shown)"
             lines.append(f"{name(channel)}{mark}: {_products(terms)} = {format_number(total)}")
-    named = (lambda c: f"{name(c)} ") if shown is not None else (lambda c: "")
-    across = " + ".join(f"{named(c)}{num(total)}" for c, total in sums.items())
+    named = {c: f"{name(c)} " if shown is not None else "" for c in sums}
+    across = " + ".join(f"{named[c]}{num(total)}" for c, total in sums.items())
     lines.append(f"sum across channels: {across}{bias} = {value}")
     return "\n".join(lines)
 

@@ -47,7 +47,8 @@ def test_one_channel_large_with_numbers_on_a_small_projector(qtbot: QtBot) -> No
     assert [grid.thumbnail for grid in grids] == [False, True, True]
     qtbot.waitUntil(grids[0].shows_numbers)
     assert not any(grid.shows_numbers() for grid in grids[1:])
-    assert view.outputs.condensed and not view.outputs.grids[0].thumbnail
+    assert view.outputs.condensed
+    assert not view.outputs.grids[0].thumbnail
     qtbot.waitUntil(view.outputs.grids[0].shows_numbers)
     # the kernel slice that meets the large channel is outlined
     assert [grid.emphasised for grid in view.kernels.grids] == [True, False, False]
@@ -82,7 +83,8 @@ def test_the_window_shows_on_the_large_grid_and_the_readout_names_it(qtbot: QtBo
     assert green.window_cells == {(t.cell.row, t.cell.col) for t in record.terms if t.channel == 1}
     text = view.readout.text()
     assert text.startswith("green (shown): ")
-    assert "red " in text and "blue " in text  # the others by their sums
+    assert "red " in text
+    assert "blue " in text
     assert text.endswith(f"= {lab.scrubber.readout().rsplit('= ', 1)[1]}")
     # the output's current cell is marked on the large map
     assert view.outputs.grids[0].current == (record.row, record.col)
@@ -96,13 +98,16 @@ def test_a_map_thumbnail_goes_to_its_filter(qtbot: QtBot) -> None:
     assert second.thumbnail
     QTest.mouseClick(second, Qt.MouseButton.LeftButton, pos=second.rect().center())
     record = lab.scrubber.current()
-    assert record is not None and record.channel == 1
-    assert not second.thumbnail and view.outputs.grids[0].thumbnail
+    assert record is not None
+    assert record.channel == 1
+    assert not second.thumbnail
+    assert view.outputs.grids[0].thumbnail
 
 
 def test_with_room_every_channel_stays_stacked_with_numbers(qtbot: QtBot) -> None:
     lab = projector_lab(qtbot, 1900, 900)
     view = lab.view
     qtbot.waitUntil(lambda: all(grid.shows_numbers() for grid in view.inputs.grids))
-    assert not view.inputs.condensed and not view.outputs.condensed
+    assert not view.inputs.condensed
+    assert not view.outputs.condensed
     assert not any(grid.thumbnail for grid in view.inputs.grids + view.outputs.grids)
