@@ -4,14 +4,41 @@ an emphasised grid (the kernel slice of the input channel shown large)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 import numpy as np
-from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QBrush, QColor, QImage, QPainter, QPen
+from numpy.typing import NDArray
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QBrush, QColor, QFont, QImage, QPainter, QPen
 
-if TYPE_CHECKING:
-    from gradlab.gui.conv.grid import GridView
+from gradlab.engine.trace import Array
+from gradlab.gui.theme import ColorField, Theme
+
+
+class GridView(Protocol):
+    """What the painters read of a `gradlab.gui.conv.grid.GridView` (which imports them)."""
+
+    values: Array
+    padding: int
+    hatched: NDArray[np.bool_] | None
+    number_color: ColorField
+    tint: tuple[int, int, int] | None
+    window_cells: frozenset[tuple[int, int]]
+    current: tuple[int, int] | None
+    winner: tuple[int, int] | None
+    pending: Array | None
+    emphasised: bool
+
+    @property
+    def theme(self) -> Theme: ...
+
+    def texts(self) -> list[list[str]]: ...
+
+    def number_font(self, size: float) -> QFont: ...
+
+    def origin(self, size: float) -> QPointF: ...
+
+    def cell_rect(self, row: int, col: int, size: float | None = None) -> QRectF: ...
 
 
 def paint_cells(grid: GridView, painter: QPainter, size: float, numbers: bool) -> None:
