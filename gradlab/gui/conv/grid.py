@@ -17,21 +17,18 @@ import numpy as np
 from numpy.typing import NDArray
 from PySide6.QtCore import QEvent, QPointF, QRectF, QSize, Qt, Signal
 from PySide6.QtGui import (
-    QBrush,
-    QColor,
     QFont,
     QFontMetrics,
     QHelpEvent,
-    QImage,
     QMouseEvent,
     QPainter,
     QPaintEvent,
-    QPen,
 )
 from PySide6.QtWidgets import QSizePolicy, QToolTip, QWidget
 
 from gradlab.engine.numbers import format_number
 from gradlab.engine.trace import Array
+from gradlab.gui.conv.paint import paint_cells, paint_marks
 from gradlab.gui.theme import LIGHT, ColorField, Theme
 from gradlab.gui.typography import CONV_GRID, CONV_TITLE
 
@@ -41,16 +38,22 @@ MAX_CELL = 1.6 * BASE_CELL
 """Cells grow with the widget up to this side (times the grid's scale)."""
 LEGIBLE_PX = 10.0
 """Numbers smaller than this (times the grid's scale, at most 1.4) in pixels: draw an image."""
+THUMB_CELL = 5.0
+"""A thumbnail's cell side in pixels at font scale 1 (at most 1.4 times that)."""
 
 
 class GridView(QWidget):
     """A grid of numbers with highlights; see the module docstring."""
 
     cell_clicked = Signal(int, int)
+    picked = Signal()
+    """A thumbnail was clicked: the column should show it large."""
 
     def __init__(self, title: str = "", parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.title = title
+        self.label = ""
+        """The short name a thumbnail shows ("green", "map f2"); the title when empty."""
         self.values: Array = np.zeros((1, 1))
         self.padding = 0
         self.hatched: NDArray[np.bool_] | None = None
@@ -68,6 +71,11 @@ class GridView(QWidget):
         """One of several grids in a column (channels): their minimum is only legibility."""
         self.group: list[GridView] = []
         """Grids drawn with one shared cell size (so a kernel cell matches an input cell)."""
+        self.thumbnail = False
+        """A small picture of a channel beside the one shown large: always an image, its title
+        small, a click emits `picked` (see `set_thumbnail`)."""
+        self.emphasised = False
+        """Outlined: the kernel slice that meets the input channel shown large."""
         self._texts: list[list[str]] | None = None
         self._chars: int | None = None
         self._theme = LIGHT
@@ -110,6 +118,25 @@ class GridView(QWidget):
         self.pending = pending
         self.update()
 
+    def set_thumbnail(self, on: bool) -> None:
+        """Draw the grid as a small labelled image (on) or at its full size (off)."""
+        self.thumbnail = on
+        policy = QSizePolicy.Policy.Fixed if on else QSizePolicy.Policy.Expanding
+        self.setSizePolicy(policy, policy)
+        self.setCursor(Qt.CursorShape.PointingHandCursor if on else Qt.CursorShape.ArrowCursor)
+        self._title_line = self._measure_title()
+        self.updateGeometry()
+        self.update()
+
+    def set_emphasised(self, on: bool) -> None:
+        if on != self.emphasised:
+            self.emphasised = on
+            self.update()
+
+    @property
+    def theme(self) -> Theme:
+        return self._theme
+
     def apply_theme(self, theme: Theme) -> None:
         """Colours from `theme`; cells grow with the `CONV_GRID` role's scale, the title with
         `CONV_TITLE`'s."""
@@ -133,9 +160,15 @@ class GridView(QWidget):
 
     def _measure_title(self) -> float:
         """The height of a line of the title's role (measured once per theme)."""
+        return float(QFontMetrics(self._role_font()).height())
+
+    def _role_font(self) -> QFont:
+        """The title's bold font: its role's, or for a thumbnail the role's laptop size."""
         font = CONV_TITLE.font(self._theme, self.font())
+        if self.thumbnail:
+            font.setPointSizeF(CONV_TITLE.size)
         font.setBold(True)
-        return float(QFontMetrics(font).height())
+        return font
 
     def fit_cell(self) -> float:
         """The largest cell side that fits the widget (before any cap)."""
@@ -144,6 +177,8 @@ class GridView(QWidget):
         return max(2.0, min((self.width() - 4) / cols, usable_h / rows))
 
     def _shows_numbers_at(self, size: float) -> bool:
+        if self.thumbnail:
+            return False
         if self.always_numbers:
             return True
         legible = LEGIBLE_PX * min(self._scale, 1.4)
@@ -154,6 +189,8 @@ class GridView(QWidget):
         """The drawn cell side: the fit, capped so grids of one group share a cell size."""
         fit = self.fit_cell()
         cap = MAX_CELL * self._scale
+        if self.thumbnail:
+            return fit
         for other in self.group:
             other_fit = other.fit_cell()
             if other.isVisible() and other._shows_numbers_at(other_fit):
@@ -165,7 +202,36 @@ class GridView(QWidget):
         """Numbers fit in a cell; otherwise the grid is drawn as an image."""
         return self._shows_numbers_at(self.cell_size())
 
+    def thumb_size(self) -> QSize:
+        """A thumbnail's fixed size: its small cells under its title, as wide as the title."""
+        rows, cols = self.shape
+        side = THUMB_CELL * min(self._scale, 1.4)
+        font = self._role_font()
+        font.setPointSizeF(CONV_TITLE.size)
+        title = QFontMetrics(font).height()
+        width = max(cols * side + 4, self.title_width())
+        return QSize(int(width), int(rows * side + title + 4))
+
+    def title_width(self) -> float:
+        """Pixels the title needs across at the smallest size it shrinks to (see `_title_font`),
+        margins included."""
+        font = self._role_font()
+        font.setPointSizeF(min(font.pointSizeF(), CONV_TITLE.size))
+        return QFontMetrics(font).horizontalAdvance(self.shown_title()) + 8.0
+
+    def shown_title(self) -> str:
+        return self.label if self.thumbnail and self.label else self.title
+
+    def number_cell(self) -> float:
+        """The smallest cell that shows this grid's numbers legibly (inverse of
+        `_shows_numbers_at`)."""
+        self._number_px(1.0)  # counts the widest number's characters
+        chars = self._chars if self._chars is not None else 2
+        return LEGIBLE_PX * min(self._scale, 1.4) * max(1 / 0.55, 0.62 * chars / 0.8)
+
     def sizeHint(self) -> QSize:
+        if self.thumbnail:
+            return self.thumb_size()
         rows, cols = self.shape
         side = BASE_CELL * self._scale if max(rows, cols) <= 12 else 10.0 * self._scale
         title = self.title_height()
@@ -176,6 +242,8 @@ class GridView(QWidget):
         return LEGIBLE_PX * min(self._scale, 1.4) / 0.55
 
     def minimumSizeHint(self) -> QSize:
+        if self.thumbnail:
+            return self.thumb_size()
         rows, cols = self.shape
         # kernel-sized grids must always have room for their numbers: large ones the back row
         # reads when alone, just legible ones when stacked (three of them must fit a column)
@@ -187,18 +255,17 @@ class GridView(QWidget):
     def _title_font(self) -> QFont:
         """The role's bold font, smaller where the title would be wider than the grid (down to
         the size on a laptop's theme; beyond that the title is elided)."""
-        font = CONV_TITLE.font(self._theme, self.font())
-        font.setBold(True)
+        font = self._role_font()
         room = self.width() - 8
         # text does not shrink in proportion to its size (hinting): measure again
         for _ in range(3):
-            width = QFontMetrics(font).horizontalAdvance(self.title) if self.title else 0
+            width = QFontMetrics(font).horizontalAdvance(self.shown_title()) if self.title else 0
             if not width > room > 0 or font.pointSizeF() <= CONV_TITLE.size:
                 break
             font.setPointSizeF(max(font.pointSizeF() * room / width, CONV_TITLE.size))
         return font
 
-    def _origin(self, size: float) -> QPointF:
+    def origin(self, size: float) -> QPointF:
         rows, cols = self.shape
         title = self.title_height()
         left = (self.width() - cols * size) / 2
@@ -208,7 +275,7 @@ class GridView(QWidget):
     def cell_rect(self, row: int, col: int, size: float | None = None) -> QRectF:
         """Where unpadded cell (row, col) is drawn (padding cells lie outside 0..h−1, 0..w−1)."""
         size = self.cell_size() if size is None else size
-        origin = self._origin(size)
+        origin = self.origin(size)
         return QRectF(
             origin.x() + (col + self.padding) * size,
             origin.y() + (row + self.padding) * size,
@@ -219,7 +286,7 @@ class GridView(QWidget):
     def cell_at(self, point: QPointF) -> tuple[int, int] | None:
         """The unpadded (row, col) under `point`, or None outside the values."""
         size = self.cell_size()
-        origin = self._origin(size)
+        origin = self.origin(size)
         col = int((point.x() - origin.x()) // size) - self.padding
         row = int((point.y() - origin.y()) // size) - self.padding
         h, w = self.values.shape
@@ -230,6 +297,9 @@ class GridView(QWidget):
     # ---- events --------------------------------------------------------------------------
 
     def mousePressEvent(self, event: QMouseEvent) -> None:
+        if self.thumbnail and event.button() == Qt.MouseButton.LeftButton:
+            self.picked.emit()
+            return
         cell = self.cell_at(event.position())
         if cell is not None and event.button() == Qt.MouseButton.LeftButton:
             self.cell_clicked.emit(*cell)
@@ -238,7 +308,9 @@ class GridView(QWidget):
     def event(self, event: QEvent) -> bool:
         if event.type() == QEvent.Type.ToolTip and isinstance(event, QHelpEvent):
             cell = self.cell_at(QPointF(event.pos()))
-            if cell is None:
+            if self.thumbnail:
+                QToolTip.showText(event.globalPos(), f"{self.title}: click to show it large")
+            elif cell is None:
                 QToolTip.hideText()
             else:
                 value = format_number(float(self.values[cell]), 6)
@@ -259,9 +331,9 @@ class GridView(QWidget):
             font = self._title_font()
             painter.setFont(font)
             painter.setPen(theme.color("text"))
-            top = self._origin(size).y() - self.title_height()
+            top = self.origin(size).y() - self.title_height()
             title = QFontMetrics(font).elidedText(
-                self.title, Qt.TextElideMode.ElideRight, max(self.width() - 4, 0)
+                self.shown_title(), Qt.TextElideMode.ElideRight, max(self.width() - 4, 0)
             )
             painter.drawText(
                 QRectF(0, top, self.width(), self.title_height()),
@@ -271,9 +343,9 @@ class GridView(QWidget):
         numbers = self._shows_numbers_at(size)
         # cells are axis-aligned: antialiasing them only costs time (hatching most of all)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing, False)
-        self._paint_cells(painter, size, numbers)
+        paint_cells(self, painter, size, numbers)
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        self._paint_marks(painter, size, numbers)
+        paint_marks(self, painter, size, numbers)
         painter.end()
 
     def texts(self) -> list[list[str]]:
@@ -289,134 +361,7 @@ class GridView(QWidget):
             self._chars = max(2, *(len(text) for row in self.texts() for text in row))
         return min(size * 0.55, 0.8 * size / (0.62 * self._chars))
 
-    def _number_font(self, size: float) -> QFont:
+    def number_font(self, size: float) -> QFont:
         font = QFont(self.font())
         font.setPixelSize(max(6, int(self._number_px(size))))
         return font
-
-    def _paint_cells(self, painter: QPainter, size: float, numbers: bool) -> None:
-        theme = self._theme
-        h, w = self.values.shape
-        p = self.padding
-        origin = self._origin(size)
-        x0, y0 = origin.x() + p * size, origin.y() + p * size
-        grid_pen = QPen(theme.color("edge"), 1.0) if numbers else QPen(Qt.PenStyle.NoPen)
-        painter.setFont(self._number_font(size))  # the padding's zeros too, not the title's font
-        self._paint_padding(painter, size, numbers, grid_pen)
-        if not numbers:
-            self._paint_image(painter, QRectF(x0, y0, w * size, h * size))
-            return
-        painter.setFont(self._number_font(size))
-        panel, highlight = QColor(theme.panel), QColor(theme.highlight_fill)
-        number_pen = QPen(theme.color(self.number_color))
-        texts = self.texts()
-        pending, hatched = self.pending, self.hatched
-        hatch = QBrush(theme.color("muted"), Qt.BrushStyle.BDiagPattern)
-        muted_pen = QPen(theme.color("muted"))
-        center = Qt.AlignmentFlag.AlignCenter
-        for r in range(h):
-            for c in range(w):
-                rect = QRectF(x0 + c * size, y0 + r * size, size, size)
-                painter.setPen(grid_pen)
-                painter.setBrush(highlight if (r, c) in self.window_cells else panel)
-                painter.drawRect(rect)
-                inserted = hatched is not None and bool(hatched[r, c])
-                if inserted:
-                    painter.setBrush(hatch)
-                    painter.drawRect(rect)
-                if pending is None or not pending[r, c]:
-                    painter.setPen(muted_pen if inserted else number_pen)
-                    painter.drawText(rect, center, texts[r][c])
-
-    def _paint_padding(self, painter: QPainter, size: float, numbers: bool, pen: QPen) -> None:
-        """Hatched zero cells around the values."""
-        h, w = self.values.shape
-        p = self.padding
-        if p == 0:
-            return
-        theme = self._theme
-        hatch = QBrush(theme.color("muted"), Qt.BrushStyle.BDiagPattern)
-        muted, panel = theme.color("muted"), QColor(theme.panel)
-        if not numbers:
-            # an image has no room for a cell outline: hatch one band, the image covers the rest
-            band = self.cell_rect(-p, -p, size).united(self.cell_rect(h + p - 1, w + p - 1, size))
-            painter.setPen(Qt.PenStyle.NoPen)
-            for brush in (QBrush(panel), hatch):
-                painter.setBrush(brush)
-                painter.drawRect(band)
-            return
-        for r in range(-p, h + p):
-            for c in range(-p, w + p):
-                if 0 <= r < h and 0 <= c < w:
-                    continue
-                rect = self.cell_rect(r, c, size)
-                painter.setPen(pen)
-                painter.setBrush(panel)
-                painter.drawRect(rect)
-                painter.setBrush(hatch)
-                painter.drawRect(rect)
-                if numbers:
-                    painter.setPen(muted)
-                    painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, "0")
-
-    def _paint_image(self, painter: QPainter, target: QRectF) -> None:
-        """Too many cells for numbers: one grayscale pixel per cell (a colour channel's 0-255 in
-        its own colour), scaled up without blur."""
-        values = self.values
-        low, high = float(values.min()), float(values.max())
-        if self.tint is not None:
-            # a colour channel keeps its own scale, so red, green and blue compare
-            low, high = 0.0, 255.0
-        levels = np.clip((values - low) * (255.0 / (high - low if high > low else 1.0)), 0, 255)
-        if self.pending is not None:
-            # still to come: a faint preview, so the whole picture reads at a glance
-            back = self._theme.color("window").lightness()
-            levels = np.where(self.pending, 0.2 * levels + 0.8 * back, levels)
-        pixels = np.ascontiguousarray(levels.astype(np.uint8))
-        h, w = pixels.shape
-        if self.tint is None:
-            source = QImage(pixels.data, w, h, w, QImage.Format.Format_Grayscale8)
-        else:
-            shades = pixels[..., None] * (np.array(self.tint, dtype=np.float64) / 255.0)
-            pixels = np.ascontiguousarray(shades.astype(np.uint8))
-            source = QImage(pixels.data, w, h, 3 * w, QImage.Format.Format_RGB888)
-        # scaling a grayscale image is about 10× slower than scaling an RGB32 one
-        image = source.convertToFormat(QImage.Format.Format_RGB32)
-        painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, False)
-        painter.drawImage(target, image)
-        # outline the image so a map still pending (pale all over) stands out
-        painter.setPen(QPen(self._theme.color("edge"), 1.0))
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        painter.drawRect(target)
-
-    def _paint_marks(self, painter: QPainter, size: float, numbers: bool) -> None:
-        theme = self._theme
-        width = max(2.0, theme.line_width * 1.4)
-        painter.setBrush(Qt.BrushStyle.NoBrush)
-        if self.window_cells:
-            if numbers:
-                painter.setPen(QPen(theme.color("accent"), width * 0.6))
-                for r, c in self.window_cells:
-                    painter.drawRect(self.cell_rect(r, c, size))
-            else:
-                # an image has no room for a fill per cell: tint the cells the window reads
-                tint = QColor(theme.accent)
-                tint.setAlpha(110)
-                painter.setPen(Qt.PenStyle.NoPen)
-                painter.setBrush(tint)
-                for r, c in self.window_cells:
-                    painter.drawRect(self.cell_rect(r, c, size))
-                painter.setBrush(Qt.BrushStyle.NoBrush)
-            rows = [r for r, _ in self.window_cells]
-            cols = [c for _, c in self.window_cells]
-            field = self.cell_rect(min(rows), min(cols), size).united(
-                self.cell_rect(max(rows), max(cols), size)
-            )
-            painter.setPen(QPen(theme.color("accent"), width))
-            painter.drawRect(field)
-        if self.current is not None:
-            painter.setPen(QPen(theme.color("accent"), width * 1.5))
-            painter.drawRect(self.cell_rect(*self.current, size).adjusted(1, 1, -1, -1))
-        if self.winner is not None:
-            painter.setPen(QPen(theme.color("good"), width * 1.5))
-            painter.drawEllipse(self.cell_rect(*self.winner, size).adjusted(3, 3, -3, -3))

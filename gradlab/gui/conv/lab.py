@@ -8,7 +8,7 @@ Presentation mode hides the controls and enlarges the grids and text.
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtGui import QAction, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -252,6 +252,12 @@ class ConvLab(SceneView):
         self._settings_wanted: bool | None = None
         """The learner's choice; None: fold the settings when the lab is narrow."""
         self.view = ConvView(scrubber, theme)
+        # C shows the next input channel large (where the channels are condensed around one):
+        # a clicker user with a keyboard needs no mouse for it
+        self.next_channel = QAction("Show the next input channel", self)
+        self.next_channel.setShortcut(QKeySequence("C"))
+        self.next_channel.triggered.connect(self.view.next_input)
+        self.addAction(self.next_channel)
         side = QVBoxLayout()
         side.setContentsMargins(0, 0, 0, 0)
         side.addWidget(self.settings_button, 0, Qt.AlignmentFlag.AlignTop)

@@ -14,14 +14,16 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtGui import QFontMetrics, QResizeEvent
 from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from gradlab.engine.trace import Array
 from gradlab.gui.conv.arrange import Band, brief, condensed, side_by_side, stretches
 from gradlab.gui.conv.column import Column, band_of
+from gradlab.gui.conv.focus import row_heights, worth_condensing
 from gradlab.gui.conv.grid import BASE_CELL, MAX_CELL, GridView
 from gradlab.gui.conv.notes import note_text
+from gradlab.gui.conv.titles import input_name, output_name, which
 from gradlab.gui.theme import Theme
 from gradlab.gui.typography import CONV_GRID, CONV_NOTE, CONV_SYMBOL, CONV_TEXT, CONV_WORD
 from gradlab.state.conv.records import WindowRecord
@@ -48,17 +50,12 @@ class ConvView(QWidget):
         super().__init__(parent)
         self.scrubber = scrubber
         self._theme = theme
-        # the grids of a row share one cell size, so a kernel cell matches an input cell (rows
-        # side by side share one between them, see `_regroup`)
-        forward: list[GridView] = []
-        backward: list[GridView] = []
-        self._bands = (forward, backward)
-        self.inputs = Column(forward)
-        self.kernels = Column(forward, always_numbers=True)
-        self.outputs = Column(forward, scrubber.jump_to)
-        self.upstreams = Column(backward, scrubber.jump_to)
-        self.dweights = Column(backward, always_numbers=True)
-        self.dinputs = Column(backward)
+        self._make_columns(scrubber)
+        self.input_focus = 0
+        """The input channel shown large where the inputs are condensed (see `focus`)."""
+        self._map_focus = 0
+        """The output map shown large: the current window's filter."""
+        self._condensing = False
         self._stretches: list[tuple[QHBoxLayout, int, Column]] = []
         self._parts: dict[QWidget, tuple[QHBoxLayout, tuple[QWidget, ...]]] = {}
         """Each row of grids: its layout and what stands in it, in order."""
@@ -102,6 +99,24 @@ class ConvView(QWidget):
         self.apply_theme(theme)
         self._on_rebuilt()
         self._on_changed(scrubber.position)
+
+    def _make_columns(self, scrubber: ConvScrubber) -> None:
+        # the grids of a row share one cell size, so a kernel cell matches an input cell (rows
+        # side by side share one between them, see `_regroup`)
+        forward: list[GridView] = []
+        backward: list[GridView] = []
+        self._bands = (forward, backward)
+        # the input's thumbnails above it: beside it they took the width the maps' numbers need
+        self.inputs = Column(forward, strip_above=True)
+        self.kernels = Column(forward, always_numbers=True)
+        self.outputs = Column(forward, scrubber.jump_to)
+        self.upstreams = Column(backward, scrubber.jump_to)
+        self.dweights = Column(backward, always_numbers=True)
+        self.dinputs = Column(backward, strip_above=True)
+        for column in (self.inputs, self.dinputs):
+            column.picked.connect(self.show_input)
+        for column in (self.outputs, self.upstreams):
+            column.picked.connect(self._pick_map)
 
     def _symbol(self, text: str) -> QLabel:
         label = QLabel(text)
@@ -177,20 +192,22 @@ class ConvView(QWidget):
         return self.grids.direction() == QBoxLayout.Direction.LeftToRight
 
     def _arrange_grids(self) -> None:
-        """Stack the rows of grids or set them side by side, whichever gives larger cells, and
-        give each row the room its cells need (see `arrange`)."""
-        shown = [
-            (index, band)
-            for index, row in enumerate((self.forward_row, self.backward_row))
-            if (band := self._band(row)) is not None
-        ]
-        bands = [band for _, band in shown]
+        """Condense the columns that need it (see `focus`), stack the rows of grids or set them
+        side by side, whichever gives larger cells, and give each row the room its cells need
+        (see `arrange`)."""
         width, height = self._grids_room()
         if width <= 0 or height <= 0:
             return
         scale = CONV_GRID.scale(self._theme)
         # side by side, half a cell apart, so the forward and the backward pass read as two
         gaps = (float(STACKED_GAP), round(BESIDE_GAP * scale))
+        self._condense(width, self._choice_height(), MAX_CELL * scale, gaps)
+        shown = [
+            (index, band)
+            for index, row in enumerate((self.forward_row, self.backward_row))
+            if (band := self._band(row)) is not None
+        ]
+        bands = [band for _, band in shown]
         beside = side_by_side(bands, width, height, MAX_CELL * scale, gaps)
         spacing = gaps[1] if beside else gaps[0]
         if self.grids.spacing() != spacing:
@@ -203,6 +220,68 @@ class ConvView(QWidget):
         for (index, _), factor in zip(shown, factors, strict=True):
             if self.grids.stretch(index) != factor:
                 self.grids.setStretch(index, factor)
+
+    def _condense(
+        self, width: float, height: float, largest: float, gaps: tuple[float, float]
+    ) -> None:
+        """Show one channel (map) large where a column's stacked grids would be images."""
+        if self._condensing:
+            return  # the readout this changes re-arranges the grids: keep this choice
+        before = self.inputs.condensed
+        rows = [row for row in (self.forward_row, self.backward_row) if row.isVisibleTo(self)]
+        bands = [self._band(row, whole=True) for row in rows]
+        heights = row_heights([b for b in bands if b is not None], width, height, largest, gaps)
+        room = dict(zip([r for r, b in zip(rows, bands, strict=True) if b], heights, strict=True))
+        focus = {self.inputs: self.input_focus, self.dinputs: self.input_focus}
+        focus |= {self.outputs: self._map_focus, self.upstreams: self._map_focus}
+        for row, columns in (
+            (self.forward_row, (self.inputs, self.outputs)),
+            (self.backward_row, (self.upstreams, self.dinputs)),
+        ):
+            for column in columns:
+                condensed = row in room and worth_condensing(column, room[row])
+                column.show_large(condensed, focus[column])
+        self._emphasise_kernel()
+        self._share_width()
+        if self.inputs.condensed != before:
+            self._condensing = True
+            try:
+                self._show_readout()  # the readout details the channel shown, or all of them
+            finally:
+                self._condensing = False
+
+    def _emphasise_kernel(self) -> None:
+        """Outline the kernel slice (and ∂L/∂W slice) that meets the input channel shown large."""
+        for column in (self.kernels, self.dweights):
+            for c, grid in enumerate(column.grids):
+                grid.set_emphasised(self.inputs.condensed and c == self.inputs.focus)
+
+    def show_input(self, channel: int) -> None:
+        """Show input channel `channel` large (where the inputs are condensed)."""
+        count = len(self.scrubber.input_array)
+        self.input_focus = channel % count if count else 0
+        for column in (self.inputs, self.dinputs):
+            column.show_large(column.condensed, self.input_focus)
+        self._emphasise_kernel()
+        self._show_readout()
+
+    def next_input(self) -> None:
+        """The next input channel large (the lab's C key)."""
+        self.show_input(self.input_focus + 1)
+
+    def _pick_map(self, index: int) -> None:
+        """A map's thumbnail was clicked: go to its first window, so it and its filter show."""
+        if self.scrubber.output is not None and self.scrubber.error is None:
+            self.scrubber.jump_to(index, 0, 0)
+
+    def _choice_height(self) -> float:
+        """The height condensing is judged in: the view's less one line of words. Not the words'
+        real height: a condensed column's readout is shorter, so judging in the room the long
+        one leaves would keep it long."""
+        margins = self._layout.contentsMargins()
+        line = QFontMetrics(self.readout.font()).lineSpacing()
+        words = 0 if self._words_beside else line + max(self._layout.spacing(), 0)
+        return float(self.height() - margins.top() - margins.bottom() - words)
 
     def _grids_room(self) -> tuple[float, float]:
         """The pixels the grids get, whatever their arrangement: the view less its margins and
@@ -219,12 +298,13 @@ class ConvView(QWidget):
             height -= taken + spacing
         return width, height
 
-    def _band(self, row: QWidget) -> Band | None:
-        """A row of grids in cells and fixed pixels, from what it shows (None when hidden)."""
+    def _band(self, row: QWidget, whole: bool = False) -> Band | None:
+        """A row of grids in cells and fixed pixels, from what it shows (None when hidden);
+        `whole`: as if no column were condensed."""
         if not row.isVisibleTo(self):
             return None
         layout, widgets = self._parts[row]
-        return band_of(widgets, max(layout.spacing(), 0))
+        return band_of(widgets, max(layout.spacing(), 0), whole=whole)
 
     def hide_answer_of(self, asked: str | None) -> None:
         """Hide what an open quiz asks for until it is answered (None: nothing): the output
@@ -246,7 +326,8 @@ class ConvView(QWidget):
         # hidden while a quiz asks for the output's size; and a projector has no room for two
         # rows of grids and the output-size rule, which is not what a backward step is about
         presenting = self._theme.presenting
-        crowded = presenting and self.scrubber.settings.backward
+        # nor for it and the channels' numbers (condensed around one channel)
+        crowded = presenting and (self.scrubber.settings.backward or self.inputs.condensed)
         self.formula.setVisible(self.asked != "output_size" and not crowded)
         # under the grids on a slide: this step's numbers only, the rule in full on hover
         formula = self.scrubber.formula
@@ -298,7 +379,8 @@ class ConvView(QWidget):
         geometry = s.geometry
         padding = 0 if settings.pooling or geometry is None else geometry.padding[0]
         for c, grid in enumerate(self._fit(self.inputs, x.shape[0])):
-            grid.title = f"{self._input_name(c)} · {x.shape[1]}×{x.shape[2]}"
+            grid.label = input_name(s, c)
+            grid.title = f"{grid.label} · {x.shape[1]}×{x.shape[2]}"
             grid.tint = TINTS.get(settings.channel_name(c))
             grid.set_values(x[c], padding, hatched=s.inserted)
         self.kernels.setVisible(not settings.pooling)
@@ -310,7 +392,8 @@ class ConvView(QWidget):
             self._fit(self.outputs, 0)
         else:
             for o, grid in enumerate(self._fit(self.outputs, maps.shape[0])):
-                grid.title = f"{self._output_name(o)} · {maps.shape[1]}×{maps.shape[2]}"
+                grid.label = output_name(s, o)
+                grid.title = f"{grid.label} · {maps.shape[1]}×{maps.shape[2]}"
                 grid.set_values(maps[o])
         upstream = s.upstream
         if upstream is not None:
@@ -341,6 +424,14 @@ class ConvView(QWidget):
             self.dweights: s.weight.shape[-1],
             self.dinputs: width,
         }
+        if any(column.condensed for column in columns):
+            # one grid large: each column gets the pixels its numbers need, the strip included
+            # (a map of 4-digit sums needs cells twice an 8-bit channel's)
+            for column, cols in columns.items():
+                grids = column.large()
+                need = max((grid.number_cell() for grid in grids), default=0.0)
+                title = max((grid.title_width() for grid in grids), default=0.0)
+                columns[column] = max(1, round(max(cols * need, title) + column.strip_width()))
         for layout, index, column in self._stretches:
             layout.setStretch(index, columns[column])
 
@@ -353,8 +444,29 @@ class ConvView(QWidget):
         self._mark_outputs(record)
         if s.upstream is not None and s.error is None:
             self._show_grads(record, filt)
+        if record is not None and s.settings.pooling:
+            self.input_focus = record.channel  # a pooled map reads one channel: show it
+        self._map_focus = record.channel if record is not None else 0
+        for column, focus in (
+            (self.inputs, self.input_focus),
+            (self.dinputs, self.input_focus),
+            (self.outputs, self._map_focus),
+            (self.upstreams, self._map_focus),
+        ):
+            column.show_large(column.condensed, focus)
+        self._emphasise_kernel()
+        self._show_readout()
+
+    def _show_readout(self) -> None:
+        """The current window in numbers: with the inputs condensed, the channel shown large in
+        full and the others by their sums (and the key that shows another)."""
+        s = self.scrubber
+        condensed = self.inputs.condensed
         hint = "" if s.error is not None else "Step forward (→) or click an output cell."
-        text = s.readout() or hint
+        if condensed and hint:
+            # one line on a 1024-pixel projector: the grids need the height
+            hint = "→ or an output cell: a window · C or a thumbnail: another channel"
+        text = s.readout(self.input_focus if condensed else None) or hint
         if text != self.readout.text():
             self.readout.setText(text)
             self._arrange_grids()  # a readout of another height leaves the grids another room
@@ -371,24 +483,6 @@ class ConvView(QWidget):
                 winner = (win.row, win.col)
             grid.set_marks(cells, winner=winner)
 
-    def _output_name(self, index: int) -> str:
-        """ "output", "map f2" (filter 2's feature map), "max pool", "avg pool ch2"."""
-        settings = self.scrubber.settings
-        several = self.scrubber.output is not None and len(self.scrubber.output) > 1
-        if settings.pooling:
-            kind = f"{settings.pool_kind} pool"
-            return f"{kind} ch{index + 1}" if several else kind
-        return f"map f{index + 1}" if several else "output"
-
-    def _input_name(self, channel: int) -> str:
-        """ "input", "input ch2", "red" (a colour picture's channel), "stretched" (transposed)."""
-        settings = self.scrubber.settings
-        if self.scrubber.inserted is not None:
-            return "stretched" if settings.in_channels == 1 else f"stretched ch{channel + 1}"
-        if settings.colour is not None and channel < settings.image_channels:
-            return settings.channel_name(channel)
-        return "input" if settings.in_channels == 1 else f"input ch{channel + 1}"
-
     def _show_kernel(self, filt: int) -> None:
         s = self.scrubber
         if s.settings.pooling:
@@ -397,17 +491,8 @@ class ConvView(QWidget):
         turned = s.settings.flip or s.settings.mode == "transpose"
         name = "flipped kernel" if turned else "kernel"
         for c, grid in enumerate(self._fit(self.kernels, weight.shape[1])):
-            grid.title = f"{name}{self._which(filt, c)}"
+            grid.title = f"{name}{which(s, filt, c)}"
             grid.set_values(weight[filt, c])
-
-    def _which(self, filt: int, channel: int) -> str:
-        """ " f2 ch1" (or " f2 red") when there are several filters or channels to tell apart."""
-        s = self.scrubber.settings
-        if s.in_channels == 1 and s.out_channels == 1:
-            return ""
-        if s.in_channels == 1:
-            return f" f{filt + 1}"
-        return f" f{filt + 1} {s.channel_name(channel).replace('ch ', 'ch')}"
 
     def _mark_outputs(self, record: WindowRecord | None) -> None:
         s = self.scrubber
@@ -430,7 +515,7 @@ class ConvView(QWidget):
         dw, dx = s.grads_at(s.position)
         if dw is not None:
             for c, grid in enumerate(self._fit(self.dweights, dw.shape[1])):
-                grid.title = f"∂L/∂W{self._which(filt, c)}"
+                grid.title = f"∂L/∂W{which(s, filt, c)}"
                 grid.set_values(dw[filt, c], color="grad")
         for c, grid in enumerate(self._fit(self.dinputs, dx.shape[0])):
             named = s.settings.in_channels > 1 or s.settings.colour is not None

@@ -78,9 +78,13 @@ def channel_number(channel: int) -> str:
     return f"channel {channel + 1}"
 
 
-def forward_readout(record: WindowRecord, name: Callable[[int], str] = channel_number) -> str:
+def forward_readout(
+    record: WindowRecord, name: Callable[[int], str] = channel_number, shown: int | None = None
+) -> str:
     """``1·(-1) + 0·0 + 1·1 + ... = 2``; with several channels one line per channel (called by
-    `name`: "channel 1", or "red"), then the sum across channels (plus bias)."""
+    `name`: "channel 1", or "red"), then the sum across channels (plus bias). `shown`: only that
+    channel's products ("red (shown): ..."), the others only by their sums, named in the line
+    that adds them up ("red (-8) + green 17 + ...")."""
     value = format_number(record.value)
     bias = f" + {num(record.bias)}" if record.bias != 0.0 else ""
     sums = record.sums()
@@ -89,8 +93,11 @@ def forward_readout(record: WindowRecord, name: Callable[[int], str] = channel_n
     lines = []
     for channel, total in sums.items():
         terms = tuple(t for t in record.terms if t.channel == channel)
-        lines.append(f"{name(channel)}: {_products(terms)} = {format_number(total)}")
-    across = " + ".join(num(total) for total in sums.values())
+        if shown is None or channel == shown:
+            mark = "" if shown is None else " (shown)"
+            lines.append(f"{name(channel)}{mark}: {_products(terms)} = {format_number(total)}")
+    named = {c: f"{name(c)} " if shown is not None else "" for c in sums}
+    across = " + ".join(f"{named[c]}{num(total)}" for c, total in sums.items())
     lines.append(f"sum across channels: {across}{bias} = {value}")
     return "\n".join(lines)
 

@@ -150,8 +150,10 @@ class ConvScrubber(Cursor):
         """The window computed last (None at the start or on an error)."""
         return self.record(self._position - 1) if self._position > 0 else None
 
-    def readout(self) -> str:
-        """The current window in numbers, e.g. ``1·(-1) + 0·0 + 1·1 + ... = 2``."""
+    def readout(self, shown: int | None = None) -> str:
+        """The current window in numbers, e.g. ``1·(-1) + 0·0 + 1·1 + ... = 2``; `shown`: the
+        input channel the view shows large, whose products alone are listed (the others by
+        their sums) where a colour picture's channels are summed."""
         record = self.current()
         if record is None:
             return ""
@@ -162,8 +164,8 @@ class ConvScrubber(Cursor):
             kind = f"pool-{s.pool_kind}"
             return pool_backward_readout(record, kind) if s.backward else pool_readout(record, kind)
         if s.colour is None:
-            return forward_readout(record)
-        return forward_readout(record, s.channel_name)
+            return forward_readout(record, shown=shown)
+        return forward_readout(record, s.channel_name, shown)
 
     def computed(self) -> BoolArray:
         """A bool mask shaped like `output`: True for the output cells computed so far."""

@@ -237,7 +237,7 @@ def test_a_digit_stays_an_image_on_a_projector(qtbot: QtBot) -> None:
     kernel = lab.view.kernels.grids[0]
     assert kernel.shows_numbers()
     # the kernel's numbers are large enough for the back row
-    assert kernel._number_font(kernel.cell_size()).pixelSize() >= 20
+    assert kernel.number_font(kernel.cell_size()).pixelSize() >= 20
 
 
 def test_flip_shows_the_turned_kernel(qtbot: QtBot) -> None:
