@@ -5,7 +5,8 @@
 For each lesson (by number) it opens the app on that lesson file, then sends keys with xdotool
 (through the X server, as a clicker's USB keyboard does): F5 (a clicker's "present" button) to
 present, then per step P to play a training step and P again after TRAIN_MS, B twice on the
-first step (blank, back), PageUp and PageDown once on the first scene that steps, and PageDown
+first step (blank, back), PageUp and PageDown once on the first scene that steps (and asks no
+unanswered quiz: there PageDown reveals the answer and the scene's end), and PageDown
 until the next step; Esc at the end. It prints the key sequence (PageDown×7 is seven presses)
 and checks what a lecturer would see: every step shown in order, training that trained, the
 blank screen that held the lesson still, and the last step reached. Exit status 1 on a failure.
@@ -58,7 +59,11 @@ class Walk:
                 self.shown.append(step)
                 yield from self.on_new_step(step)
             cursor = self.window.clicker_cursor()
-            if demo_back and cursor is not None and not cursor.at_end:
+            quiz = self.window.step_panel.quiz
+            # on an unanswered quiz PageDown reveals the answer and shows the scene's end: the
+            # back-and-forth is shown on the first scene that steps without one
+            asking = quiz is not None and not quiz.is_solved
+            if demo_back and cursor is not None and not cursor.at_end and not asking:
                 demo_back = False
                 before = cursor.position
                 yield "Next", KEY_MS
