@@ -1,5 +1,5 @@
-"""`Column`: a vertical stack of grids of one kind, and `band_of`: a row of them measured in
-cells for `arrange`.
+"""`Column`: a vertical stack of grids of one kind, `Columns`: the conv view's six of them, and
+`band_of`: a row of them measured in cells for `arrange`.
 
 A column of several channels (or maps) can be condensed: where stacked they would be images, it
 shows one of them large, with its numbers, and the others as small labelled thumbnails in a strip
@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from functools import partial
+from typing import NamedTuple
 
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QBoxLayout, QWidget
@@ -126,6 +127,17 @@ class Column(QWidget):
         heights = [grid.thumb_size().height() for i, grid in enumerate(shown) if i != self.focus]
         above = self._above and condensed and heights
         return max(heights) + COLUMN_SPACING if above else 0.0
+
+
+class Columns(NamedTuple):
+    """The conv view's columns: the forward row's, then the backward row's."""
+
+    inputs: Column
+    kernels: Column
+    outputs: Column
+    upstreams: Column
+    dweights: Column
+    dinputs: Column
 
 
 def band_of(widgets: Sequence[QWidget], spacing: float, *, whole: bool = False) -> Band | None:

@@ -6,8 +6,12 @@ slice per channel, one output map per filter. Pooling: input channels and pooled
 backward modes add a second row: the upstream gradient, dL/dW of the current filter (convolution
 only; a pool has no weights) and dL/dX, accumulating window by window. The transposed convolution
 shows the input stretched and padded (its inserted zeros hatched), the kernel turned 180° and the
-output. Clicking an output cell jumps to its window. The two rows stand side by side where that
-gives larger cells (see `arrange`).
+output. Clicking an output cell jumps to its window.
+
+The view places the parts: the two rows of grids stacked, or side by side where that gives larger
+cells (see `arrange`), a column condensed around one large grid where its stacked grids would be
+images (see `focus`), and the readout and formulas under or beside the grids. What each grid
+shows, window by window, and the readout's text come from `contents`.
 """
 
 from __future__ import annotations
@@ -19,28 +23,21 @@ from PySide6.QtWidgets import QBoxLayout, QHBoxLayout, QLabel, QVBoxLayout, QWid
 
 from gradlab.engine.trace import Array
 from gradlab.gui.conv.arrange import Band, brief, condensed, side_by_side, stretches
-from gradlab.gui.conv.column import Column, band_of
-from gradlab.gui.conv.focus import row_heights, worth_condensing
-from gradlab.gui.conv.grid import BASE_CELL, MAX_CELL, GridView
+from gradlab.gui.conv.column import Column, Columns, band_of
+from gradlab.gui.conv.contents import MAX_MAPS, GridContents
+from gradlab.gui.conv.focus import Focus, row_heights
+from gradlab.gui.conv.grid import BASE_CELL, MAX_CELL
 from gradlab.gui.conv.notes import note_text
-from gradlab.gui.conv.titles import input_name, output_name, which
 from gradlab.gui.theme import Theme
 from gradlab.gui.typography import CONV_GRID, CONV_NOTE, CONV_SYMBOL, CONV_TEXT, CONV_WORD
-from gradlab.state.conv.records import WindowRecord
 from gradlab.state.conv.scrubber import ConvScrubber
 
-MAX_MAPS = 4
-"""Grids drawn per column; more channels or filters are summarised in a note."""
 WORDS_BESIDE_WIDTH = 1400
 """From this width on, presenting, the readout and formulas sit beside the grids."""
 STACKED_GAP = 6
 """Pixels between the forward row of grids and the backward row under it."""
 BESIDE_GAP = 0.5 * BASE_CELL
 """Between the forward row and the backward row beside it: half a cell (at font scale 1)."""
-
-
-TINTS = {"red": (235, 40, 40), "green": (40, 190, 60), "blue": (60, 100, 240)}
-"""The colour a colour picture's channel is drawn in when its cells are too small for numbers."""
 
 
 class ConvView(QWidget):
@@ -50,11 +47,15 @@ class ConvView(QWidget):
         super().__init__(parent)
         self.scrubber = scrubber
         self._theme = theme
-        self._make_columns(scrubber)
-        self.input_focus = 0
-        """The input channel shown large where the inputs are condensed (see `focus`)."""
-        self._map_focus = 0
-        """The output map shown large: the current window's filter."""
+        self._contents = GridContents(scrubber, theme)
+        c = self._contents.columns
+        self.inputs, self.kernels, self.outputs, self.upstreams, self.dweights, self.dinputs = c
+        self._focus = Focus(scrubber, c)
+        # a thumbnail clicked: that channel large, or that map's first window
+        for inputs in (self.inputs, self.dinputs):
+            inputs.picked.connect(self.show_input)
+        for maps in (self.outputs, self.upstreams):
+            maps.picked.connect(self._focus.pick_map)
         self._condensing = False
         self._stretches: list[tuple[QHBoxLayout, int, Column]] = []
         self._parts: dict[QWidget, tuple[QHBoxLayout, tuple[QWidget, ...]]] = {}
@@ -100,24 +101,6 @@ class ConvView(QWidget):
         self._on_rebuilt()
         self._on_changed(scrubber.position)
 
-    def _make_columns(self, scrubber: ConvScrubber) -> None:
-        # the grids of a row share one cell size, so a kernel cell matches an input cell (rows
-        # side by side share one between them, see `_regroup`)
-        forward: list[GridView] = []
-        backward: list[GridView] = []
-        self._bands = (forward, backward)
-        # the input's thumbnails above it: beside it they took the width the maps' numbers need
-        self.inputs = Column(forward, strip_above=True)
-        self.kernels = Column(forward, always_numbers=True)
-        self.outputs = Column(forward, scrubber.jump_to)
-        self.upstreams = Column(backward, scrubber.jump_to)
-        self.dweights = Column(backward, always_numbers=True)
-        self.dinputs = Column(backward, strip_above=True)
-        for column in (self.inputs, self.dinputs):
-            column.picked.connect(self.show_input)
-        for column in (self.outputs, self.upstreams):
-            column.picked.connect(self._pick_map)
-
     def _symbol(self, text: str) -> QLabel:
         label = QLabel(text)
         label.setAlignment(Qt.AlignmentFlag.AlignCenter)
@@ -155,9 +138,7 @@ class ConvView(QWidget):
         self.formula.setStyleSheet(f"color: {theme.text};")
         self.note.setStyleSheet(f"color: {theme.muted};")
         self.error.setStyleSheet(f"color: {theme.bad}; font-weight: bold;")
-        for column in self._columns():
-            for grid in column.grids:
-                grid.apply_theme(theme)
+        self._contents.apply_theme(theme)
         self.setAutoFillBackground(True)
         self.setStyleSheet(f"ConvView {{ background: {theme.panel}; }}")
 
@@ -215,7 +196,7 @@ class ConvView(QWidget):
         across, down = QBoxLayout.Direction.LeftToRight, QBoxLayout.Direction.TopToBottom
         if self.grids.direction() != (across if beside else down):
             self.grids.setDirection(across if beside else down)
-            self._regroup()
+            self._contents.regroup(beside)
         factors = stretches(bands, width, height, spacing, beside)
         for (index, _), factor in zip(shown, factors, strict=True):
             if self.grids.stretch(index) != factor:
@@ -232,16 +213,7 @@ class ConvView(QWidget):
         bands = [self._band(row, whole=True) for row in rows]
         heights = row_heights([b for b in bands if b is not None], width, height, largest, gaps)
         room = dict(zip([r for r, b in zip(rows, bands, strict=True) if b], heights, strict=True))
-        focus = {self.inputs: self.input_focus, self.dinputs: self.input_focus}
-        focus |= {self.outputs: self._map_focus, self.upstreams: self._map_focus}
-        for row, columns in (
-            (self.forward_row, (self.inputs, self.outputs)),
-            (self.backward_row, (self.upstreams, self.dinputs)),
-        ):
-            for column in columns:
-                condensed = row in room and worth_condensing(column, room[row])
-                column.show_large(condensed, focus[column])
-        self._emphasise_kernel()
+        self._focus.condense(room.get(self.forward_row), room.get(self.backward_row))
         self._share_width()
         if self.inputs.condensed != before:
             self._condensing = True
@@ -250,29 +222,14 @@ class ConvView(QWidget):
             finally:
                 self._condensing = False
 
-    def _emphasise_kernel(self) -> None:
-        """Outline the kernel slice (and ∂L/∂W slice) that meets the input channel shown large."""
-        for column in (self.kernels, self.dweights):
-            for c, grid in enumerate(column.grids):
-                grid.set_emphasised(self.inputs.condensed and c == self.inputs.focus)
-
     def show_input(self, channel: int) -> None:
         """Show input channel `channel` large (where the inputs are condensed)."""
-        count = len(self.scrubber.input_array)
-        self.input_focus = channel % count if count else 0
-        for column in (self.inputs, self.dinputs):
-            column.show_large(column.condensed, self.input_focus)
-        self._emphasise_kernel()
+        self._focus.show_input(channel)
         self._show_readout()
 
     def next_input(self) -> None:
         """The next input channel large (the lab's C key)."""
-        self.show_input(self.input_focus + 1)
-
-    def _pick_map(self, index: int) -> None:
-        """A map's thumbnail was clicked: go to its first window, so it and its filter show."""
-        if self.scrubber.output is not None and self.scrubber.error is None:
-            self.scrubber.jump_to(index, 0, 0)
+        self.show_input(self._focus.input + 1)
 
     def _choice_height(self) -> float:
         """The height condensing is judged in: the view's less one line of words. Not the words'
@@ -346,62 +303,19 @@ class ConvView(QWidget):
         role = CONV_WORD if pooling else CONV_SYMBOL
         self.star.setFont(role.font(self._theme, self.font()))
 
-    def _columns(self) -> tuple[Column, ...]:
-        return (
-            self.inputs,
-            self.kernels,
-            self.outputs,
-            self.upstreams,
-            self.dweights,
-            self.dinputs,
-        )
+    def _columns(self) -> Columns:
+        return self._contents.columns
 
     # ---- following the scrubber ----------------------------------------------------------
-
-    def _fit(self, column: Column, count: int) -> list[GridView]:
-        column.resize_to(min(count, MAX_MAPS), self._theme)
-        self._regroup()
-        return column.grids[: min(count, MAX_MAPS)]
-
-    def _regroup(self) -> None:
-        """Stacked, each row's grids share a cell size; side by side, all of them do (a 2×2
-        ∂L/∂y twice the size of the 2×2 map beside it read as larger numbers)."""
-        forward, backward = self._bands
-        shared = forward + backward if self.rows_side_by_side() else None
-        for band in (forward, backward):
-            for grid in band:
-                grid.group = band if shared is None else shared
 
     def _on_rebuilt(self) -> None:
         s = self.scrubber
         settings = s.settings
-        x = s.input_array
-        geometry = s.geometry
-        padding = 0 if settings.pooling or geometry is None else geometry.padding[0]
-        for c, grid in enumerate(self._fit(self.inputs, x.shape[0])):
-            grid.label = input_name(s, c)
-            grid.title = f"{grid.label} · {x.shape[1]}×{x.shape[2]}"
-            grid.tint = TINTS.get(settings.channel_name(c))
-            grid.set_values(x[c], padding, hatched=s.inserted)
+        self._contents.rebuilt()
         self.kernels.setVisible(not settings.pooling)
         self._show_operator()
         self.backward_row.setVisible(settings.backward and s.error is None)
         self._show_asked()
-        maps = s.output
-        if maps is None:
-            self._fit(self.outputs, 0)
-        else:
-            for o, grid in enumerate(self._fit(self.outputs, maps.shape[0])):
-                grid.label = output_name(s, o)
-                grid.title = f"{grid.label} · {maps.shape[1]}×{maps.shape[2]}"
-                grid.set_values(maps[o])
-        upstream = s.upstream
-        if upstream is not None:
-            which = "ch" if settings.pooling else "filter"
-            for o, grid in enumerate(self._fit(self.upstreams, upstream.shape[0])):
-                several = upstream.shape[0] > 1
-                grid.title = f"∂L/∂y · {which} {o + 1}" if several else "∂L/∂y"
-                grid.set_values(upstream[o], color="grad")
         self._show_formula()
         self.error.setText(s.error or "")
         self.error.setVisible(s.error is not None)
@@ -436,106 +350,17 @@ class ConvView(QWidget):
             layout.setStretch(index, columns[column])
 
     def _on_changed(self, _position: int) -> None:
-        s = self.scrubber
-        record = s.current()
-        filt = record.channel if record is not None and not s.settings.pooling else 0
-        self._mark_inputs(record)
-        self._show_kernel(filt)
-        self._mark_outputs(record)
-        if s.upstream is not None and s.error is None:
-            self._show_grads(record, filt)
-        if record is not None and s.settings.pooling:
-            self.input_focus = record.channel  # a pooled map reads one channel: show it
-        self._map_focus = record.channel if record is not None else 0
-        for column, focus in (
-            (self.inputs, self.input_focus),
-            (self.dinputs, self.input_focus),
-            (self.outputs, self._map_focus),
-            (self.upstreams, self._map_focus),
-        ):
-            column.show_large(column.condensed, focus)
-        self._emphasise_kernel()
+        record = self.scrubber.current()
+        self._contents.follow(record)
+        self._focus.follow(record)
         self._show_readout()
 
     def _show_readout(self) -> None:
-        """The current window in numbers: with the inputs condensed, the channel shown large in
-        full and the others by their sums (and the key that shows another)."""
-        s = self.scrubber
-        condensed = self.inputs.condensed
-        hint = "" if s.error is not None else "Step forward (→) or click an output cell."
-        if condensed and hint:
-            # one line on a 1024-pixel projector: the grids need the height
-            hint = "→ or an output cell: a window · C or a thumbnail: another channel"
-        text = s.readout(self.input_focus if condensed else None) or hint
+        """The current window in numbers (see `GridContents.readout`)."""
+        text = self._contents.readout(self.inputs.condensed, self._focus.input)
         if text != self.readout.text():
             self.readout.setText(text)
             self._arrange_grids()  # a readout of another height leaves the grids another room
-
-    def _mark_inputs(self, record: WindowRecord | None) -> None:
-        for c, grid in enumerate(self.inputs.grids):
-            if record is None or (self.scrubber.settings.pooling and c != record.channel):
-                grid.set_marks()
-                continue
-            cells = [(t.cell.row, t.cell.col) for t in record.terms if t.channel == c]
-            winner = None
-            if record.winner is not None:
-                win = record.terms[record.winner].cell
-                winner = (win.row, win.col)
-            grid.set_marks(cells, winner=winner)
-
-    def _show_kernel(self, filt: int) -> None:
-        s = self.scrubber
-        if s.settings.pooling:
-            return
-        weight = s.weight
-        turned = s.settings.flip or s.settings.mode == "transpose"
-        name = "flipped kernel" if turned else "kernel"
-        for c, grid in enumerate(self._fit(self.kernels, weight.shape[1])):
-            grid.title = f"{name}{which(s, filt, c)}"
-            grid.set_values(weight[filt, c])
-
-    def _mark_outputs(self, record: WindowRecord | None) -> None:
-        s = self.scrubber
-        if s.output is None:
-            return
-        computed = s.computed()
-        for o, grid in enumerate(self.outputs.grids[: s.output.shape[0]]):
-            here = record is not None and record.channel == o
-            cell = (record.row, record.col) if record is not None and here else None
-            # a backward mode starts from the finished forward pass: only gradients are pending
-            pending = None if s.settings.backward else ~computed[o]
-            grid.set_marks([cell] if cell else [], current=cell, pending=pending)
-        for o, grid in enumerate(self.upstreams.grids):
-            here = record is not None and record.channel == o
-            cell = (record.row, record.col) if record is not None and here else None
-            grid.set_marks([cell] if cell else [], current=cell)
-
-    def _show_grads(self, record: WindowRecord | None, filt: int) -> None:
-        s = self.scrubber
-        dw, dx = s.grads_at(s.position)
-        if dw is not None:
-            for c, grid in enumerate(self._fit(self.dweights, dw.shape[1])):
-                grid.title = f"∂L/∂W{which(s, filt, c)}"
-                grid.set_values(dw[filt, c], color="grad")
-        for c, grid in enumerate(self._fit(self.dinputs, dx.shape[0])):
-            named = s.settings.in_channels > 1 or s.settings.colour is not None
-            grid.title = f"∂L/∂X · {s.settings.channel_name(c)}" if named else "∂L/∂X"
-            grid.set_values(dx[c], color="grad")
-            # padding cells have no dL/dX: only the window's cells inside the input light up
-            cells = (
-                []
-                if record is None
-                else [
-                    (t.cell.row, t.cell.col)
-                    for t in record.terms
-                    if t.channel == c and not t.cell.padding
-                ]
-            )
-            winner = None
-            if record is not None and record.winner is not None and record.channel == c:
-                win = record.terms[record.winner].cell
-                winner = (win.row, win.col)
-            grid.set_marks(cells, winner=winner)
 
     def grid_values(self) -> dict[str, list[Array]]:
         """What each visible column shows (for tests and export)."""
