@@ -3,7 +3,9 @@ plot and grows back, and a wrapping legend breaks between its entries, never ins
 
 from __future__ import annotations
 
+import pyqtgraph as pg
 import pytest
+from gui.lesson_walk import cut_plot_title
 from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 from pytestqt.qtbot import QtBot
@@ -20,11 +22,8 @@ PRESENTING = LIGHT.presenting_as(True)
 TITLE = "reconstruction loss (MSE)"
 
 
-def title_inside(plot: object) -> bool:
-    text = plot.getPlotItem().titleLabel.item  # type: ignore[attr-defined]
-    drawn = text.mapRectToScene(text.boundingRect())
-    seen = plot.mapToScene(plot.viewport().rect()).boundingRect()  # type: ignore[attr-defined]
-    return bool(seen.left() - 1 <= drawn.left() and drawn.right() <= seen.right() + 1)
+def title_inside(plot: pg.PlotWidget) -> bool:
+    return cut_plot_title(plot, plot.getPlotItem()) is None  # as the lesson walk judges it
 
 
 def test_a_long_title_shrinks_into_a_narrow_plot_and_grows_back(qtbot: QtBot) -> None:
