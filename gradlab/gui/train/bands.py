@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidg
 
 from gradlab.gui.signals import signals_blocked
 from gradlab.gui.theme import ColorField, Theme
-from gradlab.gui.train.plots import MIN_PLOT_HEIGHT, MIN_PLOT_WIDTH, make_plot, style_plot
+from gradlab.gui.train.plots import make_plot, plot_tab, style_plot
 from gradlab.gui.typography import TRAIN_LEGEND
 from gradlab.nn.stats import ACTIVATION_EDGES, GRAD_EDGES
 from gradlab.state.train.run import STATS_EVERY, TrainingRun
@@ -103,17 +103,7 @@ class DistributionsPanel(QWidget):
         self.choice = QWidget()
         self.choice.setLayout(row)
         row.setContentsMargins(0, 0, 0, 0)
-        plots = QHBoxLayout()  # side by side: stacked, two plots and a chooser left no data
-        plots.addWidget(self.activations)
-        plots.addWidget(self.grads)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.choice)
-        layout.addWidget(self.note)
-        layout.addLayout(plots, 1)
-        layout.addWidget(self.binning)
-        # shown across the whole row (a wide tab): its plots must not widen the narrow column
-        self.setMinimumSize(MIN_PLOT_WIDTH, MIN_PLOT_HEIGHT)
+        plot_tab(self, (self.activations, self.grads), (self.choice, self.note), (self.binning,))
         self._names: list[str] = []
 
     def refresh(self, run: TrainingRun) -> None:

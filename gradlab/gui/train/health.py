@@ -12,16 +12,15 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QLabel, QWidget
 
 from gradlab.gui.legend import Entry, Legend
 from gradlab.gui.theme import ColorField, Theme
 from gradlab.gui.train.plots import (
     KEPT_COLORS,
     LIVE_COLOR,
-    MIN_PLOT_HEIGHT,
-    MIN_PLOT_WIDTH,
     make_plot,
+    plot_tab,
     style_plot,
 )
 from gradlab.gui.typography import TRAIN_LEGEND
@@ -66,17 +65,8 @@ class DiagnosticsPanel(QWidget):
             "fainter nearer the input."
         )
         self.caption.setWordWrap(True)
-        plots = QHBoxLayout()
-        for plot in (self.saturated_plot, self.grad_plot, self.update_plot):
-            plots.addWidget(plot)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.legend)
-        layout.addWidget(self.note)
-        layout.addLayout(plots, 1)
-        layout.addWidget(self.caption)
-        # shown across the whole row (a wide tab): its plots must not widen the narrow column
-        self.setMinimumSize(MIN_PLOT_WIDTH, MIN_PLOT_HEIGHT)
+        plots = (self.saturated_plot, self.grad_plot, self.update_plot)
+        plot_tab(self, plots, (self.legend, self.note), (self.caption,))
         self.runs: list[tuple[str, ColorField, Health]] = []
         """(label, colour, health) of every run shown, the live one last."""
         self._items: list[tuple[pg.PlotWidget, Any]] = []

@@ -9,8 +9,10 @@ of text above the plots, never inside them: a legend in the plot hid the newest 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pyqtgraph as pg
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLayout, QVBoxLayout, QWidget
 
 from gradlab.gui.legend import Entry, Legend
 from gradlab.gui.theme import ColorField, Theme
@@ -47,6 +49,31 @@ def make_plot(title: str) -> pg.PlotWidget:
 
 MIN_PLOT_WIDTH, MIN_PLOT_HEIGHT = 120, 140
 """Below this a plot's data area (what is left inside the axes and title) is a sliver."""
+
+
+def plot_tab(
+    tab: QWidget,
+    plots: Sequence[QWidget],
+    above: Sequence[QWidget | QLayout] = (),
+    below: Sequence[QWidget] = (),
+) -> None:
+    """Lay out a tab of plots: what introduces them above, the plots side by side taking the
+    height (stacked, two plots and a chooser left no room for data), what explains them below."""
+    row = QHBoxLayout()
+    for plot in plots:
+        row.addWidget(plot)
+    layout = QVBoxLayout(tab)
+    layout.setContentsMargins(0, 0, 0, 0)
+    for part in above:
+        if isinstance(part, QLayout):
+            layout.addLayout(part)
+        else:
+            layout.addWidget(part)
+    layout.addLayout(row, 1)
+    for part in below:
+        layout.addWidget(part)
+    # shown across the whole row (a wide tab): its plots must not widen the narrow column
+    tab.setMinimumSize(MIN_PLOT_WIDTH, MIN_PLOT_HEIGHT)
 
 
 def style_plot(plot: pg.PlotWidget, theme: Theme) -> None:
@@ -226,17 +253,7 @@ class WatchPanel(QWidget):
         self.curves: dict[str, pg.PlotDataItem] = {}
         self.chooser = QHBoxLayout()
         """Room for the lab's weight chooser, above the plots."""
-        plots = QHBoxLayout()
-        plots.addWidget(self.value_plot)
-        plots.addWidget(self.grad_plot)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addLayout(self.chooser)
-        layout.addWidget(self.title)
-        layout.addWidget(self.legend)
-        layout.addLayout(plots, 1)
-        # shown across the whole row (a wide tab): its plots must not widen the narrow column
-        self.setMinimumSize(MIN_PLOT_WIDTH, MIN_PLOT_HEIGHT)
+        plot_tab(self, (self.value_plot, self.grad_plot), (self.chooser, self.title, self.legend))
         self._theme: Theme | None = None
 
     def refresh(self, run: TrainingRun) -> None:
